@@ -1,0 +1,28 @@
+#!/bin/sh
+# Sets up a checkout: Debian packages (when root and missing), npm packages, and the build.
+# Idempotent; safe to run before every `npm start` / `npm test`.
+set -eu
+cd "$(dirname "$0")/.."
+
+# Debian packages Capstan's roles use on the host. Installed only when running as root on Debian.
+DEBIAN_PACKAGES="${CAPSTAN_DEBIAN_PACKAGES:-}"
+if [ -n "$DEBIAN_PACKAGES" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+  missing=""
+  for p in $DEBIAN_PACKAGES; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"
+  done
+  if [ -n "$missing" ]; then
+    echo "setup: installing Debian packages:$missing"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $missing
+  fi
+fi
+
+# npm packages: install when missing or when the lockfile changed since the last install.
+if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: installing npm packages"
+  npm ci --no-audit --no-fund
+fi
+
+echo "setup: building"
+npx tsc -p tsconfig.json

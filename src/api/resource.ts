@@ -76,6 +76,14 @@ export interface ResourceType<T extends KubeObject = KubeObject> {
   /** True when spec changes bump metadata.generation (resources with a `spec`). */
   tracksGeneration?: boolean;
   /**
+   * Upstream's strategy PrepareForCreate: called on create after the server set metadata (uid,
+   * creationTimestamp, generation) and before defaulting/validation; e.g. resets status, sets
+   * pod phase Pending, namespace finalizers, job selectors from the uid. Mutates in place.
+   */
+  prepareForCreate?(obj: T): void;
+  /** Upstream's PrepareForUpdate on the main resource (status already reset by the server). */
+  prepareForUpdate?(obj: T, old: T): void;
+  /**
    * Fills in upstream's defaults, in place, after the schema's own `default`s. Called on create
    * and on every update (defaulting is idempotent). Must not depend on anything but the object.
    */

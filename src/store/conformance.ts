@@ -242,7 +242,7 @@ export function describeStoreConformance(name: string, factory: StoreFactory): v
       await rejectsWith(s.create('/r/bad', value(1), { lease: 424242 }), 'LeaseNotFound');
       const w = collect(s, '/r/');
       const t0 = Date.now();
-      await w.until((m) => w.events().length >= 1, 4000);
+      await w.until(() => w.events().length >= 1, 4000);
       const [ev] = w.events();
       assert.equal(ev!.type, 'delete');
       assert.equal(ev!.type === 'delete' && ev.key, '/r/leased');

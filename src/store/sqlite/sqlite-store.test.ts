@@ -79,7 +79,7 @@ describe('sqlite store', () => {
         s.create('/r/b', value(4)),
       ]);
       assert.deepEqual(results.map((r) => r.status), ['fulfilled', 'rejected', 'fulfilled', 'rejected', 'fulfilled']);
-      assert.deepEqual(results.map((r) => (r.status === 'fulfilled' ? r.value.kv.modRevision : 0)), [1, 0, 2, 0, 3]);
+      assert.deepEqual(results.map((r) => (r.status === 'fulfilled' ? ('kv' in r.value ? r.value.kv.modRevision : -1) : 0)), [1, 0, 2, 0, 3]);
       assert.equal(await s.currentRevision(), 3);
       assert.equal((await s.get('/r/a')).kv?.value, value(3));
     } finally {

@@ -15,8 +15,10 @@ export interface ApiRequest {
   headers: Record<string, string | undefined>;
   /** The raw body (already size-limited by the transport), if any. */
   body?: Buffer;
-  /** Set by authentication. */
+  /** Set by authentication (or directly by a trusted in-process transport). */
   user?: UserInfo;
+  /** The verified TLS client certificate's subject, when the transport verified one. */
+  clientCert?: { commonName: string; organizations: string[] };
   /** Aborted when the client goes away; streaming handlers stop on it. */
   signal: AbortSignal;
 }

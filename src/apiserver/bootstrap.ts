@@ -1,0 +1,28 @@
+// What every cluster has from its first start: the system namespaces and the `kubernetes`
+// Service with its Endpoints. Written through the API (the loopback transport), idempotently.
+import type { ApiRequest, ApiResponse } from './http/types.js';
+
+type Send = (req: Omit<ApiRequest, 'signal' | 'user'>) => Promise<ApiResponse>;
+
+export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
+
+async function ensure(send: Send, collectionPath: string, obj: unknown): Promise<void> {
+  const r = await send({ method: 'POST', url: collectionPath, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(obj)) });
+  if (r.status !== 201 && r.status !== 409) throw new Error(`bootstrap: POST ${collectionPath} failed: ${r.status} ${String(r.body)}`);
+}
+
+export async function bootstrapCluster(send: Send, o: { apiServiceIP: string; address: string; port: number }): Promise<void> {
+  for (const name of SYSTEM_NAMESPACES) {
+    await ensure(send, '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
+  }
+  await ensure(send, '/api/v1/namespaces/default/services', {
+    apiVersion: 'v1', kind: 'Service',
+    metadata: { name: 'kubernetes', labels: { component: 'apiserver', provider: 'kubernetes' } },
+    spec: { type: 'ClusterIP', clusterIP: o.apiServiceIP, ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: o.port }], sessionAffinity: 'None' },
+  });
+  await ensure(send, '/api/v1/namespaces/default/endpoints', {
+    apiVersion: 'v1', kind: 'Endpoints',
+    metadata: { name: 'kubernetes', labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } },
+    subsets: [{ addresses: [{ ip: o.address }], ports: [{ name: 'https', port: o.port, protocol: 'TCP' }] }],
+  });
+}

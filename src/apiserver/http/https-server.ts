@@ -1,0 +1,126 @@
+// The HTTPS transport: TLS with optional client certificates verified against the cluster CA,
+// bounded request bodies (413 beyond 3 MiB), streaming responses that stop when the client goes.
+import https from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { TLSSocket } from 'node:tls';
+import { errors } from '../../api/index.js';
+import { statusResponse } from './respond.js';
+import { MAX_BODY_BYTES, type ApiRequest, type ApiResponse } from './types.js';
+
+export interface TlsMaterial {
+  cert: string;
+  key: string;
+  /** CA bundle used to verify client certificates. */
+  ca: string;
+}
+
+export type RequestHandler = (req: ApiRequest) => Promise<ApiResponse>;
+
+export function createHttpsServer(tls: TlsMaterial, handle: RequestHandler): https.Server {
+  const server = https.createServer({
+    cert: tls.cert, key: tls.key, ca: tls.ca,
+    requestCert: true, rejectUnauthorized: false,
+    keepAliveTimeout: 65_000, headersTimeout: 70_000, requestTimeout: 0,
+    noDelay: true,
+  }, (req, res) => {
+    void serve(req, res, handle);
+  });
+  server.on('tlsClientError', () => { /* a client that fails the handshake is its own problem */ });
+  server.on('clientError', (_err, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  return server;
+}
+
+function headersOf(req: IncomingMessage): Record<string, string | undefined> {
+  const h: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(req.headers)) h[k] = Array.isArray(v) ? v.join(', ') : v;
+  return h;
+}
+
+function clientCertOf(req: IncomingMessage): ApiRequest['clientCert'] {
+  const socket = req.socket as TLSSocket;
+  if (!socket.authorized) return undefined;
+  const cert = socket.getPeerCertificate?.();
+  if (!cert || !cert.subject) return undefined;
+  const cn = cert.subject.CN;
+  const o = cert.subject.O;
+  return { commonName: Array.isArray(cn) ? cn[0]! : cn ?? '', organizations: o === undefined ? [] : Array.isArray(o) ? o : [o] };
+}
+
+function readBody(req: IncomingMessage): Promise<Buffer | 'too-large'> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES) {
+      req.resume();
+      resolve('too-large');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    req.on('data', (c: Buffer) => {
+      if (over) return;
+      size += c.length;
+      if (size > MAX_BODY_BYTES) {
+        over = true;
+        chunks.length = 0;
+        return;
+      }
+      chunks.push(c);
+    });
+    req.on('end', () => resolve(over ? 'too-large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function writeHead(res: ServerResponse, r: ApiResponse): void {
+  res.statusCode = r.status;
+  for (const [k, v] of Object.entries(r.headers)) res.setHeader(k, v);
+}
+
+async function serve(req: IncomingMessage, res: ServerResponse, handle: RequestHandler): Promise<void> {
+  const abort = new AbortController();
+  res.on('close', () => abort.abort());
+  try {
+    let body: Buffer | undefined;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      const b = await readBody(req);
+      if (b === 'too-large') {
+        const r = statusResponse(errors.requestEntityTooLarge(MAX_BODY_BYTES).status);
+        writeHead(res, r);
+        res.setHeader('connection', 'close');
+        res.end(r.body);
+        return;
+      }
+      body = b;
+    }
+    const apiReq: ApiRequest = {
+      method: req.method ?? 'GET', url: req.url ?? '/', headers: headersOf(req), body,
+      clientCert: clientCertOf(req), signal: abort.signal,
+    };
+    const r = await handle(apiReq);
+    writeHead(res, r);
+    if (r.stream) {
+      res.setHeader('transfer-encoding', 'chunked');
+      res.flushHeaders();
+      await r.stream((chunk) => {
+        if (res.destroyed || res.writableEnded) return false;
+        res.write(chunk);
+        return true;
+      }, abort.signal);
+      if (!res.writableEnded) res.end();
+      return;
+    }
+    res.end(req.method === 'HEAD' ? undefined : r.body);
+  } catch (e) {
+    if (!res.headersSent) {
+      const r = statusResponse(errors.internal((e as Error).message).status);
+      writeHead(res, r);
+      res.end(r.body);
+    } else {
+      res.destroy();
+    }
+  }
+}

@@ -1,0 +1,6 @@
+// Public surface of the apiserver component.
+export { ApiServer, LOOPBACK_USER, type ApiServerConfig } from './server.js';
+export type { ApiRequest, ApiResponse, UserInfo } from './http/types.js';
+export type { StaticToken } from './auth/authenticator.js';
+export type { TlsMaterial } from './http/https-server.js';
+export { SERVER_VERSION } from './discovery/discovery.js';

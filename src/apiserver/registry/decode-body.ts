@@ -1,0 +1,48 @@
+// Turns a request body into a typed object of the endpoint's kind: kind/apiVersion checks,
+// schema decoding (type checks, unknown-field pruning, defaults) and fieldValidation handling.
+import { apiVersionOf, errors, type KubeObject, type ResourceType } from '../../api/index.js';
+import { decodeObject } from '../decode/index.js';
+
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
+
+export function fieldValidationOf(query: URLSearchParams): FieldValidation {
+  const v = query.get('fieldValidation');
+  if (v === null || v === '') return 'Warn';
+  if (v === 'Strict' || v === 'Warn' || v === 'Ignore') return v;
+  throw errors.badRequest(`fieldValidation parameter unsupported: ${v}`);
+}
+
+/**
+ * Decodes `body` as an object of `rt` (or of `kind`/`apiVersion` for subresources with their own
+ * kind). Unknown fields are dropped; with Strict they fail the request, with Warn each becomes a
+ * warning, as upstream.
+ */
+export function decodeBody(
+  rt: ResourceType, body: unknown, validation: FieldValidation, warnings: string[],
+  expect: { kind: string; apiVersion: string; schema: ResourceType['schema'] } = { kind: rt.kind, apiVersion: apiVersionOf(rt), schema: rt.schema },
+): KubeObject {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw errors.badRequest(`couldn't get version/kind; json parse error: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
+  }
+  const b = body as KubeObject;
+  if (typeof b.kind !== 'string' || b.kind === '') throw errors.badRequest(`Object 'Kind' is missing in '${truncate(JSON.stringify(body))}'`);
+  if (typeof b.apiVersion !== 'string' || b.apiVersion === '') throw errors.badRequest(`Object 'apiVersion' is missing in '${truncate(JSON.stringify(body))}'`);
+  if (b.apiVersion !== expect.apiVersion) {
+    throw errors.badRequest(`the API version in the data (${b.apiVersion}) does not match the expected API version (${expect.apiVersion})`);
+  }
+  if (b.kind !== expect.kind) {
+    throw errors.badRequest(`${b.kind} in version "${expect.apiVersion.split('/').pop()}" cannot be handled as a ${expect.kind}: the kind in the data (${b.kind}) does not match the expected kind (${expect.kind})`);
+  }
+  const { object, unknownFields } = decodeObject(expect.schema, body, { kind: expect.kind, apiVersion: expect.apiVersion });
+  if (unknownFields.length) {
+    if (validation === 'Strict') {
+      throw errors.badRequest(`strict decoding error: ${unknownFields.map((f) => `unknown field "${f}"`).join(', ')}`);
+    }
+    if (validation === 'Warn') for (const f of unknownFields) warnings.push(`unknown field "${f}"`);
+  }
+  return object as KubeObject;
+}
+
+function truncate(s: string): string {
+  return s.length > 256 ? `${s.slice(0, 256)}...` : s;
+}

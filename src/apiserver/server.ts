@@ -1,0 +1,146 @@
+// Assembles the API server from its parts and runs it: catalogue, watch cache, registry hooks,
+// admission, authentication/authorization, discovery, OpenAPI and the HTTPS listener.
+import type { AddressInfo } from 'node:net';
+import type https from 'node:https';
+import { RESOURCES, type KubeObject, type ResourceType } from '../api/index.js';
+import type { Store } from '../store/index.js';
+import { AdmissionChain } from './admission/chain.js';
+import { namespaceLifecycle } from './admission/namespace-lifecycle.js';
+import { AuthenticatorChain, clientCertificateAuthenticator, tokenAuthenticator, type StaticToken } from './auth/authenticator.js';
+import { AuthorizerChain, discoveryAuthorizer, mastersAuthorizer } from './auth/authorizer.js';
+import { Discovery, SERVER_VERSION } from './discovery/discovery.js';
+import { ApiHandler } from './handler.js';
+import { createHttpsServer, type TlsMaterial } from './http/https-server.js';
+import type { ApiRequest, ApiResponse, UserInfo } from './http/types.js';
+import { openApiDocuments } from './openapi-documents.js';
+import { Catalogue } from './registry/catalogue.js';
+import type { RegistryDeps, ResourceHooks } from './registry/context.js';
+import { objectKey } from './registry/keys.js';
+import { createLeaseManager } from './registry/leases.js';
+import { namespaceHooks } from './resources/namespaces.js';
+import { eventHooks, podHooks } from './resources/pods.js';
+import { ServiceAllocator } from './resources/service-allocator.js';
+import { recordServiceAllocations, serviceHooks } from './resources/services.js';
+import { WatchCache } from './watchcache/watch-cache.js';
+import { bootstrapCluster } from './bootstrap.js';
+
+export interface ApiServerConfig {
+  store: Store;
+  resources?: readonly ResourceType[];
+  /** HTTPS listener; omit to serve only in-process (tests). */
+  listen?: { tls: TlsMaterial; bindAddress: string; port: number };
+  /** Bearer tokens accepted besides client certificates. */
+  tokens?: StaticToken[];
+  serviceCidr?: string;
+  nodePortRange?: [number, number];
+  /** Address clients use to reach this server (discovery, the `kubernetes` Endpoints). */
+  advertiseAddress?: string;
+  advertisePort?: number;
+  now?: () => Date;
+  bookmarkIntervalMs?: number;
+}
+
+/** The identity in-process roles use on the loopback transport. */
+export const LOOPBACK_USER: UserInfo = { name: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] };
+
+export class ApiServer {
+  private server?: https.Server;
+  private constructor(
+    readonly handler: ApiHandler,
+    private readonly cache: WatchCache,
+    readonly deps: RegistryDeps,
+    private readonly config: ApiServerConfig,
+  ) {}
+
+  static async start(config: ApiServerConfig): Promise<ApiServer> {
+    const resources = config.resources ?? RESOURCES;
+    const catalogue = new Catalogue(resources);
+    const cache = new WatchCache(config.store, catalogue.all.map((s) => s.prefix));
+    await cache.start();
+
+    const allocator = new ServiceAllocator({ serviceCidr: config.serviceCidr ?? '10.43.0.0/16', nodePortRange: config.nodePortRange ?? [30000, 32767] });
+    const hooks = new Map<ResourceType, ResourceHooks>();
+    const byKind = (group: string, plural: string) => catalogue.all.find((s) => s.rt.group === group && s.rt.plural === plural);
+    const services = byKind('', 'services');
+    if (services) {
+      for (const o of cache.resource(services.prefix).list(services.prefix)) recordServiceAllocations(allocator, o.obj);
+      hooks.set(services.rt, serviceHooks(allocator));
+    }
+    const setHooks = (group: string, plural: string, h: ResourceHooks) => {
+      const s = byKind(group, plural);
+      if (s) hooks.set(s.rt, h);
+    };
+    setHooks('', 'namespaces', namespaceHooks);
+    setHooks('', 'pods', podHooks);
+    setHooks('', 'events', eventHooks);
+    setHooks('events.k8s.io', 'events', eventHooks);
+
+    const namespaces = byKind('', 'namespaces');
+    const lookupNamespace = async (name: string): Promise<KubeObject | undefined> => {
+      if (!namespaces) return { metadata: { name } };
+      const cached = cache.resource(namespaces.prefix).get(objectKey(namespaces.rt, '', name));
+      if (cached) return cached.obj;
+      const { kv } = await config.store.get(objectKey(namespaces.rt, '', name));
+      return kv ? (JSON.parse(kv.value) as KubeObject) : undefined;
+    };
+    const admission = new AdmissionChain([namespaceLifecycle(lookupNamespace)]);
+    const deps: RegistryDeps = {
+      store: config.store, cache, catalogue, admission, hooks,
+      leases: createLeaseManager(config.store), now: config.now ?? (() => new Date()),
+    };
+    const address = config.advertiseAddress ?? '127.0.0.1';
+    const port = config.advertisePort ?? config.listen?.port ?? 6443;
+    const handler = new ApiHandler({
+      deps,
+      authn: new AuthenticatorChain([clientCertificateAuthenticator, tokenAuthenticator(config.tokens ?? [])]),
+      authz: new AuthorizerChain([mastersAuthorizer, discoveryAuthorizer]),
+      discovery: new Discovery(catalogue, `${address}:${port}`),
+      openapi: openApiDocuments(resources, SERVER_VERSION.gitVersion),
+      livez: [{ name: 'etcd', check: async () => { await config.store.currentRevision(); return true; } }],
+      readyz: [
+        { name: 'etcd', check: async () => { await config.store.currentRevision(); return true; } },
+        { name: 'watch-cache', check: () => cache.healthy },
+      ],
+      bookmarkIntervalMs: config.bookmarkIntervalMs,
+    });
+    const api = new ApiServer(handler, cache, deps, config);
+    await bootstrapCluster((r) => api.loopback(r), { apiServiceIP: allocator.apiServiceIP, address, port });
+    if (config.listen) await api.listen(config.listen);
+    return api;
+  }
+
+  /** Serves a request in-process as the privileged loopback user (same pipeline as HTTPS). */
+  loopback(req: Omit<ApiRequest, 'signal' | 'user'> & { signal?: AbortSignal; user?: UserInfo }): Promise<ApiResponse> {
+    return this.handler.handle({ ...req, signal: req.signal ?? new AbortController().signal, user: req.user ?? LOOPBACK_USER });
+  }
+
+  private listen(l: NonNullable<ApiServerConfig['listen']>): Promise<void> {
+    const server = createHttpsServer(l.tls, (r) => this.handler.handle(r));
+    this.server = server;
+    return new Promise((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(l.port, l.bindAddress, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  }
+
+  /** The port the HTTPS listener is bound to (useful with port 0). */
+  get port(): number {
+    return (this.server?.address() as AddressInfo | null)?.port ?? 0;
+  }
+
+  /** Stops accepting, ends open watches and connections, stops the cache. The store is the caller's. */
+  async stop(): Promise<void> {
+    const s = this.server;
+    if (s) {
+      await new Promise<void>((resolve) => {
+        s.close(() => resolve());
+        s.closeAllConnections();
+      });
+    }
+    this.cache.stop();
+    void this.config;
+  }
+}

@@ -1,0 +1,162 @@
+// Subresources: status (through the generic update path), scale (autoscaling/v1 Scale view of
+// a workload), pods/binding, namespaces/finalize, and the kubelet-backed pod streams.
+import {
+  errors, groupResourceOf, labelSelectorFromObject, selectorToString, type KubeObject,
+} from '../api/index.js';
+import { isStoreError } from '../store/index.js';
+import type { ApiRequest, ApiResponse } from './http/types.js';
+import { parseBody, type Negotiated } from './http/negotiate.js';
+import { jsonResponse } from './http/respond.js';
+import type { ResourceRequestInfo } from './request-info.js';
+import type { OpContext, RegistryDeps } from './registry/context.js';
+import { commitUpdate, patchObject, readCurrent, updateObject, type PatchType } from './registry/write.js';
+import { getObject } from './registry/read.js';
+import { decodeBody, fieldValidationOf } from './registry/decode-body.js';
+import { deepCopy, timestamp } from './registry/meta-ops.js';
+import { encodeForStorage } from './watchcache/cached-object.js';
+import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, patchTypeOf } from './patch/index.js';
+import { ScaleSchema } from '../api/index.js';
+
+type One = (status: number, obj: KubeObject) => ApiResponse;
+
+export async function handleSubresource(
+  deps: RegistryDeps, ctx: OpContext, info: ResourceRequestInfo, req: ApiRequest, neg: Negotiated, one: One,
+): Promise<ApiResponse> {
+  const { rt } = ctx.served;
+  const declared = rt.subresources?.find((s) => s.name === info.subresource);
+  const isFinalize = rt.plural === 'namespaces' && info.subresource === 'finalize';
+  if (!declared && !(info.subresource === 'status' && rt.hasStatus) && !isFinalize) throw errors.pathNotFound();
+  if (!info.name) throw errors.pathNotFound();
+  const gr = { group: rt.group, resource: `${rt.plural}/${info.subresource}` };
+  const notAllowed = () => errors.methodNotSupported(gr, info.verb);
+
+  switch (info.subresource) {
+    case 'status':
+      if (info.verb === 'get') return one(200, await getObject(deps, ctx));
+      if (info.verb === 'update') return one(200, await updateObject(deps, ctx, parseBody(req.body, req.headers['content-type'])));
+      if (info.verb === 'patch') return one(200, await patchObject(deps, ctx, patchKind(req), parseBody(req.body, 'application/json')));
+      throw notAllowed();
+    case 'scale':
+      return handleScale(deps, ctx, info, req, neg);
+    case 'binding':
+      if (info.verb !== 'create') throw notAllowed();
+      return bindPod(deps, ctx, parseBody(req.body, req.headers['content-type']));
+    case 'finalize':
+      if (info.verb !== 'update') throw notAllowed();
+      return one(200, await finalizeNamespace(deps, ctx, parseBody(req.body, req.headers['content-type'])));
+    case 'log': case 'exec': case 'attach': case 'portforward': case 'proxy': {
+      const pod = await getObject(deps, { ...ctx, query: new URLSearchParams() });
+      const node = (pod.spec as { nodeName?: string } | undefined)?.nodeName;
+      if (!node) throw errors.badRequest(`pod ${ctx.name} does not have a host assigned`);
+      throw errors.serviceUnavailable(`no kubelet connection to node "${node}" is available for pods/${info.subresource}`);
+    }
+    default:
+      throw notAllowed();
+  }
+}
+
+function patchKind(req: ApiRequest): PatchType {
+  const t = patchTypeOf(req.headers['content-type'] ?? '');
+  if (t === undefined || t === 'apply') {
+    throw errors.unsupportedMediaType(req.headers['content-type'] ?? '', ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json']);
+  }
+  return t as PatchType;
+}
+
+/** The autoscaling/v1 Scale view of a workload. */
+function scaleOf(obj: KubeObject): KubeObject {
+  const spec = (obj.spec ?? {}) as { replicas?: number; selector?: unknown };
+  const status = (obj.status ?? {}) as { replicas?: number };
+  const m = obj.metadata!;
+  let selector = '';
+  if (spec.selector && typeof spec.selector === 'object') selector = selectorToString(labelSelectorFromObject(spec.selector as never));
+  return {
+    kind: 'Scale', apiVersion: 'autoscaling/v1',
+    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
+    spec: { replicas: spec.replicas ?? 0 },
+    status: { replicas: status.replicas ?? 0, ...(selector ? { selector } : {}) },
+  };
+}
+
+async function handleScale(deps: RegistryDeps, ctx: OpContext, info: ResourceRequestInfo, req: ApiRequest, neg: Negotiated): Promise<ApiResponse> {
+  const scaleCtx = { ...ctx, subresource: 'scale' };
+  if (info.verb === 'get') return jsonResponse(200, scaleOf(await getObject(deps, ctx)), ctx.warnings, neg.format);
+  if (info.verb !== 'update' && info.verb !== 'patch') throw errors.methodNotSupported({ group: ctx.served.rt.group, resource: `${ctx.served.rt.plural}/scale` }, info.verb);
+  const body = parseBody(req.body, info.verb === 'patch' ? 'application/json' : req.headers['content-type']);
+  const type = info.verb === 'patch' ? patchKind(req) : undefined;
+  for (let attempt = 0; ; attempt++) {
+    const current = await readCurrent(deps, ctx);
+    const currentScale = scaleOf(current.obj);
+    let wanted: unknown = body;
+    if (type === 'json') wanted = applyJsonPatch(deepCopy(currentScale), body);
+    else if (type === 'merge') wanted = applyMergePatch(deepCopy(currentScale), body);
+    else if (type === 'strategic') wanted = applyStrategicMergePatch(deepCopy(currentScale), body, ScaleSchema);
+    const scale = decodeBody(ctx.served.rt, wanted, fieldValidationOf(ctx.query), ctx.warnings, { kind: 'Scale', apiVersion: 'autoscaling/v1', schema: ScaleSchema });
+    const rv = scale.metadata?.resourceVersion;
+    if (rv && rv !== current.obj.metadata!.resourceVersion) throw errors.conflict(groupResourceOf(ctx.served.rt), ctx.name);
+    const replicas = (scale.spec as { replicas?: number } | undefined)?.replicas;
+    if (replicas === undefined || replicas < 0) {
+      throw errors.invalid({ group: 'autoscaling', kind: 'Scale' }, ctx.name, [{ type: 'FieldValueInvalid', field: 'spec.replicas', message: `Invalid value: ${replicas ?? 'null'}: must be greater than or equal to 0` }]);
+    }
+    const next = deepCopy(current.obj);
+    (next.spec as { replicas?: number }).replicas = replicas;
+    try {
+      const updated = await commitUpdate(deps, scaleCtx, current, next);
+      return jsonResponse(200, scaleOf(updated), ctx.warnings, neg.format);
+    } catch (e) {
+      if ((e as { status?: { reason?: string } }).status?.reason === 'Conflict' && !rv && attempt < 5) continue;
+      throw e;
+    }
+  }
+}
+
+/** POST pods/<name>/binding: sets spec.nodeName once, with the PodScheduled condition. */
+async function bindPod(deps: RegistryDeps, ctx: OpContext, body: unknown): Promise<ApiResponse> {
+  const b = body as { kind?: string; metadata?: { name?: string }; target?: { kind?: string; name?: string } };
+  if (!b || typeof b !== 'object' || b.kind !== 'Binding') throw errors.badRequest('expected a Binding object');
+  if (b.metadata?.name && b.metadata.name !== ctx.name) throw errors.badRequest(`the name of the object (${b.metadata.name}) does not match the name on the URL (${ctx.name})`);
+  const target = b.target?.name;
+  if (!target) {
+    throw errors.invalid({ group: '', kind: 'Binding' }, ctx.name, [{ type: 'FieldValueRequired', field: 'target.name', message: 'Required value' }]);
+  }
+  if (b.target?.kind && b.target.kind !== 'Node') {
+    throw errors.invalid({ group: '', kind: 'Binding' }, ctx.name, [{ type: 'FieldValueNotSupported', field: 'target.kind', message: `Unsupported value: "${b.target.kind}": supported values: "Node"` }]);
+  }
+  const gr = { group: '', resource: 'pods/binding' };
+  for (let attempt = 0; ; attempt++) {
+    const { obj, kv } = await readCurrent(deps, ctx);
+    const spec = (obj.spec ??= {}) as { nodeName?: string };
+    if (obj.metadata?.deletionTimestamp) throw errors.conflict(gr, ctx.name, `pod ${ctx.name} is being deleted, cannot be assigned to a host`);
+    if (spec.nodeName) throw errors.conflict(gr, ctx.name, `pod ${ctx.name} is already assigned to node "${spec.nodeName}"`);
+    spec.nodeName = target;
+    const status = (obj.status ??= {}) as { conditions?: { type: string; status: string; lastTransitionTime?: string; lastProbeTime?: null }[] };
+    const conditions = (status.conditions ??= []);
+    const scheduled = { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: timestamp(deps.now()) };
+    const i = conditions.findIndex((c) => c.type === 'PodScheduled');
+    if (i >= 0) conditions[i] = scheduled;
+    else conditions.push(scheduled);
+    if (ctx.dryRun) break;
+    try {
+      await deps.store.update(kv.key, encodeForStorage(obj), kv.modRevision);
+      break;
+    } catch (e) {
+      if (isStoreError(e, 'Conflict') && attempt < 5) continue;
+      throw e;
+    }
+  }
+  return jsonResponse(201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+}
+
+/** PUT namespaces/<name>/finalize: replaces spec.finalizers; the namespace goes when none remain. */
+async function finalizeNamespace(deps: RegistryDeps, ctx: OpContext, body: unknown): Promise<KubeObject> {
+  const ns = decodeBody(ctx.served.rt, body, fieldValidationOf(ctx.query), ctx.warnings);
+  const current = await readCurrent(deps, ctx);
+  const rv = ns.metadata?.resourceVersion;
+  if (rv && rv !== current.obj.metadata!.resourceVersion) throw errors.conflict(groupResourceOf(ctx.served.rt), ctx.name);
+  const next = deepCopy(current.obj);
+  const spec = (next.spec ??= {}) as { finalizers?: string[] };
+  const wanted = (ns.spec as { finalizers?: string[] } | undefined)?.finalizers;
+  if (wanted?.length) spec.finalizers = wanted;
+  else delete spec.finalizers;
+  return commitUpdate(deps, { ...ctx, subresource: 'finalize' }, current, next);
+}

@@ -4,3 +4,4 @@ export type { ApiRequest, ApiResponse, UserInfo } from './http/types.js';
 export type { StaticToken } from './auth/authenticator.js';
 export type { TlsMaterial } from './http/https-server.js';
 export { SERVER_VERSION } from './discovery/discovery.js';
+export { loadOrCreatePki, renderKubeconfig, writeKubeconfig, type Pki } from './pki/index.js';

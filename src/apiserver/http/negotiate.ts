@@ -56,11 +56,11 @@ export function parseBody(body: Buffer | undefined, contentType: string | undefi
   if (type === 'application/yaml' || type === 'application/apply-patch+yaml') {
     if (!text.trim()) throw errors.badRequest('the body of the request was empty');
     try {
-      const docs = YAML.parseAllDocuments(text, { maxAliasCount: 100 });
+      const docs = YAML.parseAllDocuments(text);
       if (docs.length !== 1) throw new Error('expected a single YAML document');
       const d = docs[0]!;
       if (d.errors.length) throw d.errors[0]!;
-      return d.toJSON();
+      return d.toJS({ maxAliasCount: 100 });
     } catch (e) {
       throw errors.badRequest(`error converting YAML to JSON: ${(e as Error).message.split('\n')[0]}`);
     }

@@ -1,0 +1,39 @@
+// `capstan <command>`: wiring only. Each subcommand parses its flags and hands them to a role.
+import { runServer, SERVER_USAGE } from './server.js';
+
+const USAGE = `Usage: capstan <command> [flags]
+
+Commands:
+  server    Run the control plane (API server on an embedded store)
+  version   Print the version
+
+Run 'capstan <command> --help' for a command's flags.
+`;
+
+export async function main(argv: string[]): Promise<void> {
+  const [command, ...rest] = argv;
+  switch (command) {
+    case 'server':
+      if (rest.includes('--help') || rest.includes('-h')) {
+        process.stdout.write(SERVER_USAGE);
+        return;
+      }
+      await runServer(rest);
+      return;
+    case 'version':
+    case '--version': {
+      const { SERVER_VERSION } = await import('../apiserver/index.js');
+      process.stdout.write(`capstan version ${SERVER_VERSION.gitVersion}\n`);
+      return;
+    }
+    case undefined:
+    case 'help':
+    case '--help':
+    case '-h':
+      process.stdout.write(USAGE);
+      return;
+    default:
+      process.stderr.write(`capstan: unknown command "${command}"\n\n${USAGE}`);
+      process.exitCode = 2;
+  }
+}

@@ -1,0 +1,119 @@
+// `capstan server`: binds k3s-named flags to the control plane role.
+import { parseArgs } from 'node:util';
+import { homedir, hostname, networkInterfaces } from 'node:os';
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { ApiServer, loadOrCreatePki, renderKubeconfig, writeKubeconfig } from '../apiserver/index.js';
+import { openSqliteStore, startCompactor, type Store } from '../store/index.js';
+
+export const SERVER_USAGE = `Usage: capstan server [flags]
+
+Flags:
+  --data-dir DIR               Folder for state (default /var/lib/capstan as root, else ~/.capstan)
+  --https-listen-port PORT     HTTPS port of the API server (default 6443)
+  --bind-address ADDR          Address to listen on (default 0.0.0.0)
+  --advertise-address ADDR     Address other hosts use to reach this server (default: first host address)
+  --write-kubeconfig PATH      Also write the admin kubeconfig to PATH
+  --datastore-endpoint URL     sqlite:///path/to/state.db (default: <data-dir>/server/db/state.db)
+  --service-cidr CIDR          Service cluster IP range (default 10.43.0.0/16)
+  --service-node-port-range R  NodePort range (default 30000-32767)
+  --tls-san NAME               Extra DNS name or IP for the serving certificate (repeatable)
+  --disable-agent              Do not run a node agent on this host
+`;
+
+function hostAddresses(): string[] {
+  const out: string[] = [];
+  for (const list of Object.values(networkInterfaces())) {
+    for (const a of list ?? []) if (!a.internal) out.push(a.address);
+  }
+  return out;
+}
+
+function openStore(endpoint: string | undefined, dataDir: string): Store {
+  const defaultPath = join(dataDir, 'server', 'db', 'state.db');
+  let path = defaultPath;
+  if (endpoint) {
+    if (endpoint.startsWith('sqlite://')) path = endpoint.slice('sqlite://'.length).split('?')[0]!;
+    else if (/^[a-z0-9+]+:\/\//i.test(endpoint)) throw new Error(`unsupported --datastore-endpoint "${endpoint}": only sqlite:// is available`);
+    else path = endpoint;
+  }
+  mkdirSync(resolve(path, '..'), { recursive: true, mode: 0o700 });
+  return openSqliteStore({ path });
+}
+
+function log(msg: string): void {
+  process.stderr.write(`${new Date().toISOString()} capstan: ${msg}\n`);
+}
+
+export async function runServer(argv: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      'data-dir': { type: 'string' },
+      'https-listen-port': { type: 'string', default: '6443' },
+      'bind-address': { type: 'string', default: '0.0.0.0' },
+      'advertise-address': { type: 'string' },
+      'write-kubeconfig': { type: 'string' },
+      'datastore-endpoint': { type: 'string' },
+      'service-cidr': { type: 'string', default: '10.43.0.0/16' },
+      'service-node-port-range': { type: 'string', default: '30000-32767' },
+      'tls-san': { type: 'string', multiple: true, default: [] },
+      'disable-agent': { type: 'boolean', default: false },
+    },
+    strict: true,
+  });
+  const isRoot = process.getuid?.() === 0;
+  const dataDir = resolve(values['data-dir'] ?? (isRoot ? '/var/lib/capstan' : join(homedir(), '.capstan')));
+  const port = Number(values['https-listen-port']);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`invalid --https-listen-port ${values['https-listen-port']}`);
+  const range = /^(\d+)-(\d+)$/.exec(values['service-node-port-range']!);
+  if (!range) throw new Error(`invalid --service-node-port-range ${values['service-node-port-range']}`);
+  mkdirSync(join(dataDir, 'server', 'tls'), { recursive: true, mode: 0o700 });
+
+  const addresses = hostAddresses();
+  const advertise = values['advertise-address'] ?? addresses.find((a) => !a.includes(':')) ?? '127.0.0.1';
+  const sans = values['tls-san'] as string[];
+  const pki = await loadOrCreatePki(join(dataDir, 'server', 'tls'), {
+    hostnames: [hostname(), ...sans.filter((s) => !/^[\d.:]+$/.test(s))],
+    ips: [...addresses, advertise, ...sans.filter((s) => /^[\d.:]+$/.test(s))],
+    serviceIP: firstServiceIP(values['service-cidr']!),
+  });
+  const store = openStore(values['datastore-endpoint'], dataDir);
+  const stop = new AbortController();
+  const api = await ApiServer.start({
+    store,
+    listen: { tls: { cert: pki.serverCertPem, key: pki.serverKeyPem, ca: pki.caCertPem }, bindAddress: values['bind-address']!, port },
+    serviceCidr: values['service-cidr'],
+    nodePortRange: [Number(range[1]), Number(range[2])],
+    advertiseAddress: advertise,
+  });
+  const compactor = startCompactor(store, { onError: (e) => log(`compaction failed: ${(e as Error).message}`) }, stop.signal);
+
+  const kubeconfig = renderKubeconfig({ server: `https://127.0.0.1:${api.port}`, caPem: pki.caCertPem, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem });
+  await writeKubeconfig(join(dataDir, 'kubeconfig.yaml'), kubeconfig);
+  if (values['write-kubeconfig']) await writeKubeconfig(resolve(values['write-kubeconfig']), kubeconfig);
+  log(`API server listening on https://${values['bind-address']}:${api.port}; kubeconfig written to ${join(dataDir, 'kubeconfig.yaml')}`);
+  if (!values['disable-agent']) log('node agent not available yet; running the control plane only');
+  log('ready');
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log(`${signal} received, shutting down`);
+    stop.abort();
+    await api.stop();
+    await compactor;
+    await store.close();
+    log('stopped');
+    process.exit(0);
+  };
+  process.on('SIGTERM', () => void shutdown('SIGTERM'));
+  process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+function firstServiceIP(cidr: string): string | undefined {
+  const m = /^(\d+)\.(\d+)\.(\d+)\.(\d+)\/\d+$/.exec(cidr);
+  if (!m) return undefined;
+  return `${m[1]}.${m[2]}.${m[3]}.${Number(m[4]) + 1}`;
+}

@@ -23,15 +23,16 @@ export class HistoryReads {
     const end = prefixEnd(prefix);
     const params: Record<string, string | number> = { from: rangeStart(prefix, opts.startKey), rev: revision };
     if (end !== undefined) params.to = end;
-    const latest = `SELECT MAX(revision) AS r FROM kv WHERE key >= @from${end !== undefined ? ' AND key < @to' : ''}
-      AND revision <= @rev GROUP BY key`;
-    const count = (this.stmt(`SELECT COUNT(*) AS n FROM kv JOIN (${latest}) latest ON kv.revision = latest.r WHERE kv.deleted = 0`)
-      .get(params) as { n: number }).n;
+    // Newest row per key at or below the revision (SQLite fills the bare `deleted` column from
+    // the row holding the MAX), in key order, deletions dropped: served from the covering index.
+    const latest = `SELECT MAX(revision) AS r, key AS k, deleted AS d FROM kv
+      WHERE key >= @from${end !== undefined ? ' AND key < @to' : ''} AND revision <= @rev GROUP BY key HAVING d = 0`;
+    const count = (this.stmt(`SELECT COUNT(*) AS n FROM (${latest})`).get(params) as { n: number }).n;
     if (opts.countOnly) return { kvs: [], revision, more: false, count };
     const limited = opts.limit && opts.limit > 0;
     if (limited) params.limit = opts.limit!;
-    const rows = this.stmt(`SELECT ${COLUMNS} FROM kv JOIN (${latest}) latest ON kv.revision = latest.r
-      WHERE kv.deleted = 0 ORDER BY kv.key${limited ? ' LIMIT @limit' : ''}`).all(params) as KvRow[];
+    const rows = this.stmt(`SELECT ${COLUMNS} FROM (${latest} ORDER BY k${limited ? ' LIMIT @limit' : ''}) latest
+      JOIN kv ON kv.revision = latest.r ORDER BY latest.k`).all(params) as KvRow[];
     const kvs = rows.map(toKeyValue);
     return { kvs, revision, more: count > kvs.length, count };
   }

@@ -29,7 +29,8 @@ export function openDatabase(path: string): Db {
         lease INTEGER NOT NULL,
         deleted INTEGER NOT NULL
       );
-      CREATE INDEX IF NOT EXISTS kv_key_revision ON kv (key, revision);
+      -- Covers "newest row per key at or below a revision, unless deleted" without table reads.
+      CREATE INDEX IF NOT EXISTS kv_key_revision_deleted ON kv (key, revision, deleted);
       CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value INTEGER NOT NULL) WITHOUT ROWID;
       CREATE TABLE IF NOT EXISTS leases (
         id INTEGER PRIMARY KEY,

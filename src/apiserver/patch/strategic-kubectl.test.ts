@@ -33,7 +33,7 @@ const live = {
   },
 };
 
-type Json = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
+type Json = Record<string, any>;
 
 function apply(patch: unknown): Json {
   const before = structuredClone(live);

@@ -37,6 +37,17 @@ function structural(schema: TSchema | undefined): SchemaNode | undefined {
   return shaped.length === 1 ? structural(shaped[0] as unknown as TSchema) : undefined;
 }
 
+const patternCache = new Map<string, RegExp>();
+
+function matches(pattern: string, key: string): boolean {
+  let re = patternCache.get(pattern);
+  if (!re) {
+    re = new RegExp(pattern, 'u');
+    patternCache.set(pattern, re);
+  }
+  return re.test(key);
+}
+
 /** Schema of field `key` of an object (a property, or the value schema of a map). */
 export function fieldSchema(parent: TSchema | undefined, key: string): TSchema | undefined {
   const n = structural(parent);
@@ -46,7 +57,7 @@ export function fieldSchema(parent: TSchema | undefined, key: string): TSchema |
   const patterns = n.patternProperties as Record<string, TSchema> | undefined;
   if (patterns) {
     for (const [pattern, value] of Object.entries(patterns)) {
-      if (new RegExp(pattern, 'u').test(key)) return value;
+      if (matches(pattern, key)) return value;
     }
   }
   const additional = n.additionalProperties;

@@ -18,6 +18,7 @@ function run(cases: Case[]): void {
       assert.deepEqual(applyStrategicMergePatch(live, patch, schema), c.want);
       assert.deepEqual(live, c.live, 'live object must not be mutated');
       assert.deepEqual(patch, c.patch, 'patch must not be mutated');
+      assert.equal(({} as Record<string, unknown>).polluted, undefined);
     });
   }
 }
@@ -41,6 +42,7 @@ describe('strategic merge patch: maps', () => {
     { name: 'unknown fields merge like JSON merge patch', live: { x: { a: 1, l: [1, 2] } }, patch: { x: { b: 2, l: [3] } }, want: { x: { a: 1, b: 2, l: [3] } } },
     { name: 'new subtrees lose directive keys and nulls', live: {}, patch: { simpleMap: { a: '1', b: null, $retainKeys: ['a'] }, mergingList: [{ name: '1', value: null, mergingList: [{ name: 'x', $patch: 'delete' }, { name: 'y' }] }] }, want: { simpleMap: { a: '1' }, mergingList: [{ name: '1', mergingList: [{ name: 'y' }] }] } },
     { name: 'a new map with $patch: replace becomes its remaining keys', live: {}, patch: { simpleMap: { $patch: 'replace', a: '1' } }, want: { simpleMap: { a: '1' } } },
+    { name: 'a __proto__ key is data, never the prototype', live: { simpleMap: {} }, patch: JSON.parse('{"simpleMap": {"__proto__": "x"}, "__proto__": {"polluted": "1"}}'), want: JSON.parse('{"simpleMap": {"__proto__": "x"}, "__proto__": {"polluted": "1"}}') },
     { name: 'null patch changes nothing', live: { name: 'a' }, patch: null, want: { name: 'a' } },
     { name: 'empty patch changes nothing', live: { name: 'a', mergingList: [{ name: '1' }] }, patch: {}, want: { name: 'a', mergingList: [{ name: '1' }] } },
   ]);

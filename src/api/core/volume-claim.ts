@@ -1,8 +1,7 @@
-// core/v1 PersistentVolumeClaim shapes needed by pod specs (ephemeral volumes) and StatefulSet
-// volumeClaimTemplates. The persistentvolumeclaims resource itself is declared elsewhere; these
-// definitions must stay identical to the ones it uses (same upstream definition names).
-import { obj, str, list, map, quantity, enumStr, anyValue, type Static } from '../schema/builder.js';
-import { ObjectMeta, LabelSelector } from '../schema/meta.js';
+// core/v1 PersistentVolumeClaim shapes, the one declaration shared by pod ephemeral volumes,
+// StatefulSet volumeClaimTemplates and the persistentvolumeclaims resource.
+import { obj, str, list, map, quantity, enumStr, anyValue, stringMap, time, type Static } from '../schema/builder.js';
+import { ObjectMeta, LabelSelector, resourceSchema } from '../schema/meta.js';
 
 export const TypedLocalObjectReferenceSchema = obj('io.k8s.api.core.v1.TypedLocalObjectReference', 'TypedLocalObjectReference contains enough information to let you locate the typed referenced object inside the same namespace.', {
   apiGroup: str('APIGroup is the group for the resource being referenced.'),
@@ -35,20 +34,31 @@ export const PersistentVolumeClaimSpecSchema = obj('io.k8s.api.core.v1.Persisten
 });
 export type PersistentVolumeClaimSpec = Static<typeof PersistentVolumeClaimSpecSchema>;
 
+export const PersistentVolumeClaimConditionSchema = obj('io.k8s.api.core.v1.PersistentVolumeClaimCondition', 'PersistentVolumeClaimCondition contains details about state of pvc', {
+  type: str('Type is the type of the condition.'),
+  status: str('Status is the status of the condition. Can be True, False, Unknown.'),
+  lastProbeTime: time('lastProbeTime is the time we probed the condition.'),
+  lastTransitionTime: time('lastTransitionTime is the time the condition transitioned from one status to another.'),
+  reason: str('reason is a unique, this should be a short, machine understandable string that gives the reason for condition\'s last transition.'),
+  message: str('message is the human-readable message indicating details about last transition.'),
+}, { required: ['type', 'status'] });
+
 export const PersistentVolumeClaimStatusSchema = obj('io.k8s.api.core.v1.PersistentVolumeClaimStatus', 'PersistentVolumeClaimStatus is the current status of a persistent volume claim.', {
   phase: enumStr('phase represents the current phase of PersistentVolumeClaim.', ['Bound', 'Lost', 'Pending']),
   accessModes: list(str(), 'accessModes contains the actual access modes the volume backing the PVC has.', { listType: 'atomic' }),
   capacity: map(quantity(), 'capacity represents the actual resources of the underlying volume.'),
-  conditions: list(anyValue(), 'conditions is the current Condition of persistent volume claim.', { mergeKey: 'type', strategy: 'merge', listType: 'map', mapKeys: ['type'] }),
-}, { preserveUnknownFields: true });
+  conditions: list(PersistentVolumeClaimConditionSchema, 'conditions is the current Condition of persistent volume claim.', { mergeKey: 'type', strategy: 'merge', listType: 'map', mapKeys: ['type'] }),
+  allocatedResources: map(quantity(), 'allocatedResources tracks the resources allocated to a PVC including its capacity.'),
+  allocatedResourceStatuses: stringMap('allocatedResourceStatuses stores status of resource being resized for the given PVC.'),
+  currentVolumeAttributesClassName: str('currentVolumeAttributesClassName is the current name of the VolumeAttributesClass the PVC is using.'),
+  modifyVolumeStatus: anyValue('ModifyVolumeStatus represents the status object of ControllerModifyVolume operation.'),
+});
 
-export const PersistentVolumeClaimSchema = obj('io.k8s.api.core.v1.PersistentVolumeClaim', 'PersistentVolumeClaim is a user\'s request for and claim to a persistent volume', {
-  apiVersion: str('APIVersion defines the versioned schema of this representation of an object.'),
-  kind: str('Kind is a string value representing the REST resource this object represents.'),
-  metadata: ObjectMeta,
-  spec: PersistentVolumeClaimSpecSchema,
-  status: PersistentVolumeClaimStatusSchema,
-}, { extra: { 'x-kubernetes-group-version-kind': [{ group: '', version: 'v1', kind: 'PersistentVolumeClaim' }] } });
+export const PersistentVolumeClaimSchema = resourceSchema('io.k8s.api.core.v1.PersistentVolumeClaim', { group: '', version: 'v1', kind: 'PersistentVolumeClaim' },
+  'PersistentVolumeClaim is a user\'s request for and claim to a persistent volume', {
+    spec: PersistentVolumeClaimSpecSchema,
+    status: PersistentVolumeClaimStatusSchema,
+  });
 export type PersistentVolumeClaim = Static<typeof PersistentVolumeClaimSchema>;
 
 export const PersistentVolumeClaimTemplateSchema = obj('io.k8s.api.core.v1.PersistentVolumeClaimTemplate', 'PersistentVolumeClaimTemplate is used to produce PersistentVolumeClaim objects as part of an EphemeralVolumeSource.', {

@@ -72,7 +72,7 @@ export class SchemaConverter {
     const out: JsonSchema = {};
     for (const key of Object.keys(raw)) {
       const value = raw[key];
-      if (value === undefined || key === DEF_NAME || key === QUANTITY) continue;
+      if (value === undefined || key === DEF_NAME || key === QUANTITY || (key === 'description' && value === '')) continue;
       switch (key) {
         case 'properties': {
           const props: Record<string, JsonSchema> = {};

@@ -13,9 +13,10 @@ import { addPaths, discoveryOperation, groupVersionsOf } from './v2.js';
 export interface OpenApiV3Document {
   /** The serialised document (the response body). */
   json: string;
-  /** Upstream's content hash: uppercase hex SHA-512 of `json`; the `hash` query value in the index. */
-  hash: string;
-  /** The ETag header value: the hash, quoted. */
+  /**
+   * Upstream's content hash: uppercase hex SHA-512 of `json`. It is the `hash` query value in the
+   * index's serverRelativeURL; the ETag header carries it quoted (`"<etag>"`).
+   */
   etag: string;
 }
 
@@ -96,7 +97,7 @@ export function buildOpenApiV3(resources: readonly ResourceType[]): OpenApiV3 {
     const key = groupVersionKey(gv.group, gv.version);
     const json = JSON.stringify(buildGroupVersionDocument(resources, gv.group, gv.version));
     const hash = createHash('sha512').update(json).digest('hex').toUpperCase();
-    documents.set(key, { json, hash, etag: `"${hash}"` });
+    documents.set(key, { json, etag: hash });
     paths[key] = { serverRelativeURL: `/openapi/v3/${key}?hash=${hash}` };
   }
   return { index: { paths: sortedObject(paths) }, documents };

@@ -14,10 +14,10 @@ const enum Tok {
   NotEquals, NotIn, OpenPar,
 }
 
-const KEYWORDS: Record<string, Tok> = {
-  ')': Tok.ClosedPar, ',': Tok.Comma, '!': Tok.DoesNotExist, '==': Tok.DoubleEquals, '=': Tok.Equals,
-  '>': Tok.GreaterThan, in: Tok.In, '<': Tok.LessThan, '!=': Tok.NotEquals, notin: Tok.NotIn, '(': Tok.OpenPar,
-};
+const KEYWORDS = new Map<string, Tok>([
+  [')', Tok.ClosedPar], [',', Tok.Comma], ['!', Tok.DoesNotExist], ['==', Tok.DoubleEquals], ['=', Tok.Equals],
+  ['>', Tok.GreaterThan], ['in', Tok.In], ['<', Tok.LessThan], ['!=', Tok.NotEquals], ['notin', Tok.NotIn], ['(', Tok.OpenPar],
+]);
 
 interface Item { tok: Tok; lit: string }
 
@@ -39,7 +39,7 @@ function tokenize(s: string): Item[] {
       let last: Item | undefined;
       while (pos < s.length && isSpecial(s[pos]!)) {
         buffer += s[pos];
-        const tok = KEYWORDS[buffer];
+        const tok = KEYWORDS.get(buffer);
         if (tok !== undefined) last = { tok, lit: buffer };
         else if (last) break;
         pos++;
@@ -49,7 +49,7 @@ function tokenize(s: string): Item[] {
       const start = pos;
       while (pos < s.length && !isSpecial(s[pos]!) && !isWhitespace(s[pos]!)) pos++;
       const lit = s.slice(start, pos);
-      items.push({ tok: KEYWORDS[lit] ?? Tok.Identifier, lit });
+      items.push({ tok: KEYWORDS.get(lit) ?? Tok.Identifier, lit });
     }
   }
 }

@@ -55,7 +55,7 @@ export function labelSelectorFromObject(sel: LabelSelectorObject | null | undefi
   const reqs: LabelRequirement[] = [];
   for (const [k, v] of Object.entries(matchLabels)) reqs.push(newRequirement(k, '=', [v]));
   for (const expr of expressions) {
-    const op = OBJECT_OPERATORS[expr.operator];
+    const op = Object.hasOwn(OBJECT_OPERATORS, expr.operator) ? OBJECT_OPERATORS[expr.operator] : undefined;
     if (!op) throw new SelectorParseError(`${JSON.stringify(expr.operator)} is not a valid label selector operator`);
     reqs.push(newRequirement(expr.key, op, expr.values ?? []));
   }

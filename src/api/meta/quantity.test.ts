@@ -7,7 +7,6 @@ import {
   quantityFromMilli, quantityFromValue, quantityToMilli, quantityToNumber, quantityToString, quantityValue, subtractQuantity,
 } from './quantity.js';
 
-const n = (v: string): bigint => parseQuantity(v).nanos;
 const G = 1_000_000_000n;
 
 test('parse: value in nano-units and format (TestQuantityParse)', () => {

@@ -78,7 +78,7 @@ test('isValidLabelValue', () => {
 });
 
 test('isConfigMapKey', () => {
-  table(isConfigMapKey, ['a', 'good', 'good_good', 'good-good', 'good.good', '.good', 'GoOd', '..a.'.replace('..', 'x.')],
+  table(isConfigMapKey, ['a', 'good', 'good_good', 'good-good', 'good.good', '.good', 'GoOd', 'x.a.'],
     ['', '.', '..', '..bad', 'b*d', 'bad!&bad', 'a'.repeat(254)]);
   assert.deepEqual(isConfigMapKey('..bad'), ["must not start with '..'"]);
   assert.deepEqual(isConfigMapKey('.'), ["must not be '.'"]);

@@ -81,11 +81,26 @@ const INT_OR_STRING = leaf('intstr.IntOrString', 0, (v, st) => {
   if (typeof v !== 'number') return st.fatalTypeError(jsonKind(v), 'int32');
   return Number.isInteger(v) && v >= INT32_MIN && v <= INT32_MAX ? v : st.fatalTypeError(`number ${v}`, 'int32');
 });
+/** Canonical forms of recently seen quantity strings (`100m`, `128Mi` repeat across objects). */
+const quantityCache = new Map<string, string>();
+const QUANTITY_CACHE_LIMIT = 4096;
+
+function canonicalQuantity(v: string | number): string {
+  if (typeof v === 'number') return canonicalizeQuantity(v);
+  let text = quantityCache.get(v);
+  if (text === undefined) {
+    text = canonicalizeQuantity(v.trim());
+    if (quantityCache.size >= QUANTITY_CACHE_LIMIT) quantityCache.clear();
+    quantityCache.set(v, text);
+  }
+  return text;
+}
+
 /** resource.Quantity: string or number in, canonical string out; bad text aborts decoding. */
 const QUANTITY_NODE = leaf('resource.Quantity', '0', (v, st) => {
   if (typeof v !== 'string' && typeof v !== 'number') return st.fatal(QUANTITY_FORMAT_ERROR);
   try {
-    return canonicalizeQuantity(typeof v === 'string' ? v.trim() : v);
+    return canonicalQuantity(v);
   } catch (e) {
     return st.fatal(e instanceof QuantityParseError ? e.message : QUANTITY_FORMAT_ERROR);
   }

@@ -1,7 +1,8 @@
 // []byte fields travel as standard base64 (Go's base64.StdEncoding, padded, CR/LF ignored).
 // This checks a string the way Go's decoder does, reporting the same byte offset on failure.
 
-const CANONICAL = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+/** Padded, no line breaks, zero trailing bits: exactly what Go would re-encode. */
+const CANONICAL = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/][AQgw]==|[A-Za-z0-9+/]{2}[AEIMQUYcgkosw048]=)?$/;
 
 const isAlphabet = (c: number): boolean =>
   (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || (c >= 48 && c <= 57) || c === 43 || c === 47;
@@ -36,7 +37,7 @@ function corruptOffset(src: Buffer): number {
 
 /**
  * Validates standard base64 text. Returns the text upstream would serialise (re-encoded when
- * the input carried line breaks), or `{ error }` with Go's message.
+ * the input carried line breaks or non-zero trailing bits), or `{ error }` with Go's message.
  */
 export function checkBase64(s: string): { text: string } | { error: string } {
   if (CANONICAL.test(s)) return { text: s };

@@ -53,6 +53,17 @@ function daysIn(month: number, year: number): number {
   return [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
 }
 
+const CANONICAL_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})Z$/;
+
+/** Fast path: already `YYYY-MM-DDTHH:MM:SSZ` with every field in range (what servers emit). */
+function isCanonicalTime(value: string): boolean {
+  const m = CANONICAL_TIME.exec(value);
+  if (!m) return false;
+  const month = Number(m[2]);
+  return month >= 1 && month <= 12 && Number(m[3]) >= 1 && Number(m[3]) <= daysIn(month, Number(m[1])) &&
+    Number(m[4]) < 24 && Number(m[5]) < 60 && Number(m[6]) < 60;
+}
+
 const pad = (n: number, w: number): string => String(n).padStart(w, '0');
 
 /**
@@ -60,6 +71,7 @@ const pad = (n: number, w: number): string => String(n).padStart(w, '0');
  * upstream would serialise (`micro`: RFC3339Micro, else RFC3339 whole seconds, always UTC).
  */
 export function parseGoTime(value: string, micro: boolean): GoTimeResult {
+  if (!micro && isCanonicalTime(value)) return { ok: true, text: value };
   const layout = micro ? RFC3339_MICRO_LAYOUT : RFC3339_LAYOUT;
   const fail = (layoutElem: string, valueElem: string): GoTimeResult =>
     ({ ok: false, error: `parsing time ${quote(value)} as ${quote(layout)}: cannot parse ${quote(valueElem)} as ${quote(layoutElem)}` });

@@ -243,7 +243,7 @@ test('nesting deeper than the JSON limit is a 400, in typed, untyped and unknown
 });
 
 test('strict and warn texts for unknown fields', () => {
-  assert.deepEqual(unknownFieldWarnings(['spec.foo', 'a"b']), ['unknown field "spec.foo"', 'unknown field "a\\"b"']);
+  assert.deepEqual(unknownFieldWarnings(['spec.foo', 'a"b', 'x\ty\u0001']), ['unknown field "spec.foo"', 'unknown field "a\\"b"', 'unknown field "x\\ty\\x01"']);
   const e = unknownFieldsError(DEPLOY, ['spec.foo', 'spec.containers[0].bar']);
   assert.equal(e.status.code, 400);
   assert.equal(e.status.reason, 'BadRequest');

@@ -6,15 +6,15 @@
 import { errors, type StatusError } from '../../api/index.js';
 import { decodeErrorPrefix, type DecodeContext } from './decode.js';
 
-/** Go's %q for the field paths in these messages. */
+const GO_ESCAPES: Record<string, string> = { '\x07': '\\a', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t', '\v': '\\v' };
+
+/** Go's strconv.Quote (%q) for the field paths in these messages (ASCII control characters escaped). */
 function goQuote(s: string): string {
   let out = '"';
   for (const ch of s) {
     const c = ch.codePointAt(0)!;
     if (ch === '"' || ch === '\\') out += `\\${ch}`;
-    else if (ch === '\n') out += '\\n';
-    else if (ch === '\t') out += '\\t';
-    else if (ch === '\r') out += '\\r';
+    else if (GO_ESCAPES[ch]) out += GO_ESCAPES[ch];
     else if (c < 0x20 || c === 0x7f) out += `\\x${c.toString(16).padStart(2, '0')}`;
     else out += ch;
   }

@@ -1,0 +1,28 @@
+// autoscaling/v1 Scale: the body of the `scale` subresource of deployments, replicasets and
+// statefulsets. Not stored; the registry maps it to and from the owner's spec.replicas,
+// status.replicas and selector.
+import { obj, int32, str, type Static } from '../schema/builder.js';
+import { resourceSchema } from '../schema/meta.js';
+import type { FieldError } from '../field-errors.js';
+import { validateNonnegative } from '../core/field-checks.js';
+
+export const ScaleSpecSchema = obj('io.k8s.api.autoscaling.v1.ScaleSpec', 'ScaleSpec describes the attributes of a scale subresource.', {
+  replicas: int32('replicas is the desired number of instances for the scaled object.'),
+});
+
+export const ScaleStatusSchema = obj('io.k8s.api.autoscaling.v1.ScaleStatus', 'ScaleStatus represents the current status of a scale subresource.', {
+  replicas: int32('replicas is the actual number of observed instances of the scaled object.'),
+  selector: str('selector is the label query over pods that should match the replicas count. This is same as the label selector but in the string format to avoid introspection by clients.'),
+}, { required: ['replicas'] });
+
+export const ScaleSchema = resourceSchema('io.k8s.api.autoscaling.v1.Scale', { group: 'autoscaling', version: 'v1', kind: 'Scale' },
+  'Scale represents a scaling request for a resource.', {
+    spec: ScaleSpecSchema,
+    status: ScaleStatusSchema,
+  });
+export type Scale = Static<typeof ScaleSchema>;
+
+/** Upstream ValidateScale (metadata is checked by the caller). */
+export function validateScale(scale: Scale): FieldError[] {
+  return validateNonnegative(scale.spec?.replicas, 'spec.replicas');
+}

@@ -5,6 +5,7 @@ import { obj, int32, str, type Static } from '../schema/builder.js';
 import { resourceSchema } from '../schema/meta.js';
 import type { FieldError } from '../field-errors.js';
 import { validateNonnegative } from '../core/field-checks.js';
+import { labelSelectorFromObject, selectorToString, type LabelSelectorObject } from '../meta/labels.js';
 
 export const ScaleSpecSchema = obj('io.k8s.api.autoscaling.v1.ScaleSpec', 'ScaleSpec describes the attributes of a scale subresource.', {
   replicas: int32('replicas is the desired number of instances for the scaled object.'),
@@ -25,4 +26,41 @@ export type Scale = Static<typeof ScaleSchema>;
 /** Upstream ValidateScale (metadata is checked by the caller). */
 export function validateScale(scale: Scale): FieldError[] {
   return validateNonnegative(scale.spec?.replicas, 'spec.replicas');
+}
+
+/** What a scalable resource (Deployment, ReplicaSet, StatefulSet) exposes to its scale subresource. */
+export interface Scalable {
+  apiVersion?: string;
+  kind?: string;
+  metadata?: { name?: string; namespace?: string; uid?: string; resourceVersion?: string; creationTimestamp?: string };
+  spec?: { replicas?: number; selector?: LabelSelectorObject };
+  status?: { replicas?: number };
+}
+
+/**
+ * The Scale view of a scalable object, as upstream's scale REST handlers build it: identity
+ * metadata, spec.replicas, status.replicas and the selector rendered as a label-selector string.
+ */
+export function scaleOf(obj: Scalable): Scale {
+  const m = obj.metadata ?? {};
+  let selector = '';
+  try {
+    selector = selectorToString(labelSelectorFromObject(obj.spec?.selector));
+  } catch {
+    selector = '';
+  }
+  const metadata: Scale['metadata'] = { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp };
+  for (const k of Object.keys(metadata!) as (keyof NonNullable<Scale['metadata']>)[]) if (metadata![k] === undefined) delete metadata![k];
+  return {
+    apiVersion: 'autoscaling/v1', kind: 'Scale', metadata,
+    spec: { replicas: obj.spec?.replicas ?? 0 },
+    status: { replicas: obj.status?.replicas ?? 0, selector },
+  };
+}
+
+/** Applies a validated Scale to a copy of the object (only spec.replicas changes). */
+export function applyScale<T extends Scalable>(obj: T, scale: Scale): T {
+  const next = structuredClone(obj);
+  next.spec = { ...(next.spec ?? {}), replicas: scale.spec?.replicas ?? 0 };
+  return next;
 }

@@ -56,8 +56,10 @@ export class SchemaConverter {
     const name = raw[DEF_NAME];
     if (typeof name !== 'string') return this.body(raw);
     if (!this.definitions.has(name)) {
-      this.definitions.set(name, {}); // placeholder: recursive types refer to themselves
-      this.definitions.set(name, wellKnownDefinition(name, this.dialect) ?? this.body(raw));
+      const fixed = wellKnownDefinition(name, this.dialect);
+      // Placeholder while the body is converted: recursive types refer to themselves.
+      this.definitions.set(name, fixed ?? { description: raw.description });
+      if (!fixed) this.definitions.set(name, this.body(raw));
     }
     const ref = this.refTo(name);
     const description = raw.description;

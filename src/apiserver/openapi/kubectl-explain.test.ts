@@ -117,4 +117,18 @@ for (const bin of KUBECTLS) {
   });
 }
 
+test('every served kind can be explained recursively (newest kubectl, v3)', { skip: KUBECTLS.length === 0 }, async () => {
+  const bin = KUBECTLS[KUBECTLS.length - 1]!;
+  const kinds = resources.filter((r) => !r.createOnly);
+  for (let i = 0; i < kinds.length; i += 4) {
+    await Promise.all(kinds.slice(i, i + 4).map(async (r) => {
+      const resource = r.group ? `${r.plural}.${r.version}.${r.group}` : r.plural;
+      const out = await kubectl(bin, ['explain', resource, '--recursive']);
+      assert.equal(out.code, 0, `${resource}: ${out.stderr}`);
+      assert.match(out.stdout, new RegExp(`KIND:\\s+${r.kind}\\b`), resource);
+      assert.match(out.stdout, /metadata\s+<ObjectMeta>/, resource);
+    }));
+  }
+});
+
 test('no kubectl binary: the explain checks are skipped', { skip: KUBECTLS.length > 0 }, () => {});

@@ -40,7 +40,14 @@ test('deployment defaults', () => {
   const pod = d.spec!.template!.spec!;
   assert.equal(pod.restartPolicy, 'Always');
   assert.equal(pod.containers![0].imagePullPolicy, 'IfNotPresent');
+  // SetDefaults_Pod fields never materialise in templates.
+  assert.equal(pod.enableServiceLinks, undefined);
   assert.deepEqual(messages(deployments, d), []);
+  const limited = make(deployments, { selector: { matchLabels: { app: 'web' } }, template: template({ app: 'web' }, { hostNetwork: true, containers: [{ name: 'web', image: 'nginx', ports: [{ containerPort: 80 }], resources: { limits: { cpu: '1' } } }] }) });
+  const c = limited.spec!.template!.spec!.containers![0];
+  assert.equal(c.resources!.requests, undefined);
+  assert.equal(c.ports![0].hostPort, undefined);
+  assert.deepEqual(messages(deployments, limited), []);
   const recreate = make(deployments, { selector: { matchLabels: { app: 'web' } }, template: template(), strategy: { type: 'Recreate' } });
   assert.deepEqual(recreate.spec!.strategy, { type: 'Recreate' });
   deployments.prepareForCreate!(d);

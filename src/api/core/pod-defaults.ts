@@ -1,6 +1,7 @@
-// Upstream core/v1 pod defaulting (SetDefaults_Pod, SetDefaults_PodSpec, SetDefaults_Container and
-// what zz_generated.defaults calls for a PodSpec). Shared by pods and every workload template;
-// idempotent, so it may run on every write.
+// Upstream core/v1 pod defaulting. `defaultPodSpec` is SetDefaults_PodSpec plus what
+// zz_generated.defaults calls for every PodSpec (containers, probes, volumes): it runs on pods and
+// on every workload template. `defaultPod` adds SetDefaults_Pod, which upstream applies to Pod
+// objects only (requests from limits, enableServiceLinks, host-network ports). Both idempotent.
 import type { Container, EphemeralContainer, EnvVar } from './container.js';
 import type { PodSpec } from './pod-spec.js';
 import { defaultProbe, defaultLifecycleHandler } from './probe.js';
@@ -29,14 +30,11 @@ function defaultEnv(env: EnvVar[] | undefined): void {
 }
 
 /** Defaults of one container (app, init or ephemeral). */
-export function defaultContainer(c: Container | EphemeralContainer, hostNetwork: boolean): void {
+export function defaultContainer(c: Container | EphemeralContainer): void {
   if (!c.imagePullPolicy) c.imagePullPolicy = defaultImagePullPolicy(c.image ?? '');
   c.terminationMessagePath ||= '/dev/termination-log';
   c.terminationMessagePolicy ||= 'File';
-  for (const p of c.ports ?? []) {
-    p.protocol ||= 'TCP';
-    if (hostNetwork && !p.hostPort) p.hostPort = p.containerPort;
-  }
+  for (const p of c.ports ?? []) p.protocol ||= 'TCP';
   defaultEnv(c.env);
   for (const probe of [c.livenessProbe, c.readinessProbe, c.startupProbe]) if (probe) defaultProbe(probe);
   if (c.lifecycle?.postStart) defaultLifecycleHandler(c.lifecycle.postStart);
@@ -55,20 +53,29 @@ function defaultRequestsFromLimits(c: Container): void {
   c.resources!.requests = requests;
 }
 
-/** Upstream pod-spec defaults; `spec` is mutated in place. */
+/** Upstream SetDefaults_PodSpec and the generated per-field defaults; `spec` is mutated in place. */
 export function defaultPodSpec(spec: PodSpec): void {
   spec.dnsPolicy ||= 'ClusterFirst';
   spec.restartPolicy ||= 'Always';
   spec.securityContext ??= {};
   spec.terminationGracePeriodSeconds ??= 30;
   spec.schedulerName ||= 'default-scheduler';
-  spec.enableServiceLinks ??= true;
   // v1 conversion keeps the deprecated alias in step with serviceAccountName.
   if (!spec.serviceAccountName && spec.serviceAccount) spec.serviceAccountName = spec.serviceAccount;
   if (spec.serviceAccountName) spec.serviceAccount = spec.serviceAccountName;
-  const hostNetwork = spec.hostNetwork === true;
-  for (const c of spec.initContainers ?? []) { defaultContainer(c, hostNetwork); defaultRequestsFromLimits(c); }
-  for (const c of spec.containers ?? []) { defaultContainer(c, hostNetwork); defaultRequestsFromLimits(c); }
-  for (const c of spec.ephemeralContainers ?? []) defaultContainer(c, false);
+  for (const c of spec.initContainers ?? []) defaultContainer(c);
+  for (const c of spec.containers ?? []) defaultContainer(c);
+  for (const c of spec.ephemeralContainers ?? []) defaultContainer(c);
   for (const v of spec.volumes ?? []) defaultVolume(v);
+}
+
+/** Upstream SetDefaults_Pod on top of defaultPodSpec: for Pod objects only, never templates. */
+export function defaultPod(pod: { spec?: PodSpec }): void {
+  const spec = (pod.spec ??= {});
+  defaultPodSpec(spec);
+  for (const c of [...(spec.containers ?? []), ...(spec.initContainers ?? [])]) {
+    defaultRequestsFromLimits(c);
+    if (spec.hostNetwork) for (const p of c.ports ?? []) if (!p.hostPort) p.hostPort = p.containerPort;
+  }
+  spec.enableServiceLinks ??= true;
 }

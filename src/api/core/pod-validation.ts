@@ -55,13 +55,16 @@ function validateDNS(spec: PodSpec, path: string): FieldError[] {
   return errs;
 }
 
-/** Upstream validateHostNetwork: with hostNetwork, every hostPort equals its containerPort. */
+/**
+ * Upstream validateHostNetwork: with hostNetwork, a set hostPort equals its containerPort. Pods
+ * get hostPort defaulted; templates may leave it 0.
+ */
 function validateHostNetworkPorts(spec: PodSpec, path: string): FieldError[] {
   if (!spec.hostNetwork) return [];
   const errs: FieldError[] = [];
   for (const [field, list] of [['containers', spec.containers], ['initContainers', spec.initContainers]] as const) {
     (list ?? []).forEach((c, i) => (c.ports ?? []).forEach((p, j) => {
-      if (p.hostPort !== p.containerPort) {
+      if (p.hostPort && p.hostPort !== p.containerPort) {
         errs.push(fieldError.invalid(childPath(indexPath(childPath(indexPath(childPath(path, field), i), 'ports'), j), 'containerPort'), p.containerPort ?? 0, 'must match `hostPort` when `hostNetwork` is true'));
       }
     }));

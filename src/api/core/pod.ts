@@ -5,16 +5,16 @@ import { resourceSchema } from '../schema/meta.js';
 import type { ResourceType, SubresourceType } from '../resource.js';
 import type { FieldError } from '../field-errors.js';
 import { fieldError } from '../field-errors.js';
-import { PodSpecSchema, type PodSpec } from './pod-spec.js';
+import { PodSpecSchema } from './pod-spec.js';
 import { PodStatusSchema } from './pod-status.js';
-import { defaultPodSpec } from './pod-defaults.js';
+import { defaultPod } from './pod-defaults.js';
 import { validatePodSpec } from './pod-validation.js';
 import { validatePodSpecUpdate } from './pod-update.js';
 import { computeQOSClass } from './pod-qos.js';
 
 export { PodSpecSchema, PodTemplateSpecSchema, type PodSpec, type PodTemplateSpec } from './pod-spec.js';
 export { PodStatusSchema, type PodStatus } from './pod-status.js';
-export { defaultPodSpec } from './pod-defaults.js';
+export { defaultPodSpec, defaultPod } from './pod-defaults.js';
 export { validatePodSpec } from './pod-validation.js';
 
 export const PodSchema = resourceSchema('io.k8s.api.core.v1.Pod', { group: '', version: 'v1', kind: 'Pod' },
@@ -38,11 +38,10 @@ const POD_SUBRESOURCES: SubresourceType[] = [
 
 /** Upstream podStrategy.PrepareForCreate: a new pod is Pending with its QoS class computed. */
 function preparePodForCreate(pod: Pod): void {
-  pod.spec ??= {} as PodSpec;
   // Requests default from limits before the QoS class is computed, as upstream decodes first.
-  defaultPodSpec(pod.spec);
-  pod.status = { phase: 'Pending', qosClass: computeQOSClass(pod.spec) };
-  if ((pod.spec.schedulingGates ?? []).length > 0) {
+  defaultPod(pod);
+  pod.status = { phase: 'Pending', qosClass: computeQOSClass(pod.spec ?? {}) };
+  if ((pod.spec?.schedulingGates ?? []).length > 0) {
     pod.status.conditions = [{
       type: 'PodScheduled', status: 'False', reason: 'SchedulingGated',
       message: 'Scheduling is blocked due to non-empty scheduling gates',
@@ -61,10 +60,7 @@ export const pods: ResourceType<Pod> = {
   schema: PodSchema,
   hasStatus: true,
   prepareForCreate: preparePodForCreate,
-  defaults(pod) {
-    pod.spec ??= {} as PodSpec;
-    defaultPodSpec(pod.spec);
-  },
+  defaults: defaultPod,
   validate(pod) {
     const errs = validatePod(pod);
     if ((pod.spec?.ephemeralContainers ?? []).length > 0) errs.push(fieldError.forbidden('spec.ephemeralContainers', 'cannot be set on create'));

@@ -6,6 +6,7 @@ import { resourceSchema } from '../schema/meta.js';
 import type { ResourceType } from '../resource.js';
 import { fieldError, type FieldError } from '../field-errors.js';
 import { isQualifiedName } from '../meta/names.js';
+import { FINALIZER_KUBERNETES } from '../meta/object-meta.js';
 
 export const NamespaceConditionSchema = obj('io.k8s.api.core.v1.NamespaceCondition',
   'NamespaceCondition contains details about state of namespace.', {
@@ -28,8 +29,6 @@ export const NamespaceSchema = resourceSchema('io.k8s.api.core.v1.Namespace', { 
   });
 export type Namespace = Static<typeof NamespaceSchema>;
 
-/** The finalizer the namespace controller owns. */
-export const FINALIZER_KUBERNETES = 'kubernetes';
 /** Label the server keeps equal to the namespace's name (immutable name → stable selector). */
 export const LABEL_METADATA_NAME = 'kubernetes.io/metadata.name';
 

@@ -30,7 +30,7 @@ export const EndpointHintsSchema = obj('io.k8s.api.discovery.v1.EndpointHints', 
   }, { required: ['name'] }), 'forNodes indicates the node(s) this endpoint should be consumed by when using topology aware routing.', { listType: 'atomic' }),
 });
 
-export const EndpointSchema = obj('io.k8s.api.discovery.v1.Endpoint', 'Endpoint represents a single logical "backend" implementing a service.', {
+export const EndpointSliceEndpointSchema = obj('io.k8s.api.discovery.v1.Endpoint', 'Endpoint represents a single logical "backend" implementing a service.', {
   addresses: list(str(), 'addresses of this endpoint. For EndpointSlices of addressType "IPv4" or "IPv6", the values are IP addresses in canonical form.', { listType: 'set' }),
   conditions: EndpointConditionsSchema,
   hostname: str('hostname of this endpoint. This field may be used by consumers of endpoints to distinguish endpoints from each other.'),
@@ -41,7 +41,7 @@ export const EndpointSchema = obj('io.k8s.api.discovery.v1.Endpoint', 'Endpoint 
   hints: EndpointHintsSchema,
 }, { required: ['addresses'] });
 
-export const EndpointPortSchema = obj('io.k8s.api.discovery.v1.EndpointPort', 'EndpointPort represents a Port used by an EndpointSlice', {
+export const EndpointSlicePortSchema = obj('io.k8s.api.discovery.v1.EndpointPort', 'EndpointPort represents a Port used by an EndpointSlice', {
   name: withMeta(str('name represents the name of this port. All ports in an EndpointSlice must have a unique name.'), { default: '' }),
   protocol: withMeta(enumStr('protocol represents the IP protocol for this port. Must be UDP, TCP, or SCTP. Default is TCP.', PROTOCOLS), { default: 'TCP' }),
   port: int32('port represents the port number of the endpoint. If the EndpointSlice is derived from a Kubernetes service, this must be set to the service\'s target port.'),
@@ -51,11 +51,11 @@ export const EndpointPortSchema = obj('io.k8s.api.discovery.v1.EndpointPort', 'E
 export const EndpointSliceSchema = resourceSchema('io.k8s.api.discovery.v1.EndpointSlice', { group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice' },
   'EndpointSlice represents a set of service endpoints.', {
     addressType: enumStr('addressType specifies the type of address carried by this EndpointSlice. All addresses in this slice must be the same type. This field is immutable after creation.', ADDRESS_TYPES),
-    endpoints: list(EndpointSchema, 'endpoints is a list of unique endpoints in this slice. Each slice may include a maximum of 1000 endpoints.', { listType: 'atomic' }),
-    ports: list(EndpointPortSchema, 'ports specifies the list of network ports exposed by each endpoint in this slice. Each port must have a unique name.', { listType: 'atomic' }),
+    endpoints: list(EndpointSliceEndpointSchema, 'endpoints is a list of unique endpoints in this slice. Each slice may include a maximum of 1000 endpoints.', { listType: 'atomic' }),
+    ports: list(EndpointSlicePortSchema, 'ports specifies the list of network ports exposed by each endpoint in this slice. Each port must have a unique name.', { listType: 'atomic' }),
   });
 export type EndpointSlice = Static<typeof EndpointSliceSchema>;
-type Endpoint = Static<typeof EndpointSchema>;
+type Endpoint = Static<typeof EndpointSliceEndpointSchema>;
 
 /** Upstream IsFullyQualifiedDomainName. */
 function fqdnMessages(name: string): string[] {

@@ -51,7 +51,7 @@ let url = '';
 let cacheDir = '';
 
 before(async () => {
-  cacheDir = mkdtempSync(join(tmpdir(), 'capstan-kubectl-'));
+  cacheDir = mkdtempSync(join(tmpdir(), 'capstan-openapi-explain-'));
   server = createServer((req, res) => {
     const path = new URL(req.url ?? '/', 'http://x').pathname.replace(/\/$/, '');
     const json = (body: unknown, status = 200) => {
@@ -122,8 +122,8 @@ test('every served kind can be explained recursively (newest kubectl, v3)', { sk
   const kinds = resources.filter((r) => !r.createOnly);
   for (let i = 0; i < kinds.length; i += 4) {
     await Promise.all(kinds.slice(i, i + 4).map(async (r) => {
-      const resource = r.group ? `${r.plural}.${r.version}.${r.group}` : r.plural;
-      const out = await kubectl(bin, ['explain', resource, '--recursive']);
+      const resource = r.group ? `${r.plural}.${r.group}` : r.plural;
+      const out = await kubectl(bin, ['explain', r.plural, '--api-version', apiVersionOf(r), '--recursive']);
       assert.equal(out.code, 0, `${resource}: ${out.stderr}`);
       assert.match(out.stdout, new RegExp(`KIND:\\s+${r.kind}\\b`), resource);
       assert.match(out.stdout, /metadata\s+<ObjectMeta>/, resource);

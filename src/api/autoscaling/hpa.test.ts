@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { horizontalPodAutoscalersV1 } from './hpa-v1.js';
+import { horizontalPodAutoscalersV1, type HorizontalPodAutoscalerV1 } from './hpa-v1.js';
 import { horizontalPodAutoscalersV2 } from './hpa-v2.js';
 import type { HorizontalPodAutoscalerV2 } from './hpa-v2-schema.js';
 
@@ -9,9 +9,9 @@ const show = (errs: { field: string; message: string }[]) => errs.map((e) => `${
 const target = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'web' };
 
 test('hpa v1: minReplicas defaults to 1; replica bounds and target validated', () => {
-  const hpa = { spec: { scaleTargetRef: target, maxReplicas: 5, targetCPUUtilizationPercentage: 50 } };
+  const hpa: HorizontalPodAutoscalerV1 = { spec: { scaleTargetRef: target, maxReplicas: 5, targetCPUUtilizationPercentage: 50 } };
   horizontalPodAutoscalersV1.defaults!(hpa);
-  assert.equal(hpa.spec.minReplicas, 1);
+  assert.equal(hpa.spec?.minReplicas, 1);
   assert.deepEqual(horizontalPodAutoscalersV1.validate!(hpa, ctx), []);
   assert.deepEqual(show(horizontalPodAutoscalersV1.validate!({ spec: { scaleTargetRef: { kind: 'Deployment' }, minReplicas: 3, maxReplicas: 2 } }, ctx)), [
     'spec.maxReplicas: Invalid value: 2: must be greater than or equal to `minReplicas`',

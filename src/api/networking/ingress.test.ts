@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ingresses, type Ingress } from './ingress.js';
-import { ingressClasses } from './ingress-class.js';
+import { ingressClasses, type IngressClass } from './ingress-class.js';
 
 const ctx = { namespace: 'default' };
 const show = (errs: { field: string; message: string }[]) => errs.map((e) => `${e.field}: ${e.message}`);
@@ -25,9 +25,9 @@ test('ingress: valid rules pass; upstream messages for common mistakes', () => {
 });
 
 test('ingressclass: controller required, domain-prefixed and immutable; parameters scope defaults', () => {
-  const ic = { spec: { controller: 'k8s.io/ingress-nginx', parameters: { kind: 'Config', name: 'c' } } };
+  const ic: IngressClass = { spec: { controller: 'k8s.io/ingress-nginx', parameters: { kind: 'Config', name: 'c' } } };
   ingressClasses.defaults!(ic);
-  assert.equal(ic.spec.parameters.scope, 'Cluster');
+  assert.equal(ic.spec?.parameters?.scope, 'Cluster');
   assert.deepEqual(ingressClasses.validate!(ic, { namespace: '' }), []);
   assert.deepEqual(show(ingressClasses.validate!({ spec: {} }, { namespace: '' })), ['spec.controller: Required value']);
   assert.deepEqual(show(ingressClasses.validate!({ spec: { controller: 'nginx' } }, { namespace: '' })), ['spec.controller: Invalid value: "nginx": must be a domain-prefixed path (such as "acme.io/foo")']);

@@ -44,3 +44,10 @@ test('resourcequota: status reset on create; hard and scopes validated', () => {
     'spec.scopes: Invalid value: ["Terminating","NotTerminating"]: conflicting scopes',
   ]);
 });
+
+test('limitrange maxLimitRequestRatio bounds', () => {
+  const lr: LimitRange = { spec: { limits: [{ type: 'Pod', min: { cpu: '1' }, max: { cpu: '2' }, maxLimitRequestRatio: { cpu: '3' } }] } };
+  assert.deepEqual(show(limitRanges.validate!(lr, ctx)), ['spec.limits[0].maxLimitRequestRatio[cpu]: Invalid value: "3": ratio 3 is greater than max/min = 2.000000']);
+  const low: LimitRange = { spec: { limits: [{ type: 'Container', maxLimitRequestRatio: { memory: '500m' } }] } };
+  assert.deepEqual(show(limitRanges.validate!(low, ctx)), ['spec.limits[0].maxLimitRequestRatio[memory]: Invalid value: "500m": ratio 500m is less than 1']);
+});

@@ -4,8 +4,8 @@ import { obj, list, map, quantity, enumStr, type Static } from '../schema/builde
 import { resourceSchema } from '../schema/meta.js';
 import type { ResourceType } from '../resource.js';
 import { fieldError, indexPath, childPath, type FieldError } from '../field-errors.js';
-import { compareQuantity } from '../meta/quantity.js';
-import { isQuantity, validateNonnegativeQuantity } from './field-checks.js';
+import { compareQuantity, quantityToNumber } from '../meta/quantity.js';
+import { validateNonnegativeQuantity } from './field-checks.js';
 
 const resourceList = (description: string) => map(quantity(), description);
 
@@ -50,18 +50,27 @@ function validateItem(item: LimitRangeItem, path: string): FieldError[] {
   if (item.type === 'PersistentVolumeClaim' && item.min?.storage === undefined && item.max?.storage === undefined) {
     errs.push(fieldError.required(childPath(path, 'limits'), 'either minimum or maximum storage value is required, but neither was provided'));
   }
-  const keys = new Set(lists.flatMap((l) => Object.keys(item[l] ?? {})));
+  // Upstream ignores default/defaultRequest of Pod items when comparing bounds.
+  const compared = item.type === 'Pod' ? (['max', 'min', 'maxLimitRequestRatio'] as const) : lists;
+  const keys = new Set(compared.flatMap((l) => Object.keys(item[l] ?? {})));
+  const pod = item.type === 'Pod';
   for (const k of keys) {
-    const [min, max, def, req, ratio] = [item.min?.[k], item.max?.[k], item.default?.[k], item.defaultRequest?.[k], item.maxLimitRequestRatio?.[k]];
-    const gt = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && isQuantity(a) && isQuantity(b) && compareQuantity(a, b) > 0;
-    if (gt(min, max)) errs.push(fieldError.invalid(indexPath(childPath(path, 'min'), k), min, `min value ${min} is greater than max value ${max}`));
-    if (gt(min, req)) errs.push(fieldError.invalid(indexPath(childPath(path, 'defaultRequest'), k), req, `min value ${min} is greater than default request value ${req}`));
-    if (gt(req, max)) errs.push(fieldError.invalid(indexPath(childPath(path, 'defaultRequest'), k), req, `default request value ${req} is greater than max value ${max}`));
-    if (gt(req, def)) errs.push(fieldError.invalid(indexPath(childPath(path, 'defaultRequest'), k), req, `default request value ${req} is greater than default limit value ${def}`));
-    if (gt(min, def)) errs.push(fieldError.invalid(indexPath(childPath(path, 'default'), k), def, `min value ${min} is greater than default value ${def}`));
-    if (gt(def, max)) errs.push(fieldError.invalid(indexPath(childPath(path, 'default'), k), def, `default value ${def} is greater than max value ${max}`));
-    if (ratio !== undefined && compareQuantity(ratio, '1') < 0) {
-      errs.push(fieldError.invalid(indexPath(childPath(path, 'maxLimitRequestRatio'), k), ratio, `ratio ${ratio} is less than 1`));
+    const [min, max, ratio] = [item.min?.[k], item.max?.[k], item.maxLimitRequestRatio?.[k]];
+    const [def, req] = pod ? [undefined, undefined] : [item.default?.[k], item.defaultRequest?.[k]];
+    const gt = (a: string | undefined, b: string | undefined) => a !== undefined && b !== undefined && compareQuantity(a, b) > 0;
+    const at = (list: string) => indexPath(childPath(path, list), k);
+    if (gt(min, max)) errs.push(fieldError.invalid(at('min'), min, `min value ${min} is greater than max value ${max}`));
+    if (gt(min, req)) errs.push(fieldError.invalid(at('defaultRequest'), req, `min value ${min} is greater than default request value ${req}`));
+    if (gt(req, max)) errs.push(fieldError.invalid(at('defaultRequest'), req, `default request value ${req} is greater than max value ${max}`));
+    if (gt(req, def)) errs.push(fieldError.invalid(at('defaultRequest'), req, `default request value ${req} is greater than default limit value ${def}`));
+    if (gt(min, def)) errs.push(fieldError.invalid(at('default'), min, `min value ${min} is greater than default value ${def}`));
+    if (gt(def, max)) errs.push(fieldError.invalid(at('default'), max, `default value ${def} is greater than max value ${max}`));
+    if (ratio !== undefined) {
+      if (compareQuantity(ratio, '1') < 0) errs.push(fieldError.invalid(at('maxLimitRequestRatio'), ratio, `ratio ${ratio} is less than 1`));
+      if (min !== undefined && max !== undefined && quantityToNumber(min) > 0) {
+        const limit = quantityToNumber(max) / quantityToNumber(min);
+        if (quantityToNumber(ratio) > limit) errs.push(fieldError.invalid(at('maxLimitRequestRatio'), ratio, `ratio ${ratio} is greater than max/min = ${limit.toFixed(6)}`));
+      }
     }
   }
   return errs;

@@ -63,7 +63,9 @@ export function validateSecret(secret: Secret): FieldError[] {
       errs.push(fieldError.required(indexPath('data', 'username'), ''), fieldError.required(indexPath('data', 'password'), ''));
     }
   } else if (SECRET_TYPE_KEYS[type]) {
-    for (const key of SECRET_TYPE_KEYS[type]) if (!(key in data)) errs.push(fieldError.required(indexPath('data', key), ''));
+    // ssh-auth needs a non-empty key; the other types only need the keys present.
+    const missing = (key: string) => !(key in data) || (type === 'kubernetes.io/ssh-auth' && !data[key]);
+    for (const key of SECRET_TYPE_KEYS[type]) if (missing(key)) errs.push(fieldError.required(indexPath('data', key), ''));
     const jsonKey = type === 'kubernetes.io/dockercfg' ? '.dockercfg' : type === 'kubernetes.io/dockerconfigjson' ? '.dockerconfigjson' : '';
     if (jsonKey && data[jsonKey] !== undefined) {
       try {

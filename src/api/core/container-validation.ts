@@ -69,7 +69,7 @@ function validateEnvValueFrom(e: EnvVar, path: string): FieldError[] {
     sources++;
     const fp = from.fieldRef.fieldPath ?? '';
     if (!from.fieldRef.apiVersion) errs.push(fieldError.required(childPath(path, 'fieldRef.apiVersion')));
-    if (!fp) errs.push(fieldError.required(childPath(path, 'fieldRef.fieldPath')));
+    else if (!fp) errs.push(fieldError.required(childPath(path, 'fieldRef.fieldPath')));
     else if (!ENV_FIELD_PATHS.includes(fp) && !/^metadata\.(labels|annotations)\[.+\]$/.test(fp)) {
       errs.push(fieldError.notSupported(childPath(path, 'fieldRef.fieldPath'), fp, ENV_FIELD_PATHS));
     }
@@ -87,14 +87,14 @@ function validateEnvValueFrom(e: EnvVar, path: string): FieldError[] {
     if (!ref) continue;
     sources++;
     const rp = childPath(path, kind);
-    if (!ref.name) errs.push(fieldError.required(childPath(rp, 'name')));
-    else for (const m of isDNS1123Subdomain(ref.name)) errs.push(fieldError.invalid(childPath(rp, 'name'), ref.name, m));
+    // Upstream runs the name check even on an empty name (no Required here).
+    for (const m of isDNS1123Subdomain(ref.name ?? '')) errs.push(fieldError.invalid(childPath(rp, 'name'), ref.name ?? '', m));
     if (!ref.key) errs.push(fieldError.required(childPath(rp, 'key')));
     else for (const m of isConfigMapKey(ref.key)) errs.push(fieldError.invalid(childPath(rp, 'key'), ref.key, m));
   }
   if (sources === 0) errs.push(fieldError.invalid(path, '', 'must specify one of: `fieldRef`, `resourceFieldRef`, `configMapKeyRef` or `secretKeyRef`'));
-  else if (sources > 1) errs.push(fieldError.invalid(path, '', 'may not have more than one field specified at a time'));
   else if (e.value) errs.push(fieldError.invalid(path, '', 'may not be specified when `value` is not empty'));
+  else if (sources > 1) errs.push(fieldError.invalid(path, '', 'may not have more than one field specified at a time'));
   return errs;
 }
 
@@ -104,8 +104,8 @@ export function validateEnvFrom(envFrom: EnvFromSource[] | undefined, path: stri
     const ip = indexPath(path, i);
     if (ef.prefix) for (const m of isEnvVarName(ef.prefix)) errs.push(fieldError.invalid(childPath(ip, 'prefix'), ef.prefix, m));
     const refs = (['configMapRef', 'secretRef'] as const).filter((k) => ef[k]);
-    if (refs.length === 0) errs.push(fieldError.invalid(ip, '', 'must specify one of: `configMapRef` or `secretRef`'));
-    else if (refs.length > 1) errs.push(fieldError.invalid(ip, '', 'may not have more than one field specified at a time'));
+    if (refs.length === 0) errs.push(fieldError.invalid(path, '', 'must specify one of: `configMapRef` or `secretRef`'));
+    else if (refs.length > 1) errs.push(fieldError.invalid(path, '', 'may not have more than one field specified at a time'));
     for (const k of refs) {
       const name = ef[k]!.name ?? '';
       if (!name) errs.push(fieldError.required(childPath(ip, `${k}.name`)));

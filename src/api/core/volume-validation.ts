@@ -36,12 +36,15 @@ function validateKeyToPaths(items: { key?: string; path?: string; mode?: number 
   return errs;
 }
 
-interface DownwardFile { path?: string; fieldRef?: { fieldPath?: string }; resourceFieldRef?: { resource?: string }; mode?: number }
+interface DownwardFile { path?: string; fieldRef?: { fieldPath?: string }; resourceFieldRef?: { containerName?: string; resource?: string }; mode?: number }
 
+const VOLUME_RESOURCE_FIELDS = ['limits.cpu', 'limits.ephemeral-storage', 'limits.memory', 'requests.cpu', 'requests.ephemeral-storage', 'requests.memory'];
+
+/** Upstream validateDownwardAPIVolumeFile; like upstream, item paths carry no index. */
 function validateDownwardAPIFiles(items: DownwardFile[] | undefined, path: string): FieldError[] {
   const errs: FieldError[] = [];
-  (items ?? []).forEach((it, i) => {
-    const ip = indexPath(path, i);
+  (items ?? []).forEach((it) => {
+    const ip = path;
     if (!it.path) errs.push(fieldError.required(childPath(ip, 'path')));
     else errs.push(...validateLocalDescendingPath(it.path, childPath(ip, 'path')));
     if (it.fieldRef) {
@@ -53,6 +56,12 @@ function validateDownwardAPIFiles(items: DownwardFile[] | undefined, path: strin
       if (it.resourceFieldRef) errs.push(fieldError.invalid(ip, 'resource', 'fieldRef and resourceFieldRef can not be specified simultaneously'));
     } else if (!it.resourceFieldRef) {
       errs.push(fieldError.required(ip, 'one of fieldRef and resourceFieldRef is required'));
+    } else {
+      const rp = childPath(ip, 'resourceFieldRef');
+      if (!it.resourceFieldRef.containerName) errs.push(fieldError.required(childPath(rp, 'containerName')));
+      const r = it.resourceFieldRef.resource ?? '';
+      if (!r) errs.push(fieldError.required(childPath(rp, 'resource')));
+      else if (!VOLUME_RESOURCE_FIELDS.includes(r) && !/^(limits|requests)\.hugepages-/.test(r)) errs.push(fieldError.notSupported(childPath(rp, 'resource'), r, VOLUME_RESOURCE_FIELDS));
     }
     errs.push(...validateMode(it.mode, childPath(ip, 'mode')));
   });

@@ -1,7 +1,7 @@
 // Service validation, after upstream ValidateService / ValidateServiceUpdate. Runs after
 // defaulting. Node port ranges and IP ranges are the allocators' business, not checked here.
 import { fieldError, indexPath, childPath, type FieldError } from '../field-errors.js';
-import { isQualifiedName, isValidIP } from '../meta/names.js';
+import { isQualifiedName, isValidCIDR, isValidIP } from '../meta/names.js';
 import type { Service, ServicePort } from './service.js';
 import { externallyAccessible, isHeadless, needsHealthCheckNodePort } from './service-strategy.js';
 import {
@@ -10,7 +10,6 @@ import {
 } from './field-checks.js';
 
 const SERVICE_TYPES = ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'];
-const KUBELET_PORT = 10250;
 const MAX_CLIENT_IP_AFFINITY_SECONDS = 86400;
 
 function validateServicePort(sp: ServicePort, requireName: boolean, names: Set<string>, path: string): FieldError[] {
@@ -68,11 +67,6 @@ function validateTypeSpecific(spec: NonNullable<Service['spec']>): FieldError[] 
     case 'LoadBalancer':
     case 'NodePort':
       if (isHeadless(spec)) errs.push(fieldError.invalid('spec.clusterIPs[0]', 'None', `may not be set to 'None' for ${spec.type} services`));
-      if (spec.type === 'LoadBalancer') {
-        ports.forEach((p, i) => {
-          if (p.port === KUBELET_PORT) errs.push(fieldError.invalid(indexPath('spec.ports', i), p.port, `may not expose port ${KUBELET_PORT} externally since it is used by kubelet`));
-        });
-      }
       break;
     case 'ExternalName': {
       if (spec.clusterIPs?.length) errs.push(fieldError.forbidden('spec.clusterIPs', 'may not be set for ExternalName services'));
@@ -135,14 +129,19 @@ export function validateService(svc: Service): FieldError[] {
     portKeys.add(key);
   });
 
-  if (spec.loadBalancerSourceRanges?.length && spec.type !== 'LoadBalancer') {
-    errs.push(fieldError.forbidden('spec.LoadBalancerSourceRanges', 'may only be used when `type` is \'LoadBalancer\''));
+  if (spec.loadBalancerSourceRanges?.length) {
+    // Upstream's path really is capitalised here.
+    if (spec.type !== 'LoadBalancer') errs.push(fieldError.forbidden('spec.LoadBalancerSourceRanges', 'may only be used when `type` is \'LoadBalancer\''));
+    spec.loadBalancerSourceRanges.forEach((r, i) => {
+      for (const m of isValidCIDR(r.trim())) errs.push(fieldError.invalid(indexPath('spec.LoadBalancerSourceRanges', i), r.trim(), m));
+    });
   }
   if (spec.allocateLoadBalancerNodePorts !== undefined && spec.type !== 'LoadBalancer') {
     errs.push(fieldError.forbidden('spec.allocateLoadBalancerNodePorts', 'may only be used when `type` is \'LoadBalancer\''));
   }
-  if (spec.loadBalancerClass !== undefined && spec.type !== 'LoadBalancer') {
-    errs.push(fieldError.forbidden('spec.loadBalancerClass', 'may only be used when `type` is \'LoadBalancer\''));
+  if (spec.loadBalancerClass !== undefined) {
+    if (spec.type !== 'LoadBalancer') errs.push(fieldError.forbidden('spec.loadBalancerClass', 'may only be used when `type` is \'LoadBalancer\''));
+    else for (const m of isQualifiedName(spec.loadBalancerClass)) errs.push(fieldError.invalid('spec.loadBalancerClass', spec.loadBalancerClass, m));
   }
   if (!externallyAccessible(spec)) {
     if (spec.externalTrafficPolicy) errs.push(fieldError.invalid('spec.externalTrafficPolicy', spec.externalTrafficPolicy, 'may only be set for externally-accessible services'));
@@ -153,8 +152,13 @@ export function validateService(svc: Service): FieldError[] {
   if (!needsHealthCheckNodePort(spec) && spec.healthCheckNodePort) {
     errs.push(fieldError.invalid('spec.healthCheckNodePort', spec.healthCheckNodePort, 'may only be set when `type` is \'LoadBalancer\' and `externalTrafficPolicy` is \'Local\''));
   }
-  if (spec.internalTrafficPolicy === undefined && spec.type !== 'ExternalName') errs.push(fieldError.required('spec.internalTrafficPolicy', ''));
+  if (spec.internalTrafficPolicy === undefined && ['ClusterIP', 'NodePort', 'LoadBalancer'].includes(spec.type ?? '')) {
+    errs.push(fieldError.required('spec.internalTrafficPolicy', ''));
+  }
   errs.push(...validateEnum(spec.internalTrafficPolicy, ['Cluster', 'Local'], 'spec.internalTrafficPolicy'));
+  if (spec.trafficDistribution !== undefined && spec.trafficDistribution !== 'PreferClose') {
+    errs.push(fieldError.notSupported('spec.trafficDistribution', spec.trafficDistribution, ['PreferClose']));
+  }
   return errs;
 }
 
@@ -173,6 +177,12 @@ export function validateServiceUpdate(svc: Service, old: Service): FieldError[] 
     oldFam.forEach((f, i) => {
       if (i < newFam.length && newFam[i] !== f) errs.push(fieldError.invalid(indexPath('spec.ipFamilies', i), newFam[i], 'may not change once set'));
     });
+  }
+  if (oldSpec.type === 'LoadBalancer' && spec.type === 'LoadBalancer' && oldSpec.loadBalancerClass !== spec.loadBalancerClass) {
+    errs.push(fieldError.invalid('spec.loadBalancerClass', spec.loadBalancerClass ?? null, 'may not change once set'));
+  }
+  if (needsHealthCheckNodePort(oldSpec) && needsHealthCheckNodePort(spec) && oldSpec.healthCheckNodePort !== spec.healthCheckNodePort) {
+    errs.push(fieldError.forbidden('spec.healthCheckNodePort', 'field is immutable'));
   }
   return [...errs, ...validateService(svc)];
 }

@@ -86,3 +86,14 @@ test('service update: NodePort → ClusterIP drops allocated node ports', () => 
   assert.equal(services.selectableFields!['spec.type']!(svc), 'ClusterIP');
   assert.equal(services.selectableFields!['spec.clusterIP']!(svc), '10.43.0.5');
 });
+
+test('service: load balancer fields only on LoadBalancer; healthCheckNodePort fixed once allocated', () => {
+  assert.deepEqual(create({ spec: { ports: [{ port: 80 }], loadBalancerSourceRanges: ['10.0.0.0/8'] } }), ['spec.LoadBalancerSourceRanges: Forbidden: may only be used when `type` is \'LoadBalancer\'']);
+  assert.deepEqual(create({ spec: { type: 'LoadBalancer', ports: [{ port: 80 }], loadBalancerSourceRanges: ['10.0.0.0'] } }),
+    ['spec.LoadBalancerSourceRanges[0]: Invalid value: "10.0.0.0": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)']);
+  const old: Service = { spec: { type: 'LoadBalancer', externalTrafficPolicy: 'Local', healthCheckNodePort: 31000, clusterIP: '10.43.0.9', clusterIPs: ['10.43.0.9'], ports: [{ port: 80, nodePort: 30001 }] } };
+  services.defaults!(old);
+  const upd: Service = structuredClone(old);
+  upd.spec!.healthCheckNodePort = 31001;
+  assert.deepEqual(show(services.validateUpdate!(upd, old, ctx)), ['spec.healthCheckNodePort: Forbidden: field is immutable']);
+});

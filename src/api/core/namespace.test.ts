@@ -24,10 +24,16 @@ test('namespace finalizer names', () => {
   const cases: [string, string | undefined][] = [
     ['kubernetes', undefined],
     ['example.com/cleanup', undefined],
+    ['orphan', undefined],
     ['cleanup', 'spec.finalizers: Invalid value: "cleanup": name is neither a standard finalizer name nor is it fully qualified'],
   ];
   for (const [f, want] of cases) {
     const errs = namespaces.validate!({ metadata: { name: 'a' }, spec: { finalizers: [f] } }, { namespace: '' });
     assert.deepEqual(errs.map((e) => `${e.field}: ${e.message}`), want ? [want] : [], f);
   }
+});
+
+test('namespace finalize subresource paths are indexed', async () => {
+  const { validateNamespaceFinalizers } = await import('./namespace.js');
+  assert.deepEqual(validateNamespaceFinalizers(['kubernetes', 'bad'], true).map((e) => e.field), ['spec.finalizers[1]']);
 });

@@ -4,9 +4,9 @@
 import { obj, str, list, enumStr, time, type Static } from '../schema/builder.js';
 import { resourceSchema } from '../schema/meta.js';
 import type { ResourceType } from '../resource.js';
-import { fieldError, type FieldError } from '../field-errors.js';
+import { fieldError, indexPath, type FieldError } from '../field-errors.js';
 import { isQualifiedName } from '../meta/names.js';
-import { FINALIZER_KUBERNETES } from '../meta/object-meta.js';
+import { FINALIZER_KUBERNETES, STANDARD_FINALIZERS } from '../meta/object-meta.js';
 
 export const NamespaceConditionSchema = obj('io.k8s.api.core.v1.NamespaceCondition',
   'NamespaceCondition contains details about state of namespace.', {
@@ -33,16 +33,15 @@ export type Namespace = Static<typeof NamespaceSchema>;
 export const LABEL_METADATA_NAME = 'kubernetes.io/metadata.name';
 
 /**
- * Upstream validateFinalizerName for spec.finalizers: qualified, or the standard `kubernetes`.
- * Also what the server checks on the `finalize` subresource.
+ * Upstream validateFinalizerName for spec.finalizers: a qualified name, and either domain-prefixed
+ * or one of the standard names. `indexed` gives the per-item path the finalize subresource uses.
  */
-export function validateNamespaceFinalizers(finalizers: string[] | undefined): FieldError[] {
+export function validateNamespaceFinalizers(finalizers: string[] | undefined, indexed = false): FieldError[] {
   const errs: FieldError[] = [];
-  const path = 'spec.finalizers';
-  (finalizers ?? []).forEach((f) => {
-    const msgs = isQualifiedName(f);
-    for (const m of msgs) errs.push(fieldError.invalid(path, f, m));
-    if (msgs.length === 0 && !f.includes('/') && f !== FINALIZER_KUBERNETES) {
+  (finalizers ?? []).forEach((f, i) => {
+    const path = indexed ? indexPath('spec.finalizers', i) : 'spec.finalizers';
+    for (const m of isQualifiedName(f)) errs.push(fieldError.invalid(path, f, m));
+    if (!f.includes('/') && !STANDARD_FINALIZERS.includes(f)) {
       errs.push(fieldError.invalid(path, f, 'name is neither a standard finalizer name nor is it fully qualified'));
     }
   });

@@ -42,8 +42,8 @@ export const DaemonSetStatusSchema = obj('io.k8s.api.apps.v1.DaemonSetStatus', '
 
 export const DaemonSetSchema = resourceSchema('io.k8s.api.apps.v1.DaemonSet', { group: 'apps', version: 'v1', kind: 'DaemonSet' },
   'DaemonSet represents the configuration of a daemon set.', {
-    spec: DaemonSetSpecSchema,
-    status: DaemonSetStatusSchema,
+    spec: withMeta(DaemonSetSpecSchema, { description: 'The desired behavior of this daemon set. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status' }),
+    status: withMeta(DaemonSetStatusSchema, { description: 'The current status of this daemon set. This data may be out of date by some window of time. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status' }),
   });
 export type DaemonSet = Static<typeof DaemonSetSchema>;
 export type DaemonSetSpec = Static<typeof DaemonSetSpecSchema>;

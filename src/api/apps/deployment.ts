@@ -44,8 +44,8 @@ export const DeploymentStatusSchema = obj('io.k8s.api.apps.v1.DeploymentStatus',
 
 export const DeploymentSchema = resourceSchema('io.k8s.api.apps.v1.Deployment', { group: 'apps', version: 'v1', kind: 'Deployment' },
   'Deployment enables declarative updates for Pods and ReplicaSets.', {
-    spec: DeploymentSpecSchema,
-    status: DeploymentStatusSchema,
+    spec: withMeta(DeploymentSpecSchema, { description: 'Specification of the desired behavior of the Deployment.' }),
+    status: withMeta(DeploymentStatusSchema, { description: 'Most recently observed status of the Deployment.' }),
   });
 export type Deployment = Static<typeof DeploymentSchema>;
 export type DeploymentSpec = Static<typeof DeploymentSpecSchema>;

@@ -28,8 +28,8 @@ export const ReplicaSetStatusSchema = obj('io.k8s.api.apps.v1.ReplicaSetStatus',
 
 export const ReplicaSetSchema = resourceSchema('io.k8s.api.apps.v1.ReplicaSet', { group: 'apps', version: 'v1', kind: 'ReplicaSet' },
   'ReplicaSet ensures that a specified number of pod replicas are running at any given time.', {
-    spec: ReplicaSetSpecSchema,
-    status: ReplicaSetStatusSchema,
+    spec: withMeta(ReplicaSetSpecSchema, { description: 'Spec defines the specification of the desired behavior of the ReplicaSet. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status' }),
+    status: withMeta(ReplicaSetStatusSchema, { description: 'Status is the most recently observed status of the ReplicaSet. This data may be out of date by some window of time. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status' }),
   });
 export type ReplicaSet = Static<typeof ReplicaSetSchema>;
 export type ReplicaSetSpec = Static<typeof ReplicaSetSpecSchema>;

@@ -59,8 +59,8 @@ export const StatefulSetStatusSchema = obj('io.k8s.api.apps.v1.StatefulSetStatus
 
 export const StatefulSetSchema = resourceSchema('io.k8s.api.apps.v1.StatefulSet', { group: 'apps', version: 'v1', kind: 'StatefulSet' },
   'StatefulSet represents a set of pods with consistent identities.', {
-    spec: StatefulSetSpecSchema,
-    status: StatefulSetStatusSchema,
+    spec: withMeta(StatefulSetSpecSchema, { description: 'Spec defines the desired identities of pods in this set.' }),
+    status: withMeta(StatefulSetStatusSchema, { description: 'Status is the current status of Pods in this StatefulSet. This data may be out of date by some window of time.' }),
   });
 export type StatefulSet = Static<typeof StatefulSetSchema>;
 export type StatefulSetSpec = Static<typeof StatefulSetSpecSchema>;

@@ -1,7 +1,7 @@
 // autoscaling/v1 Scale: the body of the `scale` subresource of deployments, replicasets and
 // statefulsets. Not stored; the registry maps it to and from the owner's spec.replicas,
 // status.replicas and selector.
-import { obj, int32, str, type Static } from '../schema/builder.js';
+import { obj, int32, str, withMeta, type Static } from '../schema/builder.js';
 import { resourceSchema } from '../schema/meta.js';
 import type { FieldError } from '../field-errors.js';
 import { validateNonnegative } from '../core/field-checks.js';
@@ -18,8 +18,8 @@ export const ScaleStatusSchema = obj('io.k8s.api.autoscaling.v1.ScaleStatus', 'S
 
 export const ScaleSchema = resourceSchema('io.k8s.api.autoscaling.v1.Scale', { group: 'autoscaling', version: 'v1', kind: 'Scale' },
   'Scale represents a scaling request for a resource.', {
-    spec: ScaleSpecSchema,
-    status: ScaleStatusSchema,
+    spec: withMeta(ScaleSpecSchema, { description: 'spec defines the behavior of the scale. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status' }),
+    status: withMeta(ScaleStatusSchema, { description: 'status is the current status of the scale. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status Read-only.' }),
   });
 export type Scale = Static<typeof ScaleSchema>;
 

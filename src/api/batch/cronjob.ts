@@ -28,8 +28,8 @@ export const CronJobStatusSchema = obj('io.k8s.api.batch.v1.CronJobStatus', 'Cro
 
 export const CronJobSchema = resourceSchema('io.k8s.api.batch.v1.CronJob', { group: 'batch', version: 'v1', kind: 'CronJob' },
   'CronJob represents the configuration of a single cron job.', {
-    spec: CronJobSpecSchema,
-    status: CronJobStatusSchema,
+    spec: withMeta(CronJobSpecSchema, { description: 'Specification of the desired behavior of a cron job, including the schedule. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status' }),
+    status: withMeta(CronJobStatusSchema, { description: 'Current status of a cron job. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status' }),
   });
 export type CronJob = Static<typeof CronJobSchema>;
 

@@ -95,8 +95,8 @@ export const JobStatusSchema = obj('io.k8s.api.batch.v1.JobStatus', 'JobStatus r
 
 export const JobSchema = resourceSchema('io.k8s.api.batch.v1.Job', { group: 'batch', version: 'v1', kind: 'Job' },
   'Job represents the configuration of a single job.', {
-    spec: JobSpecSchema,
-    status: JobStatusSchema,
+    spec: withMeta(JobSpecSchema, { description: 'Specification of the desired behavior of a job. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status' }),
+    status: withMeta(JobStatusSchema, { description: 'Current status of a job. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status' }),
   });
 export type Job = Static<typeof JobSchema>;
 

@@ -1,6 +1,6 @@
 // core/v1 Pod: schema, upstream strategy (status on create, QoS class), defaults, validation and
 // the field selectors kubectl and the kubelet use.
-import { type Static } from '../schema/builder.js';
+import { withMeta, type Static } from '../schema/builder.js';
 import { resourceSchema } from '../schema/meta.js';
 import type { ResourceType, SubresourceType } from '../resource.js';
 import type { FieldError } from '../field-errors.js';
@@ -19,8 +19,8 @@ export { validatePodSpec } from './pod-validation.js';
 
 export const PodSchema = resourceSchema('io.k8s.api.core.v1.Pod', { group: '', version: 'v1', kind: 'Pod' },
   'Pod is a collection of containers that can run on a host. This resource is created by clients and scheduled onto hosts.', {
-    spec: PodSpecSchema,
-    status: PodStatusSchema,
+    spec: withMeta(PodSpecSchema, { description: 'Specification of the desired behavior of the pod. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status' }),
+    status: withMeta(PodStatusSchema, { description: 'Most recently observed status of the pod. This data may not be up to date. Populated by the system. Read-only. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#spec-and-status' }),
   });
 export type Pod = Static<typeof PodSchema>;
 

@@ -27,3 +27,8 @@ test('node update: podCIDRs and providerID only from unset to set', () => {
   const bad = nodes.validate!({ spec: { podCIDRs: ['10.42.0.0'] } }, { namespace: '' });
   assert.equal(bad[0]?.message, 'Invalid value: "10.42.0.0": must be a valid CIDR value, (e.g. 10.9.8.0/24 or 2001:db8::/64)');
 });
+
+test('node resources: negative capacity reported as upstream names it', () => {
+  const errs = nodes.validate!({ status: { capacity: { cpu: '-1' } } }, { namespace: '' });
+  assert.deepEqual(errs.map((e) => `${e.field}: ${e.message}`), ['status.capacity.cpu: Invalid value: "-1": must be greater than or equal to 0']);
+});

@@ -5,7 +5,7 @@ import { resourceSchema } from '../schema/meta.js';
 import type { ResourceType } from '../resource.js';
 import { fieldError, indexPath, childPath, type FieldError } from '../field-errors.js';
 import { isQualifiedName, isValidCIDR, isValidLabelValue } from '../meta/names.js';
-import { validateResourceList } from './field-checks.js';
+import { validateNonnegativeQuantity } from './field-checks.js';
 
 export const TAINT_EFFECTS = ['NoExecute', 'NoSchedule', 'PreferNoSchedule'] as const;
 
@@ -134,9 +134,12 @@ function validateNode(node: Node): FieldError[] {
   if (cidrs.length > 2) errs.push(fieldError.invalid('spec.podCIDRs', cidrs, 'may specify no more than one CIDR for each IP family'));
   else if (cidrs.length === 2 && cidrs[0]!.includes(':') === cidrs[1]!.includes(':')) {
     errs.push(fieldError.invalid('spec.podCIDRs', cidrs, 'may specify no more than one CIDR for each IP family'));
+    if (cidrs[0] === cidrs[1]) errs.push(fieldError.duplicate('spec.podCIDRs[1]', cidrs[1]));
   }
-  errs.push(...validateResourceList(node.status?.capacity, 'status.capacity'));
-  errs.push(...validateResourceList(node.status?.allocatable, 'status.allocatable'));
+  // Upstream ValidateNodeResources names these `status.capacity.cpu` (a child, not a key).
+  for (const list of ['capacity', 'allocatable'] as const) {
+    for (const [k, q] of Object.entries(node.status?.[list] ?? {})) errs.push(...validateNonnegativeQuantity(q, `status.${list}.${k}`));
+  }
   const addrs = new Set<string>();
   (node.status?.addresses ?? []).forEach((a, i) => {
     const key = `${a.type}/${a.address}`;

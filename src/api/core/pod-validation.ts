@@ -147,8 +147,11 @@ export function validatePodSpec(spec: PodSpec, path: string): FieldError[] {
   errs.push(...validateTopologySpreadConstraints(spec.topologySpreadConstraints, childPath(path, 'topologySpreadConstraints')));
   (spec.hostAliases ?? []).forEach((h, i) => {
     const hp = indexPath(childPath(path, 'hostAliases'), i);
-    if (isValidIP(h.ip ?? '').length) errs.push(fieldError.invalid(childPath(hp, 'ip'), h.ip ?? '', 'must be valid IP address'));
-    for (const name of h.hostnames ?? []) errs.push(...subdomain(name || ' ', childPath(hp, 'hostnames')));
+    if (!h.ip) errs.push(fieldError.required(childPath(hp, 'ip')));
+    else for (const m of isValidIP(h.ip)) errs.push(fieldError.invalid(childPath(hp, 'ip'), h.ip, m));
+    (h.hostnames ?? []).forEach((name, j) => {
+      for (const m of isDNS1123Subdomain(name)) errs.push(fieldError.invalid(indexPath(childPath(hp, 'hostnames'), j), name, m));
+    });
   });
   (spec.readinessGates ?? []).forEach((g, i) => {
     const gp = indexPath(childPath(path, 'readinessGates'), i);

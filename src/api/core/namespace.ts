@@ -88,6 +88,7 @@ export const namespaces: ResourceType<Namespace> = {
   },
   selectableFields: {
     'status.phase': (ns) => ns.status?.phase ?? '',
+    name: (ns) => ns.metadata?.name ?? '', // upstream keeps this legacy alias of metadata.name
   },
 };
 

@@ -72,5 +72,8 @@ export const persistentVolumeClaims: ResourceType<PersistentVolumeClaim> = {
   },
   defaults: defaultPersistentVolumeClaim,
   validate: (pvc) => validatePersistentVolumeClaimSpec(pvc.spec ?? {}, 'spec'),
+  selectableFields: {
+    name: (pvc) => pvc.metadata?.name ?? '', // upstream keeps this legacy alias of metadata.name
+  },
   validateUpdate: (pvc, old) => validatePersistentVolumeClaimUpdate(pvc, old),
 };

@@ -183,5 +183,8 @@ export const persistentVolumes: ResourceType<PersistentVolume> = {
     pv.status.phase ||= 'Pending';
   },
   validate: (pv) => validatePersistentVolume(pv),
+  selectableFields: {
+    name: (pv) => pv.metadata?.name ?? '', // upstream keeps this legacy alias of metadata.name
+  },
   validateUpdate: (pv, old) => validatePersistentVolumeUpdate(pv, old),
 };

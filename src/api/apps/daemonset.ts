@@ -5,7 +5,7 @@ import type { ResourceType } from '../resource.js';
 import { fieldError, type FieldError } from '../field-errors.js';
 import { PodTemplateSpecSchema } from '../core/pod-spec.js';
 import { validateNonnegative } from '../core/field-checks.js';
-import { statusSubresource, workloadCondition, defaultTemplate, validateRollingUpdate, validateWorkloadTemplate, validateSelectorImmutable } from './workload.js';
+import { statusSubresource, workloadCondition, defaultTemplate, validateRollingUpdateDaemonSet, validateWorkloadTemplate, validateSelectorImmutable } from './workload.js';
 
 export const RollingUpdateDaemonSetSchema = obj('io.k8s.api.apps.v1.RollingUpdateDaemonSet', 'Spec to control the desired behavior of daemon set rolling update.', {
   maxUnavailable: intOrString('The maximum number of DaemonSet pods that can be unavailable during the update. Value can be an absolute number (ex: 5) or a percentage of total number of DaemonSet pods at the start of the update (ex: 10%). Default value is 1.'),
@@ -65,7 +65,7 @@ export function defaultDaemonSet(ds: DaemonSet): void {
 /** Upstream ValidateDaemonSetSpec. */
 function validateDaemonSet(ds: DaemonSet): FieldError[] {
   const spec = ds.spec ?? {};
-  const errs = validateWorkloadTemplate(spec, 'daemonset', 'activeDeadlineSeconds must be nil for DaemonSet');
+  const errs = validateWorkloadTemplate(spec, 'daemonset', 'DaemonSet', false);
   errs.push(...validateNonnegative(spec.minReadySeconds, 'spec.minReadySeconds'));
   const strategy = spec.updateStrategy ?? {};
   switch (strategy.type) {
@@ -73,7 +73,7 @@ function validateDaemonSet(ds: DaemonSet): FieldError[] {
       break;
     case 'RollingUpdate':
       if (!strategy.rollingUpdate) errs.push(fieldError.required('spec.updateStrategy.rollingUpdate'));
-      else errs.push(...validateRollingUpdate(strategy.rollingUpdate, 'spec.updateStrategy.rollingUpdate'));
+      else errs.push(...validateRollingUpdateDaemonSet(strategy.rollingUpdate, 'spec.updateStrategy.rollingUpdate'));
       break;
     default:
       errs.push(fieldError.notSupported('spec.updateStrategy', strategy, ['RollingUpdate', 'OnDelete']));

@@ -71,7 +71,7 @@ export function defaultDeployment(d: Deployment): void {
 function validateDeployment(d: Deployment): FieldError[] {
   const spec = d.spec ?? {};
   const errs = validateNonnegative(spec.replicas, 'spec.replicas');
-  errs.push(...validateWorkloadTemplate(spec, 'deployment', 'activeDeadlineSeconds in ReplicaSet is not Supported'));
+  errs.push(...validateWorkloadTemplate(spec, 'deployment', 'ReplicaSet'));
   const strategy = spec.strategy ?? {};
   switch (strategy.type) {
     case 'Recreate':

@@ -47,7 +47,7 @@ function validateReplicaSet(rs: ReplicaSet): FieldError[] {
   return [
     ...validateNonnegative(spec.replicas, 'spec.replicas'),
     ...validateNonnegative(spec.minReadySeconds, 'spec.minReadySeconds'),
-    ...validateWorkloadTemplate(spec, 'deployment', 'activeDeadlineSeconds in ReplicaSet is not Supported'),
+    ...validateWorkloadTemplate(spec, 'deployment', 'ReplicaSet'),
   ];
 }
 

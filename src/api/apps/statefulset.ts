@@ -107,8 +107,9 @@ function validateStatefulSet(sts: StatefulSet): FieldError[] {
         errs.push(...validateNonnegative(ru.partition, 'spec.updateStrategy.rollingUpdate.partition'));
         if (ru.maxUnavailable !== undefined) {
           const p = 'spec.updateStrategy.rollingUpdate.maxUnavailable';
-          errs.push(...validatePositiveIntOrPercent(ru.maxUnavailable, p), ...validateNotMoreThan100Percent(ru.maxUnavailable, p));
-          if (ru.maxUnavailable === 0 || ru.maxUnavailable === '0%') errs.push(fieldError.invalid(p, ru.maxUnavailable, 'must be greater than 0'));
+          errs.push(...validatePositiveIntOrPercent(ru.maxUnavailable, p));
+          if (ru.maxUnavailable === 0 || ru.maxUnavailable === '0%') errs.push(fieldError.invalid(p, ru.maxUnavailable, 'cannot be 0'));
+          errs.push(...validateNotMoreThan100Percent(ru.maxUnavailable, p));
         }
       }
       break;
@@ -124,7 +125,7 @@ function validateStatefulSet(sts: StatefulSet): FieldError[] {
   errs.push(...validateNonnegative(spec.replicas, 'spec.replicas'));
   errs.push(...validateNonnegative(spec.minReadySeconds, 'spec.minReadySeconds'));
   errs.push(...validateNonnegative(spec.ordinals?.start, 'spec.ordinals.start'));
-  errs.push(...validateWorkloadTemplate(spec, 'statefulset', 'activeDeadlineSeconds in StatefulSet is not Supported'));
+  errs.push(...validateWorkloadTemplate(spec, 'statefulset', 'StatefulSet'));
   (spec.volumeClaimTemplates ?? []).forEach((pvc, i) => {
     errs.push(...validatePersistentVolumeClaimSpec(pvc.spec ?? {}, `${indexPath('spec.volumeClaimTemplates', i)}.spec`));
   });

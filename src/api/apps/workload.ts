@@ -50,7 +50,22 @@ export function validateNotMoreThan100Percent(v: number | string | undefined, pa
   return Number.parseInt(v, 10) > 100 ? [fieldError.invalid(path, v, 'must not be greater than 100%')] : [];
 }
 
-/** maxUnavailable/maxSurge of Deployment and DaemonSet rolling updates. */
+/** Upstream ValidateRollingUpdateDaemonSet: exactly one of maxUnavailable and maxSurge non-zero. */
+export function validateRollingUpdateDaemonSet(ru: { maxUnavailable?: number | string; maxSurge?: number | string }, path: string): FieldError[] {
+  const up = childPath(path, 'maxUnavailable');
+  const sp = childPath(path, 'maxSurge');
+  const errs = [
+    ...validatePositiveIntOrPercent(ru.maxUnavailable, up), ...validatePositiveIntOrPercent(ru.maxSurge, sp),
+    ...validateNotMoreThan100Percent(ru.maxUnavailable, up), ...validateNotMoreThan100Percent(ru.maxSurge, sp),
+  ];
+  const hasUnavailable = intOrPercentValue(ru.maxUnavailable ?? 0) !== 0;
+  const hasSurge = intOrPercentValue(ru.maxSurge ?? 0) !== 0;
+  if (hasUnavailable && hasSurge) errs.push(fieldError.invalid(sp, ru.maxSurge, 'may not be set when maxUnavailable is non-zero'));
+  else if (!hasUnavailable && !hasSurge) errs.push(fieldError.required(up, 'cannot be 0 when maxSurge is 0'));
+  return errs;
+}
+
+/** Upstream ValidateRollingUpdateDeployment. */
 export function validateRollingUpdate(ru: { maxUnavailable?: number | string; maxSurge?: number | string }, path: string): FieldError[] {
   const up = childPath(path, 'maxUnavailable');
   const errs = [...validatePositiveIntOrPercent(ru.maxUnavailable, up), ...validatePositiveIntOrPercent(ru.maxSurge, childPath(path, 'maxSurge'))];
@@ -70,14 +85,17 @@ export interface WorkloadSpec {
 /**
  * Selector/template rules of an apps/v1 workload: selector required and non-empty, matching the
  * template labels, template pod spec valid, restartPolicy Always, no activeDeadlineSeconds.
- * `kindWord` is upstream's lowercase word in "empty selector is invalid for <kindWord>".
+ * `kindWord` is upstream's lowercase word in "empty selector is invalid for <kindWord>", `deadlineKind`
+ * its kind in "activeDeadlineSeconds in <deadlineKind> is not Supported"; DaemonSets do not
+ * require a selector explicitly (a missing one still fails the labels match).
  */
-export function validateWorkloadTemplate(spec: WorkloadSpec, kindWord: string, deadlineMessage: string): FieldError[] {
-  const errs = validateSelectorMatchesTemplate(spec.selector, spec.template, 'spec', { required: true, emptyMessage: `empty selector is invalid for ${kindWord}` });
+export function validateWorkloadTemplate(spec: WorkloadSpec, kindWord: string, deadlineKind: string, selectorRequired = true): FieldError[] {
+  const errs = validateSelectorMatchesTemplate(spec.selector, spec.template, 'spec', { required: selectorRequired, emptyMessage: `empty selector is invalid for ${kindWord}` });
   errs.push(...validatePodTemplateSpec(spec.template, 'spec.template'));
   errs.push(...validateTemplateRestartPolicy(spec.template, 'spec', ['Always']));
-  const ads = spec.template?.spec?.activeDeadlineSeconds;
-  if (ads !== undefined) errs.push(fieldError.invalid('spec.template.spec.activeDeadlineSeconds', ads, deadlineMessage));
+  if (spec.template?.spec?.activeDeadlineSeconds !== undefined) {
+    errs.push(fieldError.forbidden('spec.template.spec.activeDeadlineSeconds', `activeDeadlineSeconds in ${deadlineKind} is not Supported`));
+  }
   return errs;
 }
 

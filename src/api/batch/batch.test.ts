@@ -68,6 +68,15 @@ test('manual selectors are kept and must match', () => {
   assert.deepEqual(jobErrors(bad), ['spec.template.metadata.labels: Invalid value: {"app":"pi"}: `selector` does not match template `labels`']);
 });
 
+test('generated selectors must carry the job\'s uid and name', () => {
+  const job = createJob({ template: { ...podTemplate(), metadata: { labels: { 'job-name': 'other' } } } });
+  assert.deepEqual(jobErrors(job), [
+    'spec.template.metadata.labels[job-name]: Invalid value: {"job-name":"other","batch.kubernetes.io/job-name":"pi","controller-uid":"u-1","batch.kubernetes.io/controller-uid":"u-1"}: must be \'pi\'',
+  ]);
+  const foreign = createJob({ selector: { matchLabels: { app: 'x' } }, template: { ...podTemplate(), metadata: { labels: { app: 'x' } } } });
+  assert.deepEqual(jobErrors(foreign), ['spec.selector: Invalid value: {"matchLabels":{"app":"x","batch.kubernetes.io/controller-uid":"u-1"}}: `selector` not auto-generated']);
+});
+
 test('invalid jobs give upstream paths and messages', () => {
   const cases: [Record<string, unknown>, string[]][] = [
     [{ template: podTemplate({ restartPolicy: undefined }) }, ['spec.template.spec.restartPolicy: Unsupported value: "Always": supported values: "OnFailure", "Never"']],

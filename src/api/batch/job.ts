@@ -8,6 +8,7 @@ import { PodTemplateSpecSchema } from '../core/pod-spec.js';
 import { defaultPodSpec } from '../core/pod-defaults.js';
 import { validateNonnegative } from '../core/field-checks.js';
 import { validatePodTemplateSpec, validateSelectorMatchesTemplate } from '../core/pod-template-validation.js';
+import { labelSelectorFromObject, matchesLabels, type LabelSelectorObject } from '../meta/labels.js';
 import { validateJobSpecUpdate } from './job-update.js';
 
 export const JOB_NAME_LABEL = 'batch.kubernetes.io/job-name';
@@ -184,18 +185,26 @@ function validateJob(job: Job): FieldError[] {
 /** Upstream validateGeneratedSelector: on create, generated labels must carry this job's uid and name. */
 function validateGeneratedSelector(job: Job): FieldError[] {
   const spec = job.spec ?? {};
-  if (spec.manualSelector === true) return [];
+  if (spec.manualSelector === true || !spec.selector) return [];
   const errs: FieldError[] = [];
   const uid = job.metadata?.uid ?? '';
-  if (spec.selector?.matchLabels?.[CONTROLLER_UID_LABEL] !== uid) {
-    errs.push(fieldError.invalid('spec.selector', spec.selector ?? null, '`selector` not auto-generated'));
-  }
+  const name = job.metadata?.name ?? '';
+  if (!uid) errs.push(fieldError.required('metadata.uid'));
   const labels = spec.template?.metadata?.labels ?? {};
-  const expect: [string, string][] = [[CONTROLLER_UID_LABEL, uid], [JOB_NAME_LABEL, job.metadata?.name ?? ''], [LEGACY_CONTROLLER_UID_LABEL, uid], [LEGACY_JOB_NAME_LABEL, job.metadata?.name ?? '']];
-  for (const [key, value] of expect) {
+  const expected: Record<string, string> = {
+    [LEGACY_CONTROLLER_UID_LABEL]: uid, [LEGACY_JOB_NAME_LABEL]: name, [CONTROLLER_UID_LABEL]: uid, [JOB_NAME_LABEL]: name,
+  };
+  for (const [key, value] of Object.entries(expected)) {
     const path = `spec.template.metadata.labels[${key}]`;
-    if (!(key in labels)) errs.push(fieldError.required(path, value));
+    if (!(key in labels)) errs.push(fieldError.required(path, `must be '${value}'`));
     else if (labels[key] !== value) errs.push(fieldError.invalid(path, labels, `must be '${value}'`));
+  }
+  try {
+    if (!matchesLabels(labelSelectorFromObject(spec.selector as LabelSelectorObject), expected)) {
+      errs.push(fieldError.invalid('spec.selector', spec.selector, '`selector` not auto-generated'));
+    }
+  } catch {
+    // An unparsable selector is reported by the selector validation.
   }
   return errs;
 }

@@ -204,7 +204,7 @@ function validateHandler(h: Probe | LifecycleHandler, path: string, kinds: reado
   if (a.grpc) errs.push(...validatePortNumber(a.grpc.port ?? 0, childPath(path, 'grpc.port')));
   if (a.sleep) {
     const s = a.sleep.seconds ?? 0;
-    if (s <= 0 || s > gracePeriod) errs.push(fieldError.invalid(childPath(path, 'sleep.seconds'), s, `must be greater than 0 and less than terminationGracePeriodSeconds (${gracePeriod})`));
+    if (s <= 0 || s > gracePeriod) errs.push(fieldError.invalid(childPath(path, 'sleep'), s, `must be greater than 0 and less than terminationGracePeriodSeconds (${gracePeriod})`));
   }
   return errs;
 }

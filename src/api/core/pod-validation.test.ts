@@ -58,7 +58,7 @@ test('invalid pod specs give upstream paths and messages', () => {
     [app({ imagePullPolicy: 'Sometimes' }), ['spec.containers[0].imagePullPolicy: Unsupported value: "Sometimes": supported values: "Always", "IfNotPresent", "Never"']],
     [app({ livenessProbe: { exec: { command: ['true'] }, httpGet: { port: 80 } } }), ['spec.containers[0].livenessProbe.httpGet: Forbidden: may not specify more than 1 handler type']],
     [app({ readinessProbe: { httpGet: { port: 'HTTP' } } }), ['spec.containers[0].readinessProbe.httpGet.port: Invalid value: "HTTP": must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-)', 'spec.containers[0].readinessProbe.httpGet.port: Invalid value: "HTTP": must contain at least one letter (a-z)']],
-    [app({ lifecycle: { preStop: { sleep: { seconds: 60 } } } }), ['spec.containers[0].lifecycle.preStop.sleep.seconds: Invalid value: 60: must be greater than 0 and less than terminationGracePeriodSeconds (30)']],
+    [app({ lifecycle: { preStop: { sleep: { seconds: 60 } } } }), ['spec.containers[0].lifecycle.preStop.sleep: Invalid value: 60: must be greater than 0 and less than terminationGracePeriodSeconds (30)']],
     [app({ ports: [{ containerPort: 80, name: 'web' }, { containerPort: 81, name: 'web' }] }), ['spec.containers[0].ports[1].name: Duplicate value: "web"']],
     [{ containers: [{ name: 'a', image: 'x', ports: [{ containerPort: 80, hostPort: 8080 }] }, { name: 'b', image: 'x', ports: [{ containerPort: 81, hostPort: 8080 }] }] }, ['spec.containers[1].ports[0].hostPort: Duplicate value: "8080/TCP"']],
     [app({ resources: { requests: { 'example.com/gpu': '1' } } }), ['spec.containers[0].resources.limits: Required value: Limit must be set for non overcommitable resources']],

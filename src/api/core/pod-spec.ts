@@ -1,6 +1,6 @@
 // core/v1 PodSpec and PodTemplateSpec. PodSpec is embedded by every workload's template, so its
 // defaulting (pod-defaults.ts) and validation (pod-validation.ts) are shared with apps and batch.
-import { obj, str, int32, int64, bool, list, map, quantity, stringMap, enumStr, type Static, type ListOptions } from '../schema/builder.js';
+import { obj, str, int32, int64, bool, list, map, quantity, stringMap, enumStr, withMeta, type Static, type ListOptions } from '../schema/builder.js';
 import { ObjectMeta } from '../schema/meta.js';
 import { ContainerSchema, EphemeralContainerSchema, ResourceRequirementsSchema } from './container.js';
 import { VolumeSchema } from './volume.js';
@@ -56,7 +56,7 @@ export const PodSpecSchema = obj('io.k8s.api.core.v1.PodSpec', 'PodSpec is a des
   terminationGracePeriodSeconds: int64('Optional duration in seconds the pod needs to terminate gracefully. Defaults to 30 seconds.'),
   activeDeadlineSeconds: int64('Optional duration in seconds the pod may be active on the node relative to StartTime before the system will actively try to mark it failed and kill associated containers. Value must be a positive integer.'),
   dnsPolicy: enumStr('Set DNS policy for the pod. Defaults to "ClusterFirst".', ['ClusterFirst', 'ClusterFirstWithHostNet', 'Default', 'None']),
-  nodeSelector: { ...stringMap('NodeSelector is a selector which must be true for the pod to fit on a node.'), 'x-kubernetes-map-type': 'atomic' } as ReturnType<typeof stringMap>,
+  nodeSelector: withMeta(stringMap('NodeSelector is a selector which must be true for the pod to fit on a node. Selector which must match a node\'s labels for the pod to be scheduled on that node.'), { 'x-kubernetes-map-type': 'atomic' }),
   serviceAccountName: str('ServiceAccountName is the name of the ServiceAccount to use to run this pod.'),
   serviceAccount: str('DeprecatedServiceAccount is a deprecated alias for ServiceAccountName. Deprecated: Use serviceAccountName instead.'),
   automountServiceAccountToken: bool('AutomountServiceAccountToken indicates whether a service account token should be automatically mounted.'),

@@ -2,13 +2,13 @@
 // validateEphemeralContainers and what they call). Called by pod-validation.ts only; every path
 // is built from the caller's prefix so workload templates report `spec.template.spec.…`.
 import { fieldError, type FieldError, childPath, indexPath } from '../field-errors.js';
-import { isEnvVarName, isConfigMapKey, isHTTPHeaderName, isQualifiedName, isDNS1123Subdomain, isInRange, isValidPortName } from '../meta/names.js';
+import { isEnvVarName, isConfigMapKey, isQualifiedName, isDNS1123Subdomain, isInRange, isValidPortName } from '../meta/names.js';
 import { compareQuantity, canonicalizeQuantity } from '../meta/quantity.js';
-import { validateNonnegative, validatePortNumber, validatePortNumOrName, validateNonnegativeQuantity, validateDNS1123Label } from './field-checks.js';
+import { validatePortNumber, validateNonnegativeQuantity, validateDNS1123Label } from './field-checks.js';
 import type { Container, EphemeralContainer, ContainerPort, EnvVar, EnvFromSource, ResourceRequirements, VolumeMount } from './container.js';
-import type { Probe, LifecycleHandler } from './probe.js';
 import type { SecurityContext } from './security-context.js';
 import { validateLocalDescendingPath } from './volume-validation.js';
+import { validateLifecycleHandler, validateLivenessLike, validateReadinessProbe } from './probe-validation.js';
 
 /** What the container rules need to know about the rest of the pod. */
 export interface ContainerContext {
@@ -24,7 +24,6 @@ export interface ContainerContext {
 const PULL_POLICIES = ['Always', 'IfNotPresent', 'Never'];
 const TERMINATION_MESSAGE_POLICIES = ['File', 'FallbackToLogsOnError'];
 const MOUNT_PROPAGATION = ['None', 'HostToContainer', 'Bidirectional'];
-const SCHEMES = ['HTTP', 'HTTPS'];
 const ENV_FIELD_PATHS = ['metadata.name', 'metadata.namespace', 'metadata.uid', 'spec.nodeName', 'spec.serviceAccountName', 'status.hostIP', 'status.hostIPs', 'status.podIP', 'status.podIPs'];
 const ENV_RESOURCE_FIELDS = ['limits.cpu', 'limits.ephemeral-storage', 'limits.memory', 'requests.cpu', 'requests.ephemeral-storage', 'requests.memory'];
 const MAX_INT32 = 2147483647;
@@ -183,52 +182,6 @@ export function validateVolumeMounts(mounts: VolumeMount[] | undefined, path: st
   return errs;
 }
 
-/** Exactly one handler, then the handler's own fields (probes and lifecycle hooks). */
-function validateHandler(h: Probe | LifecycleHandler, path: string, kinds: readonly string[], gracePeriod: number): FieldError[] {
-  const set = kinds.filter((k) => (h as Record<string, unknown>)[k] !== undefined && (h as Record<string, unknown>)[k] !== null);
-  if (set.length === 0) return [fieldError.required(path, 'must specify a handler type')];
-  const errs: FieldError[] = [];
-  for (const extra of set.slice(1)) errs.push(fieldError.forbidden(childPath(path, extra), 'may not specify more than 1 handler type'));
-  const a = h as Probe & LifecycleHandler;
-  if (a.exec && (a.exec.command ?? []).length === 0) errs.push(fieldError.required(childPath(path, 'exec.command')));
-  if (a.httpGet) {
-    const hp = childPath(path, 'httpGet');
-    if (!a.httpGet.path) errs.push(fieldError.required(childPath(hp, 'path')));
-    errs.push(...portOrName(a.httpGet.port, childPath(hp, 'port')));
-    if (a.httpGet.scheme !== undefined && !SCHEMES.includes(a.httpGet.scheme)) errs.push(fieldError.notSupported(childPath(hp, 'scheme'), a.httpGet.scheme, SCHEMES));
-    for (const hdr of a.httpGet.httpHeaders ?? []) {
-      for (const m of isHTTPHeaderName(hdr.name ?? '')) errs.push(fieldError.invalid(childPath(hp, 'httpHeaders'), hdr.name ?? '', m));
-    }
-  }
-  if (a.tcpSocket) errs.push(...portOrName(a.tcpSocket.port, childPath(path, 'tcpSocket.port')));
-  if (a.grpc) errs.push(...validatePortNumber(a.grpc.port ?? 0, childPath(path, 'grpc.port')));
-  if (a.sleep) {
-    const s = a.sleep.seconds ?? 0;
-    if (s <= 0 || s > gracePeriod) errs.push(fieldError.invalid(childPath(path, 'sleep'), s, `must be greater than 0 and less than terminationGracePeriodSeconds (${gracePeriod})`));
-  }
-  return errs;
-}
-
-function portOrName(port: number | string | undefined, path: string): FieldError[] {
-  if (port === undefined) return [fieldError.required(path)];
-  return validatePortNumOrName(port, path);
-}
-
-const PROBE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'grpc'] as const;
-const LIFECYCLE_HANDLERS = ['exec', 'httpGet', 'tcpSocket', 'sleep'] as const;
-
-export function validateProbe(p: Probe | undefined, path: string, gracePeriod: number): FieldError[] {
-  if (!p) return [];
-  const errs = validateHandler(p, path, PROBE_HANDLERS, gracePeriod);
-  for (const f of ['initialDelaySeconds', 'timeoutSeconds', 'periodSeconds', 'successThreshold', 'failureThreshold'] as const) {
-    errs.push(...validateNonnegative(p[f], childPath(path, f)));
-  }
-  if (p.terminationGracePeriodSeconds !== undefined && p.terminationGracePeriodSeconds <= 0) {
-    errs.push(fieldError.invalid(childPath(path, 'terminationGracePeriodSeconds'), p.terminationGracePeriodSeconds, 'must be greater than 0'));
-  }
-  return errs;
-}
-
 function validateSecurityContext(sc: SecurityContext | undefined, path: string): FieldError[] {
   if (!sc) return [];
   const errs: FieldError[] = [];
@@ -251,7 +204,7 @@ function validateContainerCommon(c: Container | EphemeralContainer, path: string
   if (c.lifecycle) {
     for (const hook of ['postStart', 'preStop'] as const) {
       const h = c.lifecycle[hook];
-      if (h) errs.push(...validateHandler(h, childPath(path, `lifecycle.${hook}`), LIFECYCLE_HANDLERS, ctx.gracePeriod));
+      if (h) errs.push(...validateLifecycleHandler(h, childPath(path, `lifecycle.${hook}`), ctx.gracePeriod));
     }
   }
   errs.push(...validatePorts(c.ports, childPath(path, 'ports')));
@@ -299,18 +252,6 @@ export function validateAppContainers(containers: Container[], path: string, ctx
     errs.push(...validateReadinessProbe(c.readinessProbe, childPath(ip, 'readinessProbe'), ctx.gracePeriod));
     errs.push(...validateLivenessLike(c.startupProbe, childPath(ip, 'startupProbe'), ctx.gracePeriod));
   });
-  return errs;
-}
-
-function validateLivenessLike(p: Probe | undefined, path: string, gracePeriod: number): FieldError[] {
-  const errs = validateProbe(p, path, gracePeriod);
-  if (p && p.successThreshold !== undefined && p.successThreshold !== 1) errs.push(fieldError.invalid(childPath(path, 'successThreshold'), p.successThreshold, 'must be 1'));
-  return errs;
-}
-
-function validateReadinessProbe(p: Probe | undefined, path: string, gracePeriod: number): FieldError[] {
-  const errs = validateProbe(p, path, gracePeriod);
-  if (p?.terminationGracePeriodSeconds !== undefined) errs.push(fieldError.invalid(childPath(path, 'terminationGracePeriodSeconds'), p.terminationGracePeriodSeconds, 'must not be set for readinessProbes'));
   return errs;
 }
 

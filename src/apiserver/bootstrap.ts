@@ -6,7 +6,9 @@ type Send = (req: Omit<ApiRequest, 'signal' | 'user'>) => Promise<ApiResponse>;
 
 export const SYSTEM_NAMESPACES = ['default', 'kube-system', 'kube-public', 'kube-node-lease'];
 
-async function ensure(send: Send, collectionPath: string, obj: unknown): Promise<void> {
+async function ensure(send: Send, collectionPath: string, obj: { metadata: { name: string; [k: string]: unknown }; [k: string]: unknown }): Promise<void> {
+  const existing = await send({ method: 'GET', url: `${collectionPath}/${obj.metadata.name}`, headers: {} });
+  if (existing.status === 200) return;
   const r = await send({ method: 'POST', url: collectionPath, headers: { 'content-type': 'application/json' }, body: Buffer.from(JSON.stringify(obj)) });
   if (r.status !== 201 && r.status !== 409) throw new Error(`bootstrap: POST ${collectionPath} failed: ${r.status} ${String(r.body)}`);
 }

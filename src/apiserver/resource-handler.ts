@@ -11,7 +11,7 @@ import { createObject, patchObject, updateObject, type PatchType } from './regis
 import { deleteObject, parseDeleteOptions } from './registry/delete.js';
 import { getObject, listObjects, type ListResult } from './registry/read.js';
 import { bookmarkObject, watchObjects, type WatchEncoder } from './registry/watch.js';
-import { patchTypeOf } from './patch/index.js';
+import { patchTypeOf, unsupportedPatchType } from './patch/index.js';
 import { toTable } from './tables/index.js';
 import type { CachedObject } from './watchcache/cached-object.js';
 import { handleSubresource } from './subresources.js';
@@ -129,7 +129,7 @@ export async function handleResource(
     case 'patch': {
       const type = patchTypeOf(req.headers['content-type'] ?? '');
       if (type === undefined || type === 'apply') {
-        throw errors.unsupportedMediaType(req.headers['content-type'] ?? '', ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json']);
+        throw unsupportedPatchType(req.headers['content-type'] ?? '');
       }
       const patch = parseBody(req.body, 'application/json');
       return one(200, await patchObject(deps, ctx, type as PatchType, patch));

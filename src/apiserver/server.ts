@@ -2,7 +2,7 @@
 // admission, authentication/authorization, discovery, OpenAPI and the HTTPS listener.
 import type { AddressInfo } from 'node:net';
 import type https from 'node:https';
-import { RESOURCES, type KubeObject, type ResourceType } from '../api/index.js';
+import { RESOURCES, errors, type KubeObject, type ResourceType } from '../api/index.js';
 import type { Store } from '../store/index.js';
 import { AdmissionChain } from './admission/chain.js';
 import { namespaceLifecycle } from './admission/namespace-lifecycle.js';
@@ -10,7 +10,8 @@ import { AuthenticatorChain, clientCertificateAuthenticator, tokenAuthenticator,
 import { AuthorizerChain, discoveryAuthorizer, mastersAuthorizer } from './auth/authorizer.js';
 import { Discovery, SERVER_VERSION } from './discovery/discovery.js';
 import { ApiHandler } from './handler.js';
-import { createHttpsServer, type TlsMaterial } from './http/https-server.js';
+import { createHttpsServer, type RequestHandler, type TlsMaterial } from './http/https-server.js';
+import { statusResponse } from './http/respond.js';
 import type { ApiRequest, ApiResponse, UserInfo } from './http/types.js';
 import { openApiDocuments } from './openapi-documents.js';
 import { Catalogue } from './registry/catalogue.js';
@@ -44,12 +45,11 @@ export interface ApiServerConfig {
 export const LOOPBACK_USER: UserInfo = { name: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] };
 
 export class ApiServer {
-  private server?: https.Server;
   private constructor(
     readonly handler: ApiHandler,
     private readonly cache: WatchCache,
     readonly deps: RegistryDeps,
-    private readonly config: ApiServerConfig,
+    private readonly server: https.Server | undefined,
   ) {}
 
   static async start(config: ApiServerConfig): Promise<ApiServer> {
@@ -88,8 +88,13 @@ export class ApiServer {
       store: config.store, cache, catalogue, admission, hooks,
       leases: createLeaseManager(config.store), now: config.now ?? (() => new Date()),
     };
+    // Listen first so that port 0 resolves to the real port before discovery and the
+    // `kubernetes` Endpoints are written; requests before the handler exists get 503.
+    let handlerRef: ApiHandler | undefined;
+    const listener = config.listen ? await listen(config.listen, (r) => handlerRef ? handlerRef.handle(r) : Promise.resolve(statusResponse(errors.serviceUnavailable('the API server is starting').status))) : undefined;
+    const boundPort = (listener?.address() as AddressInfo | null)?.port;
     const address = config.advertiseAddress ?? '127.0.0.1';
-    const port = config.advertisePort ?? config.listen?.port ?? 6443;
+    const port = config.advertisePort ?? boundPort ?? 6443;
     const handler = new ApiHandler({
       deps,
       authn: new AuthenticatorChain([clientCertificateAuthenticator, tokenAuthenticator(config.tokens ?? [])]),
@@ -103,27 +108,15 @@ export class ApiServer {
       ],
       bookmarkIntervalMs: config.bookmarkIntervalMs,
     });
-    const api = new ApiServer(handler, cache, deps, config);
+    const api = new ApiServer(handler, cache, deps, listener);
     await bootstrapCluster((r) => api.loopback(r), { apiServiceIP: allocator.apiServiceIP, address, port });
-    if (config.listen) await api.listen(config.listen);
+    handlerRef = handler;
     return api;
   }
 
   /** Serves a request in-process as the privileged loopback user (same pipeline as HTTPS). */
   loopback(req: Omit<ApiRequest, 'signal' | 'user'> & { signal?: AbortSignal; user?: UserInfo }): Promise<ApiResponse> {
     return this.handler.handle({ ...req, signal: req.signal ?? new AbortController().signal, user: req.user ?? LOOPBACK_USER });
-  }
-
-  private listen(l: NonNullable<ApiServerConfig['listen']>): Promise<void> {
-    const server = createHttpsServer(l.tls, (r) => this.handler.handle(r));
-    this.server = server;
-    return new Promise((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(l.port, l.bindAddress, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
   }
 
   /** The port the HTTPS listener is bound to (useful with port 0). */
@@ -141,6 +134,16 @@ export class ApiServer {
       });
     }
     this.cache.stop();
-    void this.config;
   }
+}
+
+function listen(l: NonNullable<ApiServerConfig['listen']>, handle: RequestHandler): Promise<https.Server> {
+  const server = createHttpsServer(l.tls, handle);
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(l.port, l.bindAddress, () => {
+      server.off('error', reject);
+      resolve(server);
+    });
+  });
 }

@@ -1,7 +1,8 @@
 // Subresources: status (through the generic update path), scale (autoscaling/v1 Scale view of
 // a workload), pods/binding, namespaces/finalize, and the kubelet-backed pod streams.
 import {
-  errors, groupResourceOf, labelSelectorFromObject, selectorToString, type KubeObject,
+  applyScale, bindPod, BindingSchema, errors, groupResourceOf, ScaleSchema, scaleOf, successStatus, validateBinding, validateScale,
+  type Binding, type KubeObject, type Scale,
 } from '../api/index.js';
 import { isStoreError } from '../store/index.js';
 import type { ApiRequest, ApiResponse } from './http/types.js';
@@ -14,8 +15,7 @@ import { getObject } from './registry/read.js';
 import { decodeBody, fieldValidationOf } from './registry/decode-body.js';
 import { deepCopy, timestamp } from './registry/meta-ops.js';
 import { encodeForStorage } from './watchcache/cached-object.js';
-import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, patchTypeOf } from './patch/index.js';
-import { ScaleSchema } from '../api/index.js';
+import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, patchTypeOf, unsupportedPatchType } from './patch/index.js';
 
 type One = (status: number, obj: KubeObject) => ApiResponse;
 
@@ -40,7 +40,7 @@ export async function handleSubresource(
       return handleScale(deps, ctx, info, req, neg);
     case 'binding':
       if (info.verb !== 'create') throw notAllowed();
-      return bindPod(deps, ctx, parseBody(req.body, req.headers['content-type']));
+      return bindPodRequest(deps, ctx, parseBody(req.body, req.headers['content-type']));
     case 'finalize':
       if (info.verb !== 'update') throw notAllowed();
       return one(200, await finalizeNamespace(deps, ctx, parseBody(req.body, req.headers['content-type'])));
@@ -58,35 +58,20 @@ export async function handleSubresource(
 function patchKind(req: ApiRequest): PatchType {
   const t = patchTypeOf(req.headers['content-type'] ?? '');
   if (t === undefined || t === 'apply') {
-    throw errors.unsupportedMediaType(req.headers['content-type'] ?? '', ['application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json']);
+    throw unsupportedPatchType(req.headers['content-type'] ?? '');
   }
   return t as PatchType;
 }
 
-/** The autoscaling/v1 Scale view of a workload. */
-function scaleOf(obj: KubeObject): KubeObject {
-  const spec = (obj.spec ?? {}) as { replicas?: number; selector?: unknown };
-  const status = (obj.status ?? {}) as { replicas?: number };
-  const m = obj.metadata!;
-  let selector = '';
-  if (spec.selector && typeof spec.selector === 'object') selector = selectorToString(labelSelectorFromObject(spec.selector as never));
-  return {
-    kind: 'Scale', apiVersion: 'autoscaling/v1',
-    metadata: { name: m.name, namespace: m.namespace, uid: m.uid, resourceVersion: m.resourceVersion, creationTimestamp: m.creationTimestamp },
-    spec: { replicas: spec.replicas ?? 0 },
-    status: { replicas: status.replicas ?? 0, ...(selector ? { selector } : {}) },
-  };
-}
-
 async function handleScale(deps: RegistryDeps, ctx: OpContext, info: ResourceRequestInfo, req: ApiRequest, neg: Negotiated): Promise<ApiResponse> {
   const scaleCtx = { ...ctx, subresource: 'scale' };
-  if (info.verb === 'get') return jsonResponse(200, scaleOf(await getObject(deps, ctx)), ctx.warnings, neg.format);
+  if (info.verb === 'get') return jsonResponse(200, scaleOf(await getObject(deps, ctx) as never), ctx.warnings, neg.format);
   if (info.verb !== 'update' && info.verb !== 'patch') throw errors.methodNotSupported({ group: ctx.served.rt.group, resource: `${ctx.served.rt.plural}/scale` }, info.verb);
   const body = parseBody(req.body, info.verb === 'patch' ? 'application/json' : req.headers['content-type']);
   const type = info.verb === 'patch' ? patchKind(req) : undefined;
   for (let attempt = 0; ; attempt++) {
     const current = await readCurrent(deps, ctx);
-    const currentScale = scaleOf(current.obj);
+    const currentScale = scaleOf(current.obj as never);
     let wanted: unknown = body;
     if (type === 'json') wanted = applyJsonPatch(deepCopy(currentScale), body);
     else if (type === 'merge') wanted = applyMergePatch(deepCopy(currentScale), body);
@@ -94,15 +79,12 @@ async function handleScale(deps: RegistryDeps, ctx: OpContext, info: ResourceReq
     const scale = decodeBody(ctx.served.rt, wanted, fieldValidationOf(ctx.query), ctx.warnings, { kind: 'Scale', apiVersion: 'autoscaling/v1', schema: ScaleSchema });
     const rv = scale.metadata?.resourceVersion;
     if (rv && rv !== current.obj.metadata!.resourceVersion) throw errors.conflict(groupResourceOf(ctx.served.rt), ctx.name);
-    const replicas = (scale.spec as { replicas?: number } | undefined)?.replicas;
-    if (replicas === undefined || replicas < 0) {
-      throw errors.invalid({ group: 'autoscaling', kind: 'Scale' }, ctx.name, [{ type: 'FieldValueInvalid', field: 'spec.replicas', message: `Invalid value: ${replicas ?? 'null'}: must be greater than or equal to 0` }]);
-    }
-    const next = deepCopy(current.obj);
-    (next.spec as { replicas?: number }).replicas = replicas;
+    const errs = validateScale(scale as Scale);
+    if (errs.length) throw errors.invalid({ group: 'autoscaling', kind: 'Scale' }, ctx.name, errs);
+    const next = applyScale(current.obj as never, scale as Scale) as KubeObject;
     try {
       const updated = await commitUpdate(deps, scaleCtx, current, next);
-      return jsonResponse(200, scaleOf(updated), ctx.warnings, neg.format);
+      return jsonResponse(200, scaleOf(updated as never), ctx.warnings, neg.format);
     } catch (e) {
       if ((e as { status?: { reason?: string } }).status?.reason === 'Conflict' && !rv && attempt < 5) continue;
       throw e;
@@ -111,30 +93,18 @@ async function handleScale(deps: RegistryDeps, ctx: OpContext, info: ResourceReq
 }
 
 /** POST pods/<name>/binding: sets spec.nodeName once, with the PodScheduled condition. */
-async function bindPod(deps: RegistryDeps, ctx: OpContext, body: unknown): Promise<ApiResponse> {
-  const b = body as { kind?: string; metadata?: { name?: string }; target?: { kind?: string; name?: string } };
-  if (!b || typeof b !== 'object' || b.kind !== 'Binding') throw errors.badRequest('expected a Binding object');
-  if (b.metadata?.name && b.metadata.name !== ctx.name) throw errors.badRequest(`the name of the object (${b.metadata.name}) does not match the name on the URL (${ctx.name})`);
-  const target = b.target?.name;
-  if (!target) {
-    throw errors.invalid({ group: '', kind: 'Binding' }, ctx.name, [{ type: 'FieldValueRequired', field: 'target.name', message: 'Required value' }]);
+async function bindPodRequest(deps: RegistryDeps, ctx: OpContext, body: unknown): Promise<ApiResponse> {
+  const binding = decodeBody(ctx.served.rt, body, fieldValidationOf(ctx.query), ctx.warnings, { kind: 'Binding', apiVersion: 'v1', schema: BindingSchema }) as Binding;
+  if (binding.metadata?.name && binding.metadata.name !== ctx.name) {
+    throw errors.badRequest(`the name of the object (${binding.metadata.name}) does not match the name on the URL (${ctx.name})`);
   }
-  if (b.target?.kind && b.target.kind !== 'Node') {
-    throw errors.invalid({ group: '', kind: 'Binding' }, ctx.name, [{ type: 'FieldValueNotSupported', field: 'target.kind', message: `Unsupported value: "${b.target.kind}": supported values: "Node"` }]);
-  }
+  const errs = validateBinding(binding);
+  if (errs.length) throw errors.invalid({ group: '', kind: 'Binding' }, ctx.name, errs);
   const gr = { group: '', resource: 'pods/binding' };
   for (let attempt = 0; ; attempt++) {
     const { obj, kv } = await readCurrent(deps, ctx);
-    const spec = (obj.spec ??= {}) as { nodeName?: string };
-    if (obj.metadata?.deletionTimestamp) throw errors.conflict(gr, ctx.name, `pod ${ctx.name} is being deleted, cannot be assigned to a host`);
-    if (spec.nodeName) throw errors.conflict(gr, ctx.name, `pod ${ctx.name} is already assigned to node "${spec.nodeName}"`);
-    spec.nodeName = target;
-    const status = (obj.status ??= {}) as { conditions?: { type: string; status: string; lastTransitionTime?: string; lastProbeTime?: null }[] };
-    const conditions = (status.conditions ??= []);
-    const scheduled = { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: timestamp(deps.now()) };
-    const i = conditions.findIndex((c) => c.type === 'PodScheduled');
-    if (i >= 0) conditions[i] = scheduled;
-    else conditions.push(scheduled);
+    const refusal = bindPod(obj as never, binding, timestamp(deps.now()));
+    if (refusal) throw errors.conflict(gr, ctx.name, refusal);
     if (ctx.dryRun) break;
     try {
       await deps.store.update(kv.key, encodeForStorage(obj), kv.modRevision);
@@ -144,7 +114,7 @@ async function bindPod(deps: RegistryDeps, ctx: OpContext, body: unknown): Promi
       throw e;
     }
   }
-  return jsonResponse(201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 });
+  return jsonResponse(201, { ...successStatus(), code: 201 });
 }
 
 /** PUT namespaces/<name>/finalize: replaces spec.finalizers; the namespace goes when none remain. */

@@ -1,7 +1,7 @@
 // Test servers: an in-process API server on a random port with a temp data dir (fast), or a
 // real `capstan server` child process (for restarts and kill -9). Both write an admin
 // kubeconfig and are torn down by `stop()`, which tests call in `after`/`finally`.
-import { mkdtempSync, rmSync, existsSync, readFileSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -28,6 +28,7 @@ export interface TestServer {
 export async function startTestServer(opts: { memory?: boolean; dataDir?: string; bookmarkIntervalMs?: number } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'capstan-test-'));
   const pki = await loadOrCreatePki(join(dataDir, 'server', 'tls'), { hostnames: [], ips: [] });
+  mkdirSync(join(dataDir, 'server', 'db'), { recursive: true });
   const store = opts.memory ? createMemoryStore() : openSqliteStore({ path: join(dataDir, 'server', 'db', 'state.db') });
   const api = await ApiServer.start({
     store,

@@ -1,7 +1,7 @@
 // Turns a request body into a typed object of the endpoint's kind: kind/apiVersion checks,
 // schema decoding (type checks, unknown-field pruning, defaults) and fieldValidation handling.
 import { apiVersionOf, errors, type KubeObject, type ResourceType } from '../../api/index.js';
-import { decodeObject } from '../decode/index.js';
+import { decodeObject, unknownFieldsError, unknownFieldWarnings } from '../decode/index.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
@@ -35,10 +35,8 @@ export function decodeBody(
   }
   const { object, unknownFields } = decodeObject(expect.schema, body, { kind: expect.kind, apiVersion: expect.apiVersion });
   if (unknownFields.length) {
-    if (validation === 'Strict') {
-      throw errors.badRequest(`strict decoding error: ${unknownFields.map((f) => `unknown field "${f}"`).join(', ')}`);
-    }
-    if (validation === 'Warn') for (const f of unknownFields) warnings.push(`unknown field "${f}"`);
+    if (validation === 'Strict') throw unknownFieldsError({ kind: expect.kind, apiVersion: expect.apiVersion }, unknownFields);
+    if (validation === 'Warn') warnings.push(...unknownFieldWarnings(unknownFields));
   }
   return object as KubeObject;
 }

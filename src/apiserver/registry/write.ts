@@ -86,9 +86,6 @@ export async function updateObject(deps: RegistryDeps, ctx: OpContext, body: unk
 /** PATCH: applies the patch to the current object and stores the result, retrying on races. */
 export async function patchObject(deps: RegistryDeps, ctx: OpContext, type: PatchType, patch: unknown): Promise<KubeObject> {
   const { rt } = ctx.served;
-  if (type !== 'json' && (typeof patch !== 'object' || patch === null || Array.isArray(patch))) {
-    throw errors.badRequest('the body of the request was in an unknown format: expected a JSON object');
-  }
   for (let attempt = 0; ; attempt++) {
     const current = await readCurrent(deps, ctx);
     const original = deepCopy(current.obj);
@@ -147,6 +144,8 @@ export async function commitUpdate(
   const hooks = deps.hooks.get(rt);
   hooks?.carryOver?.(next, old);
   rt.defaults?.(next);
+  // Unconditional updates are checked against the stored version (validateObjectMetaUpdate needs it).
+  next.metadata!.resourceVersion = old.metadata!.resourceVersion;
   const errs = [
     ...validateObjectMeta(next.metadata as never, { namespaced: rt.namespaced, nameValidation: rt.nameValidation }),
     ...validateObjectMetaUpdate(next.metadata as never, old.metadata as never),
@@ -155,7 +154,6 @@ export async function commitUpdate(
   if (errs.length) throw invalid(rt, ctx.name, errs);
   await deps.admission.run({ operation: 'UPDATE', rt, namespace: ctx.namespace, name: ctx.name, subresource: ctx.subresource, object: next, oldObject: old, user: ctx.user, dryRun: ctx.dryRun });
 
-  next.metadata!.resourceVersion = old.metadata!.resourceVersion;
   if (jsonEqual(next, old)) return old;
   if (ctx.dryRun) return next;
 

@@ -15,7 +15,6 @@ import type { RegistryDeps } from './registry/context.js';
 import { handleResource, shapeObject } from './resource-handler.js';
 import { negotiate } from './http/negotiate.js';
 import type { OpenApiDocuments } from './openapi-documents.js';
-import { OPENAPI_V2_PROTOBUF } from './openapi/index.js';
 
 /** A named readiness/liveness check. */
 export interface HealthCheck {
@@ -130,8 +129,10 @@ export class ApiHandler {
     if (path === '/openapi/v2') {
       const accept = req.headers['accept'] ?? '*/*';
       const etag = `"${this.o.openapi.v2Etag()}"`;
-      if (accept.includes(OPENAPI_V2_PROTOBUF)) {
-        return { status: 200, headers: { 'content-type': OPENAPI_V2_PROTOBUF, etag }, body: this.o.openapi.v2Protobuf() };
+      // client-go asks for `…spec.v2@v1.0+protobuf` (or the older `…spec.v2.v1.0+protobuf`) but
+      // parses the answer's type with Go's mime parser, which rejects '@': answer the dotted form.
+      if (/application\/com\.github\.proto-openapi\.spec\.v2[@.]v1\.0\+protobuf/.test(accept)) {
+        return { status: 200, headers: { 'content-type': 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', etag }, body: this.o.openapi.v2Protobuf() };
       }
       if (!/application\/json|\*\/\*|application\/\*/.test(accept)) throw errors.notAcceptable();
       return { status: 200, headers: { 'content-type': 'application/json', etag: `"${this.o.openapi.v2Etag()}"` }, body: this.o.openapi.v2() };

@@ -1,11 +1,12 @@
 // Names and schemas of what a ResourceType publishes: its kind, its `<Kind>List`, and the bodies of
 // its subresources. Shared by the v2 and v3 builders.
+import * as api from '../../api/index.js';
 import {
   DEF_NAME, obj, list, withMeta, apiVersionField, kindField, ListMeta, type ResourceType, type TSchema,
 } from '../../api/index.js';
 import type { SchemaConverter } from './json-schema.js';
 import type { ResourceDefinitions } from './operations.js';
-import { DELETE_OPTIONS, PATCH, STATUS, WATCH_EVENT, opaqueObject } from './meta-types.js';
+import { DELETE_OPTIONS, PATCH, STATUS, WATCH_EVENT, metaDeclarations, opaqueObject } from './meta-types.js';
 
 interface GVK { group: string; version: string; kind: string }
 
@@ -46,10 +47,38 @@ export function listSchema(rt: ResourceType): TSchema {
   }, { required: ['items'], extra: gvkExtension({ group: rt.group, version: rt.version, kind: listKind }) });
 }
 
+let exported: Map<string, TSchema> | undefined;
+
+/**
+ * Every named schema the api component exports (`PodSpecSchema`, `LabelSelector`, …) by definition
+ * name: the types as declared, before any place of use annotates them with `withMeta`.
+ */
+export function exportedDeclarations(): Map<string, TSchema> {
+  if (exported) return exported;
+  exported = new Map();
+  for (const value of Object.values(api)) {
+    const name = value !== null && typeof value === 'object' ? (value as Record<string, unknown>)[DEF_NAME] : undefined;
+    if (typeof name === 'string' && !exported.has(name)) exported.set(name, value as TSchema);
+  }
+  return exported;
+}
+
+/**
+ * Declares to `conv` the bodies shared definitions are built from: the meta.v1 types the documents
+ * publish, then the api's exported declarations. Call once per converter, with the meta roots
+ * defined (a defined body wins over a declared one: meta/v1 DeleteOptions over the copy
+ * the Eviction body embeds).
+ */
+export function declareCatalogue(conv: SchemaConverter): void {
+  for (const schema of metaDeclarations()) conv.declare(schema);
+  for (const schema of exportedDeclarations().values()) conv.declare(schema);
+}
+
 /**
  * Hoists everything `rt` publishes into `conv` and returns the names its operations refer to.
  * `catalogue` is every served ResourceType: a subresource whose kind is another served kind
- * (e.g. a Binding) refers to that kind's definition. The meta types must be defined by the caller.
+ * (e.g. a Binding) refers to that kind's definition; one the api only declares (Eviction, Scale)
+ * gets that declaration. The meta types must be defined by the caller.
  */
 export function defineResource(conv: SchemaConverter, rt: ResourceType, catalogue: readonly ResourceType[]): ResourceDefinitions {
   const object = conv.define(objectSchema(rt));
@@ -61,9 +90,12 @@ export function defineResource(conv: SchemaConverter, rt: ResourceType, catalogu
     else if (gvk.kind === rt.kind && gvk.group === rt.group && gvk.version === rt.version) subresources[sub.name] = object;
     else {
       const served = catalogue.find((o) => o.kind === gvk.kind && o.group === gvk.group && o.version === gvk.version);
+      const declared = exportedDeclarations().get(syntheticDefinitionName(gvk));
       subresources[sub.name] = served
         ? conv.define(objectSchema(served))
-        : conv.define(withMeta(opaqueObject(), { [DEF_NAME]: syntheticDefinitionName(gvk), description: `${gvk.kind} (${gvk.group || 'core'}/${gvk.version}).`, ...gvkExtension(gvk) }));
+        : declared && (declared as Record<string, unknown>)['x-kubernetes-group-version-kind']
+          ? conv.define(declared)
+          : conv.define(withMeta(opaqueObject(), { [DEF_NAME]: syntheticDefinitionName(gvk), description: `${gvk.kind} (${gvk.group || 'core'}/${gvk.version}).`, ...gvkExtension(gvk) }));
     }
   }
   return { object, list: listName, subresources, status: STATUS, deleteOptions: DELETE_OPTIONS, watchEvent: WATCH_EVENT, patch: PATCH };

@@ -3,15 +3,19 @@
 //
 // Contract (relied on by v2.ts and v3.ts):
 // - Every node carrying DEF_NAME is hoisted once into `definitions` under that name and replaced
-//   by a reference; the first occurrence defines it. Well-known scalar types (Time, MicroTime,
-//   Quantity, IntOrString) get upstream's fixed body instead of the first occurrence's.
-// - A reference whose node has its own description keeps it: beside `$ref` in v2, as
-//   `allOf: [{$ref}]` + description in v3.
+//   by a reference. The definition's body is the type as declared, never one place of use's
+//   annotations; hoisting.ts decides which body that is. Well-known scalar types (Time,
+//   MicroTime, Quantity, IntOrString) get upstream's fixed body.
+// - A reference whose node adds use-site keys (description, default, x-kubernetes-* patch, list
+//   and map keywords) keeps them: beside `$ref` in v2 (without `default`, as upstream v2), as
+//   `allOf: [{$ref}]` plus those keys in v3.
 // - Internal keys (DEF_NAME, QUANTITY) and keywords the dialect does not allow are dropped;
 //   `Type.Record` becomes `additionalProperties`; `const` becomes a one-value `enum`.
+// - Definitions are rendered when `definitions` is read, from every schema defined so far.
 // - Pure: the input schemas are never mutated.
 import { DEF_NAME, QUANTITY, type TSchema } from '../../api/index.js';
 import { wellKnownDefinition } from './well-known.js';
+import { DefinitionIndex, definitionNameOf } from './hoisting.js';
 
 export type Dialect = 'v2' | 'v3';
 
@@ -29,9 +33,13 @@ const V3_KEYWORDS = new Set([...V2_KEYWORDS, 'oneOf', 'anyOf', 'not', 'nullable'
 
 /** Converts schemas of one document, collecting the hoisted definitions. One instance per document. */
 export class SchemaConverter {
-  /** Hoisted definitions by upstream name, in first-seen order. */
-  readonly definitions = new Map<string, JsonSchema>();
   readonly dialect: Dialect;
+  private readonly roots: TSchema[] = [];
+  private readonly declarations: TSchema[] = [];
+  private rendered: Map<string, JsonSchema> | undefined;
+  /** Set while rendering. */
+  private index = new DefinitionIndex();
+  private out = new Map<string, JsonSchema>();
 
   constructor(dialect: Dialect) {
     this.dialect = dialect;
@@ -42,29 +50,65 @@ export class SchemaConverter {
     return { $ref: (this.dialect === 'v2' ? '#/definitions/' : '#/components/schemas/') + name };
   }
 
-  /** Hoists `schema` as a definition (it must carry DEF_NAME) and returns its name. */
+  /**
+   * Hoists `schema` (it must carry DEF_NAME) as a definition and returns its name. A defined
+   * schema's body wins over any declaration of the same name; the first definition of a name wins.
+   */
   define(schema: TSchema): string {
-    const name = (schema as Record<string, unknown>)[DEF_NAME];
-    if (typeof name !== 'string') throw new Error('define: schema has no definition name');
-    this.convert(schema);
+    const name = definitionNameOf(schema);
+    if (name === undefined) throw new Error('define: schema has no definition name');
+    this.roots.push(schema);
+    this.rendered = undefined;
     return name;
   }
 
+  /**
+   * Declares the body of a named type (e.g. an exported `*Schema`) without publishing it: when the
+   * document uses that name, the definition is built from this body instead of a place of use.
+   */
+  declare(schema: TSchema): void {
+    if (definitionNameOf(schema) === undefined) throw new Error('declare: schema has no definition name');
+    this.declarations.push(schema);
+    this.rendered = undefined;
+  }
+
+  /** Hoisted definitions by upstream name, in first-use order, from every schema defined so far. */
+  get definitions(): Map<string, JsonSchema> {
+    this.rendered ??= this.render();
+    return this.rendered;
+  }
+
+  private render(): Map<string, JsonSchema> {
+    this.index = new DefinitionIndex();
+    this.out = new Map();
+    for (const root of this.roots) this.index.declare(root, true);
+    for (const declared of this.declarations) this.index.declare(declared);
+    for (const root of this.roots) this.index.collect(root);
+    for (const root of this.roots) this.convert(root);
+    return this.out;
+  }
+
   /** Converts one schema node to the form embedded at its place of use. */
-  convert(node: TSchema): JsonSchema {
+  private convert(node: TSchema): JsonSchema {
     const raw = node as Record<string, unknown>;
-    const name = raw[DEF_NAME];
-    if (typeof name !== 'string') return this.body(raw);
-    if (!this.definitions.has(name)) {
-      const fixed = wellKnownDefinition(name, this.dialect);
+    const name = definitionNameOf(raw);
+    if (name === undefined) return this.body(raw);
+    const fixed = wellKnownDefinition(name, this.dialect);
+    if (!this.out.has(name)) {
+      const canonical = fixed ?? this.index.canonical(name);
       // Placeholder while the body is converted: recursive types refer to themselves.
-      this.definitions.set(name, fixed ?? { description: raw.description });
-      if (!fixed) this.definitions.set(name, this.body(raw));
+      this.out.set(name, { description: canonical.description });
+      this.out.set(name, fixed ?? this.body(canonical));
     }
+    return this.useSite(name, this.index.annotations(raw, fixed));
+  }
+
+  /** The reference to `name` carrying the place of use's own keys, in the dialect's form. */
+  private useSite(name: string, annotations: JsonSchema): JsonSchema {
     const ref = this.refTo(name);
-    const description = raw.description;
-    if (typeof description !== 'string' || description === '' || description === this.definitions.get(name)!.description) return ref;
-    return this.dialect === 'v2' ? { ...ref, description } : { allOf: [ref], description };
+    if (this.dialect === 'v3') return Object.keys(annotations).length === 0 ? ref : { allOf: [ref], ...annotations };
+    const { default: _default, ...siblings } = annotations;
+    return { ...ref, ...siblings };
   }
 
   /** The schema object itself, with children converted. */

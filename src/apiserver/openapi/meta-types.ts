@@ -94,5 +94,13 @@ export function metaDefinitions(groupVersions: GroupVersion[]): TSchema[] {
   return [APIResourceList, DeleteOptions, Patch, Status, WatchEvent];
 }
 
+/**
+ * The named meta.v1 types nested in metaDefinitions' bodies, as declared (their places of use
+ * annotate them). Declared to the converter so their definitions keep their own descriptions.
+ */
+export function metaDeclarations(): TSchema[] {
+  return [APIResource, Preconditions, RawExtension, StatusCause, StatusDetails];
+}
+
 /** An opaque object value, for subresource bodies whose kind no served schema describes. */
 export const opaqueObject = (): TSchema => withMeta(anyValue('An object whose schema is not published.'), { type: 'object' });

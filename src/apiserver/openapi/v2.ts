@@ -3,7 +3,7 @@
 // Pure: computed once from the catalogue and cached by the caller.
 import { type ResourceType } from '../../api/index.js';
 import { SchemaConverter, type JsonSchema } from './json-schema.js';
-import { defineResource } from './definitions.js';
+import { declareCatalogue, defineResource } from './definitions.js';
 import { metaDefinitions, API_RESOURCE_LIST } from './meta-types.js';
 import { groupVersionName, groupVersionPath, resourceOperations, tagOf, PATCH_TYPES, type Operation, type Payload } from './operations.js';
 
@@ -63,6 +63,7 @@ export function addPaths(paths: Record<string, JsonSchema>, ops: Operation[], re
 export function buildOpenApiV2(resources: readonly ResourceType[], info: OpenApiInfo): JsonSchema {
   const conv = new SchemaConverter('v2');
   for (const schema of metaDefinitions(groupVersionsOf(resources))) conv.define(schema);
+  declareCatalogue(conv);
   const paths: Record<string, JsonSchema> = {};
   const render = (op: Operation) => renderOperationV2(conv, op);
   for (const gv of groupVersionsOf(resources)) addPaths(paths, [discoveryOperation(gv.group, gv.version)], render);

@@ -4,7 +4,7 @@
 import { createHash } from 'node:crypto';
 import { type ResourceType } from '../../api/index.js';
 import { SchemaConverter, type JsonSchema } from './json-schema.js';
-import { defineResource } from './definitions.js';
+import { declareCatalogue, defineResource } from './definitions.js';
 import { metaDefinitions } from './meta-types.js';
 import { PATCH_TYPES, resourceOperations, type Operation, type Payload } from './operations.js';
 import { addPaths, discoveryOperation, groupVersionsOf } from './v2.js';
@@ -66,6 +66,7 @@ const sortedObject = <V>(m: Map<string, V> | Record<string, V>): Record<string, 
 export function buildGroupVersionDocument(resources: readonly ResourceType[], group: string, version: string): JsonSchema {
   const conv = new SchemaConverter('v3');
   for (const schema of metaDefinitions(groupVersionsOf(resources))) conv.define(schema);
+  declareCatalogue(conv);
   const paths: Record<string, JsonSchema> = {};
   const render = (op: Operation) => renderOperationV3(conv, op);
   addPaths(paths, [discoveryOperation(group, version)], render);

@@ -117,6 +117,30 @@ for (const bin of KUBECTLS) {
   });
 }
 
+/** Field descriptions from the place of use, followed by the shared type's own description. */
+const FIELD_AND_TYPE: { path: string; field: string; type: string }[] = [
+  { path: 'pod.spec', field: 'Specification of the desired behavior of the pod.', type: 'PodSpec is a description of a pod.' },
+  { path: 'deployment.spec.strategy', field: 'The deployment strategy to use to replace existing pods with new ones.', type: 'DeploymentStrategy describes how to replace existing pods with new ones.' },
+];
+
+/** kubectl wraps descriptions: compare with whitespace collapsed. */
+const flat = (text: string) => text.replace(/\s+/g, ' ');
+
+for (const bin of KUBECTLS) {
+  const version = bin.split('kubectl.')[1];
+  for (const output of ['v3', 'plaintext-openapiv2']) {
+    test(`kubectl ${version} explain (${output}) shows the field's and the type's descriptions`, async () => {
+      for (const { path, field, type } of FIELD_AND_TYPE) {
+        const r = await kubectl(bin, ['explain', path, ...(output === 'v3' ? [] : ['--output', output])]);
+        assert.equal(r.code, 0, r.stderr);
+        const text = flat(r.stdout);
+        assert.ok(text.includes(field), `${path}: ${r.stdout}`);
+        assert.ok(text.includes(type), `${path}: ${r.stdout}`);
+      }
+    });
+  }
+}
+
 test('every served kind can be explained recursively (newest kubectl, v3)', { skip: KUBECTLS.length === 0 }, async () => {
   const bin = KUBECTLS[KUBECTLS.length - 1]!;
   const kinds = resources.filter((r) => !r.createOnly);

@@ -11,8 +11,8 @@
 // - The canonical body of a name is, in order of preference: a body passed to `declare` with
 //   `authoritative` (the document's own roots and meta types; first wins), a body passed to
 //   `declare` (the api's exported declarations; first wins), else the occurrence with the fewest
-//   use-site keys (the un-annotated variant; see leastAnnotated), minus every use-site key that
-//   some occurrence lacks while others set it differently.
+//   use-site keys (the un-annotated variant; see leastAnnotated), minus every use-site key the
+//   occurrences disagree on while some of them do not set it.
 //   Member-only keys (patch strategy/merge key, list type/map keys) never stay in a definition:
 //   upstream puts them on struct fields, never on a named type.
 // - `annotations(node)` is the use-site keys of `node` whose value differs from the canonical body.

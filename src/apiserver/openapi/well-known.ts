@@ -1,5 +1,5 @@
 // Upstream's fixed OpenAPI bodies for the scalar types that have a custom JSON form (Time,
-// MicroTime, Quantity, IntOrString). Used by the SchemaConverter instead of the first place of use,
+// MicroTime, Quantity, IntOrString). Used by the SchemaConverter instead of any place of use,
 // whose description is the field's, not the type's.
 import type { Dialect, JsonSchema } from './json-schema.js';
 

@@ -50,7 +50,9 @@ function mutate(value: unknown, r: () => number, depth = 0): unknown {
 }
 
 function assertProperAnswer(res: HttpResult, what: string): void {
-  assert.ok(res.status >= 200 && res.status < 500, `${what}: status ${res.status} ${res.body.slice(0, 300)}`);
+  // 5xx only where upstream answers so for client input: 504 "Too large resource version".
+  const tolerated5xx = res.status === 504 && res.body.includes('"reason":"Timeout"');
+  assert.ok(res.status >= 200 && (res.status < 500 || tolerated5xx), `${what}: status ${res.status} ${res.body.slice(0, 300)}`);
   if (res.status >= 400) {
     let body: any;
     assert.doesNotThrow(() => (body = JSON.parse(res.body)), `${what}: error body is JSON: ${res.body.slice(0, 200)}`);

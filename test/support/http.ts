@@ -33,7 +33,10 @@ export class ApiClient {
     return new Promise((resolve, reject) => {
       const req = https.request(url, {
         method, agent: this.agent,
-        headers: { ...(payload !== undefined ? { 'content-type': 'application/json' } : {}), accept: 'application/json', ...headers },
+        headers: {
+          ...(payload !== undefined ? { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)) } : {}),
+          accept: 'application/json', ...headers,
+        },
       }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));

@@ -26,9 +26,14 @@ export function createHttpsServer(tls: TlsMaterial, handle: RequestHandler): htt
     void serve(req, res, handle);
   });
   server.on('tlsClientError', () => { /* a client that fails the handshake is its own problem */ });
-  server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
+  // Requests the HTTP parser rejects (unknown methods, broken framing) still get a Status.
+  server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    const body = JSON.stringify(errors.badRequest(`malformed HTTP request: ${err.code ?? err.message}`).status);
+    socket.end(`HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
   return server;
 }

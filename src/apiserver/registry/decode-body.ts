@@ -24,23 +24,25 @@ export function decodeBody(
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw errors.badRequest(`couldn't get version/kind; json parse error: cannot unmarshal ${Array.isArray(body) ? 'array' : typeof body} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`);
   }
-  const b = body as KubeObject;
-  if (typeof b.kind !== 'string' || b.kind === '') throw errors.badRequest(`Object 'Kind' is missing in '${truncate(JSON.stringify(body))}'`);
-  if (typeof b.apiVersion !== 'string' || b.apiVersion === '') throw errors.badRequest(`Object 'apiVersion' is missing in '${truncate(JSON.stringify(body))}'`);
+  // As upstream's decoder, an object without apiVersion/kind takes the endpoint's (clients such
+  // as @kubernetes/client-node send none); a different one is an error.
+  let b = body as KubeObject;
+  if (b.kind === undefined || b.kind === '' || b.apiVersion === undefined || b.apiVersion === '') {
+    b = { ...b, kind: b.kind || expect.kind, apiVersion: b.apiVersion || expect.apiVersion };
+  }
+  if (typeof b.kind !== 'string' || typeof b.apiVersion !== 'string') {
+    throw errors.badRequest(`${expect.kind} in version "${expect.apiVersion.split('/').pop()}" cannot be handled as a ${expect.kind}: json: cannot unmarshal ${typeof b.kind === 'string' ? typeof b.apiVersion : typeof b.kind} into Go struct field ${expect.kind}.${typeof b.kind === 'string' ? 'apiVersion' : 'kind'} of type string`);
+  }
   if (b.apiVersion !== expect.apiVersion) {
     throw errors.badRequest(`the API version in the data (${b.apiVersion}) does not match the expected API version (${expect.apiVersion})`);
   }
   if (b.kind !== expect.kind) {
     throw errors.badRequest(`${b.kind} in version "${expect.apiVersion.split('/').pop()}" cannot be handled as a ${expect.kind}: the kind in the data (${b.kind}) does not match the expected kind (${expect.kind})`);
   }
-  const { object, unknownFields } = decodeObject(expect.schema, body, { kind: expect.kind, apiVersion: expect.apiVersion });
+  const { object, unknownFields } = decodeObject(expect.schema, b, { kind: expect.kind, apiVersion: expect.apiVersion });
   if (unknownFields.length) {
     if (validation === 'Strict') throw unknownFieldsError({ kind: expect.kind, apiVersion: expect.apiVersion }, unknownFields);
     if (validation === 'Warn') warnings.push(...unknownFieldWarnings(unknownFields));
   }
   return object as KubeObject;
-}
-
-function truncate(s: string): string {
-  return s.length > 256 ? `${s.slice(0, 256)}...` : s;
 }

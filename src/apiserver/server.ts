@@ -90,8 +90,8 @@ export class ApiServer {
     };
     // Listen first so that port 0 resolves to the real port before discovery and the
     // `kubernetes` Endpoints are written; requests before the handler exists get 503.
-    let handlerRef: ApiHandler | undefined;
-    const listener = config.listen ? await listen(config.listen, (r) => handlerRef ? handlerRef.handle(r) : Promise.resolve(statusResponse(errors.serviceUnavailable('the API server is starting').status))) : undefined;
+    const started: { handler?: ApiHandler } = {};
+    const listener = config.listen ? await listen(config.listen, (r) => started.handler ? started.handler.handle(r) : Promise.resolve(statusResponse(errors.serviceUnavailable('the API server is starting').status))) : undefined;
     const boundPort = (listener?.address() as AddressInfo | null)?.port;
     const address = config.advertiseAddress ?? '127.0.0.1';
     const port = config.advertisePort ?? boundPort ?? 6443;
@@ -110,7 +110,7 @@ export class ApiServer {
     });
     const api = new ApiServer(handler, cache, deps, listener);
     await bootstrapCluster((r) => api.loopback(r), { apiServiceIP: allocator.apiServiceIP, address, port });
-    handlerRef = handler;
+    started.handler = handler;
     return api;
   }
 

@@ -190,6 +190,35 @@ test('hundreds of mutated requests get proper answers and corrupt nothing', { ti
   }
 });
 
+test('upstream status codes and reasons for typical bad requests', async () => {
+  const cases: [string, string, string | undefined, Record<string, string>, number, string][] = [
+    ['POST', '/api/v1/namespaces/fuzz/configmaps', `{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"big"},"data":{"x":"${'a'.repeat(3 * 1024 * 1024)}"}}`, {}, 413, 'RequestEntityTooLarge'],
+    ['POST', '/api/v1/namespaces/fuzz/configmaps', '{"apiVersion":"v1","kind":', {}, 400, 'BadRequest'],
+    ['POST', '/api/v1/namespaces/fuzz/configmaps', 'a: [unclosed', { 'content-type': 'application/yaml' }, 400, 'BadRequest'],
+    ['POST', '/api/v1/namespaces/fuzz/configmaps', '{"apiVersion":"apps/v1","kind":"ConfigMap","metadata":{"name":"a"}}', {}, 400, 'BadRequest'],
+    ['POST', '/api/v1/namespaces/fuzz/configmaps', '{"apiVersion":"v1","kind":"Widget","metadata":{"name":"a"}}', {}, 400, 'BadRequest'],
+    ['POST', '/api/v1/namespaces/fuzz/configmaps', '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a","namespace":"other"}}', {}, 400, 'BadRequest'],
+    ['POST', '/api/v1/namespaces/fuzz/configmaps', '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"Bad_Name"}}', {}, 422, 'Invalid'],
+    ['POST', '/api/v1/namespaces/fuzz/configmaps', 'x', { 'content-type': 'text/plain' }, 415, 'UnsupportedMediaType'],
+    ['GET', '/apis/example.com/v1/widgets', undefined, {}, 404, 'NotFound'],
+    ['GET', '/api/v1/namespaces/fuzz/configmaps/missing', undefined, {}, 404, 'NotFound'],
+    ['POST', '/api/v1/namespaces/absent/configmaps', '{"apiVersion":"v1","kind":"ConfigMap","metadata":{"name":"a"}}', {}, 404, 'NotFound'],
+    ['GET', '/api/v1/namespaces/fuzz/configmaps?labelSelector=a%20in%20(', undefined, {}, 400, 'BadRequest'],
+    ['GET', '/api/v1/namespaces/fuzz/configmaps?fieldSelector=spec.bogus%3D1', undefined, {}, 400, 'BadRequest'],
+  ];
+  for (const [method, path, body, headers, code, reason] of cases) {
+    const res = await client.request(method, path, body, headers);
+    assert.equal(res.status, code, `${method} ${path.slice(0, 80)}: ${res.body.slice(0, 200)}`);
+    assert.equal(res.json().reason, reason, `${method} ${path.slice(0, 80)}`);
+  }
+  const strict = await client.request('POST', '/api/v1/namespaces/fuzz/configmaps?fieldValidation=Strict', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'strict' }, bogus: 1 });
+  assert.equal(strict.status, 400);
+  assert.match(strict.json().message, /strict decoding error: unknown field "bogus"/);
+  const warn = await client.request('POST', '/api/v1/namespaces/fuzz/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'warned' }, bogus: 1 });
+  assert.equal(warn.status, 201);
+  assert.match(String(warn.headers['warning']), /299 - "unknown field \\"bogus\\""/);
+});
+
 test('unauthenticated requests get 401', async () => {
   const anon = new ApiClient(credentialsFrom(server.kubeconfig), { anonymous: true });
   try {

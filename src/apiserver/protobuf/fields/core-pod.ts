@@ -1,0 +1,140 @@
+// Field numbers of core/v1 pod tree: PodSpec, containers, probes, lifecycle, env, resources, security
+// contexts, affinity, tolerations, topology spread, pod status.
+import { always, inline, ptr, typed, type FieldTables } from './spec.js';
+
+export const CORE_POD_FIELDS: FieldTables = {
+  'io.k8s.api.core.v1.Affinity': { nodeAffinity: 1, podAffinity: 2, podAntiAffinity: 3 },
+  'io.k8s.api.core.v1.AppArmorProfile': { type: always(1), localhostProfile: ptr(2) },
+  'io.k8s.api.core.v1.Capabilities': { add: 1, drop: 2 },
+  'io.k8s.api.core.v1.ConfigMapEnvSource': {
+    localObjectReference: inline(1, 'io.k8s.api.core.v1.LocalObjectReference'), optional: ptr(2),
+  },
+  'io.k8s.api.core.v1.ConfigMapKeySelector': {
+    localObjectReference: inline(1, 'io.k8s.api.core.v1.LocalObjectReference'), key: always(2), optional: ptr(3),
+  },
+  'io.k8s.api.core.v1.Container': {
+    name: always(1), image: 2, command: 3, args: 4, workingDir: 5, ports: 6, env: 7, resources: 8, volumeMounts: 9,
+    livenessProbe: 10, readinessProbe: 11, lifecycle: 12, terminationMessagePath: 13, imagePullPolicy: 14, securityContext: 15,
+    stdin: 16, stdinOnce: 17, tty: 18, envFrom: 19, terminationMessagePolicy: 20, volumeDevices: 21, startupProbe: 22,
+    resizePolicy: 23, restartPolicy: ptr(24),
+  },
+  'io.k8s.api.core.v1.ContainerPort': { name: 1, hostPort: 2, containerPort: always(3), protocol: 4, hostIP: 5 },
+  'io.k8s.api.core.v1.ContainerResizePolicy': { resourceName: always(1), restartPolicy: always(2) },
+  'io.k8s.api.core.v1.ContainerState': { waiting: 1, running: 2, terminated: 3 },
+  'io.k8s.api.core.v1.ContainerStateRunning': { startedAt: 1 },
+  'io.k8s.api.core.v1.ContainerStateTerminated': {
+    exitCode: always(1), signal: 2, reason: 3, message: 4, startedAt: 5, finishedAt: 6, containerID: 7,
+  },
+  'io.k8s.api.core.v1.ContainerStateWaiting': { reason: 1, message: 2 },
+  'io.k8s.api.core.v1.ContainerStatus': {
+    name: always(1), state: 2, lastState: 3, ready: always(4), restartCount: always(5), image: always(6), imageID: always(7),
+    containerID: 8, started: ptr(9), allocatedResources: 10, resources: 11, volumeMounts: 12, user: 13,
+    allocatedResourcesStatus: 14, stopSignal: ptr(15),
+  },
+  'io.k8s.api.core.v1.ContainerUser': { linux: 1 },
+  'io.k8s.api.core.v1.EnvFromSource': { prefix: 1, configMapRef: 2, secretRef: 3 },
+  'io.k8s.api.core.v1.EnvVar': { name: always(1), value: 2, valueFrom: 3 },
+  'io.k8s.api.core.v1.EnvVarSource': { fieldRef: 1, resourceFieldRef: 2, configMapKeyRef: 3, secretKeyRef: 4 },
+  'io.k8s.api.core.v1.EphemeralContainer': {
+    ephemeralContainerCommon: inline(1, 'io.k8s.api.core.v1.EphemeralContainerCommon'), targetContainerName: 2,
+  },
+  'io.k8s.api.core.v1.EphemeralContainerCommon': {
+    name: always(1), image: 2, command: 3, args: 4, workingDir: 5, ports: 6, env: 7, resources: 8, volumeMounts: 9,
+    livenessProbe: 10, readinessProbe: 11, lifecycle: 12, terminationMessagePath: 13, imagePullPolicy: 14, securityContext: 15,
+    stdin: 16, stdinOnce: 17, tty: 18, envFrom: 19, terminationMessagePolicy: 20, volumeDevices: 21, startupProbe: 22,
+    resizePolicy: 23, restartPolicy: ptr(24),
+  },
+  'io.k8s.api.core.v1.ExecAction': { command: 1 },
+  'io.k8s.api.core.v1.GRPCAction': { port: always(1), service: ptr(2) },
+  'io.k8s.api.core.v1.HTTPGetAction': { path: 1, port: 2, host: 3, scheme: 4, httpHeaders: 5 },
+  'io.k8s.api.core.v1.HTTPHeader': { name: always(1), value: always(2) },
+  'io.k8s.api.core.v1.HostAlias': { ip: always(1), hostnames: 2 },
+  'io.k8s.api.core.v1.HostIP': { ip: always(1) },
+  'io.k8s.api.core.v1.Lifecycle': { postStart: 1, preStop: 2, stopSignal: ptr(3) },
+  'io.k8s.api.core.v1.LifecycleHandler': { exec: 1, httpGet: 2, tcpSocket: 3, sleep: 4 },
+  'io.k8s.api.core.v1.LinuxContainerUser': { uid: always(1), gid: always(2), supplementalGroups: 3 },
+  'io.k8s.api.core.v1.LocalObjectReference': { name: typed(1, 'string') },
+  'io.k8s.api.core.v1.NodeAffinity': {
+    requiredDuringSchedulingIgnoredDuringExecution: 1, preferredDuringSchedulingIgnoredDuringExecution: 2,
+  },
+  'io.k8s.api.core.v1.NodeSelector': { nodeSelectorTerms: 1 },
+  'io.k8s.api.core.v1.NodeSelectorRequirement': { key: always(1), operator: always(2), values: 3 },
+  'io.k8s.api.core.v1.NodeSelectorTerm': { matchExpressions: 1, matchFields: 2 },
+  'io.k8s.api.core.v1.ObjectFieldSelector': { apiVersion: 1, fieldPath: always(2) },
+  'io.k8s.api.core.v1.Pod': { metadata: 1, spec: 2, status: 3 },
+  'io.k8s.api.core.v1.PodAffinity': {
+    requiredDuringSchedulingIgnoredDuringExecution: 1, preferredDuringSchedulingIgnoredDuringExecution: 2,
+  },
+  'io.k8s.api.core.v1.PodAffinityTerm': {
+    labelSelector: 1, namespaces: 2, topologyKey: always(3), namespaceSelector: 4, matchLabelKeys: 5, mismatchLabelKeys: 6,
+  },
+  'io.k8s.api.core.v1.PodAntiAffinity': {
+    requiredDuringSchedulingIgnoredDuringExecution: 1, preferredDuringSchedulingIgnoredDuringExecution: 2,
+  },
+  'io.k8s.api.core.v1.PodCondition': {
+    type: always(1), status: always(2), lastProbeTime: 3, lastTransitionTime: 4, reason: 5, message: 6, observedGeneration: 7,
+  },
+  'io.k8s.api.core.v1.PodDNSConfig': { nameservers: 1, searches: 2, options: 3 },
+  'io.k8s.api.core.v1.PodDNSConfigOption': { name: 1, value: ptr(2) },
+  'io.k8s.api.core.v1.PodIP': { ip: always(1) },
+  'io.k8s.api.core.v1.PodOS': { name: always(1) },
+  'io.k8s.api.core.v1.PodReadinessGate': { conditionType: always(1) },
+  'io.k8s.api.core.v1.PodResourceClaim': { name: always(1), resourceClaimName: ptr(3), resourceClaimTemplateName: ptr(4) },
+  'io.k8s.api.core.v1.PodResourceClaimStatus': { name: always(1), resourceClaimName: ptr(2) },
+  'io.k8s.api.core.v1.PodSchedulingGate': { name: always(1) },
+  'io.k8s.api.core.v1.PodSecurityContext': {
+    seLinuxOptions: 1, runAsUser: ptr(2), runAsNonRoot: ptr(3), supplementalGroups: 4, fsGroup: ptr(5), runAsGroup: ptr(6),
+    sysctls: 7, windowsOptions: 8, fsGroupChangePolicy: ptr(9), seccompProfile: 10, appArmorProfile: 11,
+    supplementalGroupsPolicy: ptr(12), seLinuxChangePolicy: ptr(13),
+  },
+  'io.k8s.api.core.v1.PodSpec': {
+    volumes: 1, containers: 2, restartPolicy: 3, terminationGracePeriodSeconds: ptr(4), activeDeadlineSeconds: ptr(5),
+    dnsPolicy: 6, nodeSelector: 7, serviceAccountName: 8, serviceAccount: 9, nodeName: 10, hostNetwork: 11, hostPID: 12,
+    hostIPC: 13, securityContext: 14, imagePullSecrets: 15, hostname: 16, subdomain: 17, affinity: 18, schedulerName: 19,
+    initContainers: 20, automountServiceAccountToken: ptr(21), tolerations: 22, hostAliases: 23, priorityClassName: 24,
+    priority: ptr(25), dnsConfig: 26, shareProcessNamespace: ptr(27), readinessGates: 28, runtimeClassName: ptr(29),
+    enableServiceLinks: ptr(30), preemptionPolicy: ptr(31), overhead: 32, topologySpreadConstraints: 33,
+    ephemeralContainers: 34, setHostnameAsFQDN: ptr(35), os: 36, hostUsers: ptr(37), schedulingGates: 38, resourceClaims: 39,
+    resources: 40,
+  },
+  'io.k8s.api.core.v1.PodStatus': {
+    phase: 1, conditions: 2, message: 3, reason: 4, hostIP: 5, podIP: 6, startTime: 7, containerStatuses: 8, qosClass: 9,
+    initContainerStatuses: 10, nominatedNodeName: 11, podIPs: 12, ephemeralContainerStatuses: 13, resize: 14,
+    resourceClaimStatuses: 15, hostIPs: 16, observedGeneration: 17,
+  },
+  'io.k8s.api.core.v1.PodTemplateSpec': { metadata: 1, spec: 2 },
+  'io.k8s.api.core.v1.PreferredSchedulingTerm': { weight: always(1), preference: 2 },
+  'io.k8s.api.core.v1.Probe': {
+    handler: inline(1, 'io.k8s.api.core.v1.ProbeHandler'), initialDelaySeconds: 2, timeoutSeconds: 3, periodSeconds: 4,
+    successThreshold: 5, failureThreshold: 6, terminationGracePeriodSeconds: ptr(7),
+  },
+  'io.k8s.api.core.v1.ProbeHandler': { exec: 1, httpGet: 2, tcpSocket: 3, grpc: 4 },
+  'io.k8s.api.core.v1.ResourceClaim': { name: always(1), request: 2 },
+  'io.k8s.api.core.v1.ResourceFieldSelector': { containerName: 1, resource: always(2), divisor: 3 },
+  'io.k8s.api.core.v1.ResourceRequirements': { limits: 1, requests: 2, claims: 3 },
+  'io.k8s.api.core.v1.SELinuxOptions': { user: 1, role: 2, type: 3, level: 4 },
+  'io.k8s.api.core.v1.SeccompProfile': { type: always(1), localhostProfile: ptr(2) },
+  'io.k8s.api.core.v1.SecretEnvSource': {
+    localObjectReference: inline(1, 'io.k8s.api.core.v1.LocalObjectReference'), optional: ptr(2),
+  },
+  'io.k8s.api.core.v1.SecretKeySelector': {
+    localObjectReference: inline(1, 'io.k8s.api.core.v1.LocalObjectReference'), key: always(2), optional: ptr(3),
+  },
+  'io.k8s.api.core.v1.SecurityContext': {
+    capabilities: 1, privileged: ptr(2), seLinuxOptions: 3, runAsUser: ptr(4), runAsNonRoot: ptr(5),
+    readOnlyRootFilesystem: ptr(6), allowPrivilegeEscalation: ptr(7), runAsGroup: ptr(8), procMount: ptr(9), windowsOptions: 10,
+    seccompProfile: 11, appArmorProfile: 12,
+  },
+  'io.k8s.api.core.v1.SleepAction': { seconds: always(1) },
+  'io.k8s.api.core.v1.Sysctl': { name: always(1), value: always(2) },
+  'io.k8s.api.core.v1.TCPSocketAction': { port: 1, host: 2 },
+  'io.k8s.api.core.v1.Toleration': { key: 1, operator: 2, value: 3, effect: 4, tolerationSeconds: ptr(5) },
+  'io.k8s.api.core.v1.TopologySpreadConstraint': {
+    maxSkew: always(1), topologyKey: always(2), whenUnsatisfiable: always(3), labelSelector: 4, minDomains: ptr(5),
+    nodeAffinityPolicy: ptr(6), nodeTaintsPolicy: ptr(7), matchLabelKeys: 8,
+  },
+  'io.k8s.api.core.v1.WeightedPodAffinityTerm': { weight: always(1), podAffinityTerm: 2 },
+  'io.k8s.api.core.v1.WindowsSecurityContextOptions': {
+    gmsaCredentialSpecName: ptr(1), gmsaCredentialSpec: ptr(2), runAsUserName: ptr(3), hostProcess: ptr(4),
+  },
+};

@@ -12,7 +12,7 @@ export interface RecordedRequest {
   body: Buffer;
 }
 
-interface Served { name: string; kind: string; namespaced: boolean; singular: string }
+interface Served { name: string; kind: string; namespaced: boolean; singular: string; group?: string; version?: string }
 
 /** The group-versions and resources kubectl's create subcommands write to. */
 const DISCOVERY: Record<string, Served[]> = {
@@ -24,7 +24,8 @@ const DISCOVERY: Record<string, Served[]> = {
     { name: 'serviceaccounts', singular: 'serviceaccount', kind: 'ServiceAccount', namespaced: true },
     { name: 'resourcequotas', singular: 'resourcequota', kind: 'ResourceQuota', namespaced: true },
     { name: 'pods', singular: 'pod', kind: 'Pod', namespaced: true },
-    { name: 'pods/eviction', singular: '', kind: 'Eviction', namespaced: true },
+    { name: 'pods/eviction', singular: '', kind: 'Eviction', namespaced: true, group: 'policy', version: 'v1' },
+    { name: 'nodes', singular: 'node', kind: 'Node', namespaced: false },
     { name: 'pods/binding', singular: '', kind: 'Binding', namespaced: true },
   ],
   'apps/v1': [{ name: 'deployments', singular: 'deployment', kind: 'Deployment', namespaced: true }],
@@ -66,7 +67,7 @@ function discovery(path: string): unknown {
   return {
     kind: 'APIResourceList', apiVersion: 'v1', groupVersion: gv,
     resources: resources.map((r) => ({
-      name: r.name, singularName: r.singular, namespaced: r.namespaced, kind: r.kind,
+      name: r.name, singularName: r.singular, namespaced: r.namespaced, kind: r.kind, group: r.group, version: r.version,
       verbs: r.name.includes('/') ? ['create'] : ['create', 'get', 'list', 'delete'],
     })),
   };
@@ -84,8 +85,12 @@ function replyFor(path: string): unknown {
   };
 }
 
-/** Starts the recorder on 127.0.0.1 and a random port. */
-export async function startRecorder(): Promise<Recorder> {
+/**
+ * Starts the recorder on 127.0.0.1 and a random port. `objects` maps GET paths (without query)
+ * to JSON replies (e.g. the node and pod list `kubectl drain` reads); a PATCH of such a path
+ * answers the same object. Other GETs answer 404.
+ */
+export async function startRecorder(objects: Record<string, unknown> = {}): Promise<Recorder> {
   const requests: RecordedRequest[] = [];
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
@@ -101,7 +106,13 @@ export async function startRecorder(): Promise<Recorder> {
         send(201, replyFor(path));
         return;
       }
-      const doc = discovery(path.split('?')[0]);
+      const plain = path.split('?')[0];
+      if (req.method === 'PATCH' || objects[plain] !== undefined) {
+        if (objects[plain] !== undefined) send(200, objects[plain]);
+        else send(404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, message: 'not found' });
+        return;
+      }
+      const doc = discovery(plain);
       if (doc) send(200, doc);
       else send(404, { kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, message: 'not found' });
     });

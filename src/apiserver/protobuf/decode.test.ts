@@ -142,6 +142,28 @@ describe('decodeProtobufObject: values', () => {
     assert.deepEqual(pod.metadata, { creationTimestamp: '2023-11-14T22:13:20Z' });
   });
 
+  it('StatefulSet volumeClaimTemplates: PVC spec, quantities, a status field the schema leaves untyped', () => {
+    const out = decodeProtobufObject(body('apps/v1', 'StatefulSet',
+      msg(1, str(1, 'db')),
+      msg(2, int(1, 1), str(5, ''), msg(4, // volumeClaimTemplates[0]
+        msg(1, str(1, 'data')),
+        msg(2, str(1, 'ReadWriteOnce'), msg(2, entry(2, 'storage', quantity(2, '10Gi'))), str(5, '')),
+        msg(3, msg(9, str(2, 'Pending'))),
+      )),
+    ), schemaOf('StatefulSet'));
+    assert.deepEqual(out, {
+      apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db' },
+      spec: {
+        replicas: 1, serviceName: '', // serviceName has no omitempty upstream; storageClassName is a pointer
+        volumeClaimTemplates: [{
+          metadata: { name: 'data' },
+          spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '10Gi' } }, storageClassName: '' },
+          status: { modifyVolumeStatus: { status: 'Pending' } },
+        }],
+      },
+    });
+  });
+
   it('a message field seen twice merges; a scalar seen twice keeps the last', () => {
     const out = decodeProtobufObject(body('v1', 'ConfigMap',
       msg(1, str(1, 'a')), msg(1, str(3, 'ns')), msg(1, str(1, 'b')), entry(2, 'k', str(2, 'v1')), entry(2, 'k', str(2, 'v2')),

@@ -97,7 +97,10 @@ function fieldKind(schema: Schema | undefined, jsonName: string, fs: FieldSpec):
   const props = schema?.properties as Record<string, Schema> | undefined;
   if (props && Object.keys(props).length > 0) {
     const prop = props[jsonName];
-    return prop ? schemaKind(prop) : undefined;
+    if (!prop) return undefined;
+    // A property the schema leaves untyped but upstream types as a message: the table says which.
+    if (fs.type && prop.type === undefined && prop['x-kubernetes-preserve-unknown-fields']) return wireKind(fs.type);
+    return schemaKind(prop);
   }
   if (fs.type) return wireKind(fs.type);
   return undefined;

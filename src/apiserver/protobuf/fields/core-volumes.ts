@@ -67,6 +67,9 @@ export const CORE_VOLUME_FIELDS: FieldTables = {
   },
   'io.k8s.api.core.v1.ImageVolumeSource': { reference: 1, pullPolicy: 2 },
   'io.k8s.api.core.v1.KeyToPath': { key: always(1), path: always(2), mode: ptr(3) },
+  'io.k8s.api.core.v1.ModifyVolumeStatus': {
+    targetVolumeAttributesClassName: typed(1, 'string'), status: typed(2, 'string', 'always'),
+  },
   'io.k8s.api.core.v1.NFSVolumeSource': { server: always(1), path: always(2), readOnly: 3 },
   'io.k8s.api.core.v1.PersistentVolumeClaim': { metadata: 1, spec: 2, status: 3 },
   'io.k8s.api.core.v1.PersistentVolumeClaimCondition': {
@@ -78,7 +81,7 @@ export const CORE_VOLUME_FIELDS: FieldTables = {
   },
   'io.k8s.api.core.v1.PersistentVolumeClaimStatus': {
     phase: 1, accessModes: 2, capacity: 3, conditions: 4, allocatedResources: 5, allocatedResourceStatuses: 7,
-    currentVolumeAttributesClassName: ptr(8), modifyVolumeStatus: 9,
+    currentVolumeAttributesClassName: ptr(8), modifyVolumeStatus: typed(9, 'io.k8s.api.core.v1.ModifyVolumeStatus'),
   },
   'io.k8s.api.core.v1.PersistentVolumeClaimTemplate': { metadata: 1, spec: 2 },
   'io.k8s.api.core.v1.PersistentVolumeClaimVolumeSource': { claimName: always(1), readOnly: 2 },

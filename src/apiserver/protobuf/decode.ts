@@ -5,7 +5,9 @@
 // Time, Quantity, IntOrString, raw JSON); the field tables say which protobuf field number
 // carries it and the Go facts that decide whether a zero value shows in JSON (pointer fields
 // and fields without `omitempty` keep zeros; other scalars equal to their zero are left out, as
-// `omitempty` does). Callers: decodeProtobufObject (index.ts) only.
+// `omitempty` does). A field number the table does not know is a 400; a known upstream field
+// that Capstan's schema does not model is skipped, as the JSON decoder prunes unknown fields.
+// Callers: decodeProtobufObject (index.ts), and tests.
 import { DEF_NAME, QUANTITY, type TSchema } from '../../api/index.js';
 import { FIELD_TABLES, type FieldSpec, type FieldTable, type WireType } from './fields/index.js';
 import {

@@ -3,7 +3,7 @@
 //
 // Contract: table keys are JSON field names (the schema's property names) and numbers are the
 // ones in upstream's generated.proto for k8s.io/api and k8s.io/apimachinery; they are wire facts
-// and never change for a released API version. A definition lists every field upstream's
+// and never change for a released API version. A definition lists every field upstream's (v1.33)
 // message has, including fields Capstan's schema does not model (the decoder skips those).
 
 /** Types a field can name when its schema is opaque (`x-kubernetes-preserve-unknown-fields`). */

@@ -5,7 +5,7 @@
 import { errors, type KubeObject, type ResourceType } from '../api/index.js';
 import type { ApiRequest, ApiResponse } from './http/types.js';
 import { errorResponse, jsonResponse, statusResponse } from './http/respond.js';
-import { parseBody } from './http/negotiate.js';
+import { readObjectBody } from './request-body.js';
 import { parseRequestInfo } from './request-info.js';
 import { forbiddenMessage, type AuthorizerChain } from './auth/authorizer.js';
 import type { AuthenticatorChain } from './auth/authenticator.js';
@@ -85,7 +85,7 @@ export class ApiHandler {
 
   private review(req: ApiRequest, rt: ResourceType, verb: string): ApiResponse {
     if (verb !== 'create') throw errors.methodNotSupported({ group: rt.group, resource: rt.plural }, verb);
-    const body = parseBody(req.body, req.headers['content-type']) as KubeObject;
+    const body = readObjectBody(req, rt.schema) as KubeObject;
     if (!body || typeof body !== 'object' || body.kind !== rt.kind) throw errors.badRequest(`expected a ${rt.kind}`);
     const out = rt.kind === 'SelfSubjectAccessReview'
       ? selfSubjectAccessReview(this.o.authz, req.user!, body)

@@ -1,6 +1,7 @@
 // Serves requests for resources: maps (verb, subresource) to registry operations and shapes the
 // result as the client negotiated (object, Table, PartialObjectMetadata; JSON or YAML).
-import { apiVersionOf, errors, type KubeObject, type ResourceType } from '../api/index.js';
+import { apiVersionOf, errors, EvictionDeleteOptionsSchema, type KubeObject, type ResourceType } from '../api/index.js';
+import { readObjectBody } from './request-body.js';
 import type { ApiRequest, ApiResponse } from './http/types.js';
 import { negotiate, parseBody, type Negotiated } from './http/negotiate.js';
 import { jsonResponse, warningHeaders } from './http/respond.js';
@@ -119,12 +120,10 @@ export async function handleResource(
     }
     case 'create': {
       if (info.name) throw errors.methodNotAllowed();
-      const body = parseBody(req.body, req.headers['content-type']);
-      return one(201, await createObject(deps, ctx, body));
+      return one(201, await createObject(deps, ctx, readObjectBody(req, rt.schema)));
     }
     case 'update': {
-      const body = parseBody(req.body, req.headers['content-type']);
-      return one(200, await updateObject(deps, ctx, body));
+      return one(200, await updateObject(deps, ctx, readObjectBody(req, rt.schema)));
     }
     case 'patch': {
       const type = patchTypeOf(req.headers['content-type'] ?? '');
@@ -135,12 +134,12 @@ export async function handleResource(
       return one(200, await patchObject(deps, ctx, type as PatchType, patch));
     }
     case 'delete': {
-      const body = req.body?.length ? parseBody(req.body, req.headers['content-type']) : undefined;
+      const body = req.body?.length ? readObjectBody(req, EvictionDeleteOptionsSchema) : undefined;
       const out = await deleteObject(deps, ctx, parseDeleteOptions(body, query));
       return one(out.deleted ? 200 : 202, out.object);
     }
     case 'deletecollection': {
-      const body = req.body?.length ? parseBody(req.body, req.headers['content-type']) : undefined;
+      const body = req.body?.length ? readObjectBody(req, EvictionDeleteOptionsSchema) : undefined;
       const opts = parseDeleteOptions(body, query);
       const r = await listObjects(deps, { ...ctx, query: withoutPaging(query) });
       const deleted: KubeObject[] = [];

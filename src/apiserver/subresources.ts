@@ -8,6 +8,7 @@ import { isStoreError } from '../store/index.js';
 import type { ApiRequest, ApiResponse } from './http/types.js';
 import { parseBody, type Negotiated } from './http/negotiate.js';
 import { jsonResponse } from './http/respond.js';
+import { readObjectBody } from './request-body.js';
 import type { ResourceRequestInfo } from './request-info.js';
 import type { OpContext, RegistryDeps } from './registry/context.js';
 import { commitUpdate, patchObject, readCurrent, updateObject, type PatchType } from './registry/write.js';
@@ -33,17 +34,17 @@ export async function handleSubresource(
   switch (info.subresource) {
     case 'status':
       if (info.verb === 'get') return one(200, await getObject(deps, ctx));
-      if (info.verb === 'update') return one(200, await updateObject(deps, ctx, parseBody(req.body, req.headers['content-type'])));
+      if (info.verb === 'update') return one(200, await updateObject(deps, ctx, readObjectBody(req, rt.schema)));
       if (info.verb === 'patch') return one(200, await patchObject(deps, ctx, patchKind(req), parseBody(req.body, 'application/json')));
       throw notAllowed();
     case 'scale':
       return handleScale(deps, ctx, info, req, neg);
     case 'binding':
       if (info.verb !== 'create') throw notAllowed();
-      return bindPodRequest(deps, ctx, parseBody(req.body, req.headers['content-type']));
+      return bindPodRequest(deps, ctx, readObjectBody(req, BindingSchema));
     case 'finalize':
       if (info.verb !== 'update') throw notAllowed();
-      return one(200, await finalizeNamespace(deps, ctx, parseBody(req.body, req.headers['content-type'])));
+      return one(200, await finalizeNamespace(deps, ctx, readObjectBody(req, rt.schema)));
     case 'log': case 'exec': case 'attach': case 'portforward': case 'proxy': {
       const pod = await getObject(deps, { ...ctx, query: new URLSearchParams() });
       const node = (pod.spec as { nodeName?: string } | undefined)?.nodeName;
@@ -67,7 +68,7 @@ async function handleScale(deps: RegistryDeps, ctx: OpContext, info: ResourceReq
   const scaleCtx = { ...ctx, subresource: 'scale' };
   if (info.verb === 'get') return jsonResponse(200, scaleOf(await getObject(deps, ctx) as never), ctx.warnings, neg.format);
   if (info.verb !== 'update' && info.verb !== 'patch') throw errors.methodNotSupported({ group: ctx.served.rt.group, resource: `${ctx.served.rt.plural}/scale` }, info.verb);
-  const body = parseBody(req.body, info.verb === 'patch' ? 'application/json' : req.headers['content-type']);
+  const body = info.verb === 'patch' ? parseBody(req.body, 'application/json') : readObjectBody(req, ScaleSchema);
   const type = info.verb === 'patch' ? patchKind(req) : undefined;
   for (let attempt = 0; ; attempt++) {
     const current = await readCurrent(deps, ctx);

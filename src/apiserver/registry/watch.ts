@@ -30,15 +30,22 @@ function parseTimeout(query: URLSearchParams): number {
   return Number(t) * 1000;
 }
 
+function sendInitialOf(query: URLSearchParams): boolean {
+  return query.get('sendInitialEvents') === 'true';
+}
+
 /** Validates the request and prepares the stream; errors here are plain HTTP errors. */
 export async function watchObjects(deps: RegistryDeps, ctx: OpContext, encoder: WatchEncoder, opts: WatchOptions = {}): Promise<StreamBody> {
   const { rt, prefix } = ctx.served;
   const scope = listPrefix(rt, ctx.namespace);
   const sel = buildSelection(rt, scope, ctx.query);
-  const rv = parseReadVersion(ctx.query);
+  // sendInitialEvents with NotOlderThan and no resourceVersion means "consistent" (KEP-3157).
+  const rv = sendInitialOf(ctx.query) && !ctx.query.get('resourceVersion')
+    ? { mode: 'latest' as const, revision: 0 }
+    : parseReadVersion(ctx.query);
   const timeoutMs = parseTimeout(ctx.query);
   const bookmarks = ctx.query.get('allowWatchBookmarks') === 'true';
-  const sendInitial = ctx.query.get('sendInitialEvents') === 'true';
+  const sendInitial = sendInitialOf(ctx.query);
   if (sendInitial && ctx.query.get('resourceVersionMatch') !== 'NotOlderThan') {
     throw errors.invalid({ group: 'meta.k8s.io', kind: 'ListOptions' }, '', [{ type: 'FieldValueForbidden', field: 'resourceVersionMatch', message: 'Forbidden: sendInitialEvents requires setting resourceVersionMatch to NotOlderThan' }]);
   }

@@ -19,7 +19,8 @@ import type { RegistryDeps, ResourceHooks } from './registry/context.js';
 import { objectKey } from './registry/keys.js';
 import { createLeaseManager } from './registry/leases.js';
 import { namespaceHooks } from './resources/namespaces.js';
-import { eventHooks, podHooks } from './resources/pods.js';
+import { podHooks } from './resources/pods.js';
+import { eventHooks } from './resources/events.js';
 import { ServiceAllocator } from './resources/service-allocator.js';
 import { recordServiceAllocations, serviceHooks } from './resources/services.js';
 import { WatchCache } from './watchcache/watch-cache.js';
@@ -39,6 +40,8 @@ export interface ApiServerConfig {
   advertisePort?: number;
   now?: () => Date;
   bookmarkIntervalMs?: number;
+  /** How long events are kept (upstream's --event-ttl); default 1 h. */
+  eventTTLSeconds?: number;
 }
 
 /** The identity in-process roles use on the loopback transport. */
@@ -72,8 +75,8 @@ export class ApiServer {
     };
     setHooks('', 'namespaces', namespaceHooks);
     setHooks('', 'pods', podHooks);
-    setHooks('', 'events', eventHooks);
-    setHooks('events.k8s.io', 'events', eventHooks);
+    setHooks('', 'events', eventHooks(config.eventTTLSeconds));
+    setHooks('events.k8s.io', 'events', eventHooks(config.eventTTLSeconds));
 
     const namespaces = byKind('', 'namespaces');
     const lookupNamespace = async (name: string): Promise<KubeObject | undefined> => {

@@ -18,6 +18,7 @@ Flags:
   --service-cidr CIDR          Service cluster IP range (default 10.43.0.0/16)
   --service-node-port-range R  NodePort range (default 30000-32767)
   --tls-san NAME               Extra DNS name or IP for the serving certificate (repeatable)
+  --event-ttl DURATION         How long events are kept, e.g. 1h, 30m, 90s (default 1h)
   --disable-agent              Do not run a node agent on this host
 `;
 
@@ -58,6 +59,7 @@ export async function runServer(argv: string[]): Promise<void> {
       'service-cidr': { type: 'string', default: '10.43.0.0/16' },
       'service-node-port-range': { type: 'string', default: '30000-32767' },
       'tls-san': { type: 'string', multiple: true, default: [] },
+      'event-ttl': { type: 'string', default: '1h' },
       'disable-agent': { type: 'boolean', default: false },
     },
     strict: true,
@@ -86,6 +88,7 @@ export async function runServer(argv: string[]): Promise<void> {
     serviceCidr: values['service-cidr'],
     nodePortRange: [Number(range[1]), Number(range[2])],
     advertiseAddress: advertise,
+    eventTTLSeconds: parseDurationSeconds(values['event-ttl']!, '--event-ttl'),
   });
   const compactor = startCompactor(store, { onError: (e) => log(`compaction failed: ${(e as Error).message}`) }, stop.signal);
 
@@ -110,6 +113,19 @@ export async function runServer(argv: string[]): Promise<void> {
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));
   process.on('SIGINT', () => void shutdown('SIGINT'));
+}
+
+/** `1h`, `30m`, `90s`, `1h30m` (Go duration syntax, whole seconds). */
+function parseDurationSeconds(text: string, flag: string): number {
+  const re = /(\d+)(h|m|s)/g;
+  let total = 0;
+  let consumed = 0;
+  for (const m of text.matchAll(re)) {
+    total += Number(m[1]) * (m[2] === 'h' ? 3600 : m[2] === 'm' ? 60 : 1);
+    consumed += m[0].length;
+  }
+  if (!text || consumed !== text.length || total <= 0) throw new Error(`invalid ${flag} "${text}": use a duration such as 1h or 30m`);
+  return total;
 }
 
 function firstServiceIP(cidr: string): string | undefined {

@@ -25,7 +25,7 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
-export async function startTestServer(opts: { memory?: boolean; dataDir?: string; bookmarkIntervalMs?: number } = {}): Promise<TestServer> {
+export async function startTestServer(opts: { memory?: boolean; dataDir?: string; bookmarkIntervalMs?: number; eventTTLSeconds?: number } = {}): Promise<TestServer> {
   const dataDir = opts.dataDir ?? mkdtempSync(join(tmpdir(), 'capstan-test-'));
   const pki = await loadOrCreatePki(join(dataDir, 'server', 'tls'), { hostnames: [], ips: [] });
   mkdirSync(join(dataDir, 'server', 'db'), { recursive: true });
@@ -34,6 +34,7 @@ export async function startTestServer(opts: { memory?: boolean; dataDir?: string
     store,
     listen: { tls: { cert: pki.serverCertPem, key: pki.serverKeyPem, ca: pki.caCertPem }, bindAddress: '127.0.0.1', port: 0 },
     bookmarkIntervalMs: opts.bookmarkIntervalMs,
+    eventTTLSeconds: opts.eventTTLSeconds,
   });
   const url = `https://127.0.0.1:${api.port}`;
   const kubeconfig = join(dataDir, 'kubeconfig.yaml');

@@ -12,7 +12,3 @@ export const podHooks: ResourceHooks = {
     return Math.max(0, grace);
   },
 };
-
-/** Events expire like upstream's default --event-ttl. */
-export const EVENT_TTL_SECONDS = 3600;
-export const eventHooks: ResourceHooks = { ttlSeconds: EVENT_TTL_SECONDS };

@@ -39,9 +39,9 @@ function validateSeries(ev: Event): FieldError[] {
   return errs;
 }
 
-/** Upstream ValidateEventCreate for events.k8s.io/v1 (paths use upstream's internal field names). */
-export function validateEventCreate(ev: Event, namespace: string): FieldError[] {
-  const errs = legacyValidateEvent({
+/** The fields the shared core/v1 event checks read, in their events.k8s.io/v1 places. */
+function legacyFieldsOf(ev: Event, namespace: string) {
+  return {
     namespace: ev.metadata?.namespace ?? namespace,
     involvedObjectNamespace: ev.regarding?.namespace ?? '',
     eventTime: ev.eventTime,
@@ -50,7 +50,12 @@ export function validateEventCreate(ev: Event, namespace: string): FieldError[] 
     action: ev.action ?? '',
     reason: ev.reason ?? '',
     message: ev.note ?? '',
-  });
+  };
+}
+
+/** Upstream ValidateEventCreate for events.k8s.io/v1 (paths use upstream's internal field names). */
+export function validateEventCreate(ev: Event, namespace: string): FieldError[] {
+  const errs = legacyValidateEvent(legacyFieldsOf(ev, namespace));
   errs.push(...validateSeries(ev));
   if (!ev.eventTime) errs.push(fieldError.required('eventTime', ''));
   if (ev.type !== 'Normal' && ev.type !== 'Warning') errs.push(fieldError.invalid('type', '', `has invalid value: ${ev.type ?? ''}`));
@@ -63,16 +68,7 @@ export function validateEventCreate(ev: Event, namespace: string): FieldError[] 
 
 /** Upstream ValidateEventUpdate for events.k8s.io/v1: everything but the series is fixed. */
 export function validateEventUpdate(ev: Event, old: Event, namespace: string): FieldError[] {
-  const errs = legacyValidateEvent({
-    namespace: ev.metadata?.namespace ?? namespace,
-    involvedObjectNamespace: ev.regarding?.namespace ?? '',
-    eventTime: ev.eventTime,
-    reportingController: ev.reportingController ?? '',
-    reportingInstance: ev.reportingInstance ?? '',
-    action: ev.action ?? '',
-    reason: ev.reason ?? '',
-    message: ev.note ?? '',
-  });
+  const errs = legacyValidateEvent(legacyFieldsOf(ev, namespace));
   if (!jsonEqual(ev.series, old.series)) errs.push(...validateSeries(ev));
   const fixed: [unknown, unknown, string][] = [
     [ev.regarding, old.regarding, 'involvedObject'],

@@ -4,7 +4,9 @@
 set -eu
 cd "$(dirname "$0")/.."
 
-# Debian packages Capstan's roles use on the host. Installed only when running as root on Debian.
+# Debian packages Capstan's roles use on the host, installed only when running as root on Debian
+# and missing. The control plane needs none (better-sqlite3 builds with the machine's python3,
+# make and g++); the node roles will list theirs here (runc, containernetworking-plugins, …).
 DEBIAN_PACKAGES="${CAPSTAN_DEBIAN_PACKAGES:-}"
 if [ -n "$DEBIAN_PACKAGES" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
   missing=""

@@ -1,8 +1,8 @@
 // Get and list with upstream's resourceVersion semantics:
 //   unset → most recent (consistent), "0" → any (the cache as it is), N + NotOlderThan (default)
 //   → at least N, N + Exact → exactly N (from the store's history; 410 when compacted).
-// Paginated lists (`limit`, `continue`) are one consistent snapshot read from the store at a
-// fixed revision; unpaginated lists are served from the watch cache.
+// Lists are served from the watch cache; a paginated list's later pages (`continue`) read the
+// store's history at the first page's revision, so all pages form one consistent snapshot.
 import { errors, groupResourceOf, type KubeObject } from '../../api/index.js';
 import { isStoreError } from '../../store/index.js';
 import { CachedObject } from '../watchcache/cached-object.js';
@@ -105,11 +105,20 @@ export async function listObjects(deps: RegistryDeps, ctx: OpContext): Promise<L
   }
   const rv = parseReadVersion(ctx.query);
   if (rv.mode === 'exact') return pagedStoreList(deps, scope, sel, rv.revision, scope, limit);
-  if (limit > 0 && rv.mode === 'latest') return pagedStoreList(deps, scope, sel, 0, scope, limit);
   await freshCache(deps, rv);
   const revision = deps.cache.revision;
   const all = deps.cache.resource(prefix).list(scope);
   const items = sel.everything ? all : all.filter((o) => sel.matches(o));
+  if (limit > 0 && rv.mode === 'latest' && items.length > limit) {
+    // The first page comes from the cache at its revision; later pages read the store's
+    // history at that same revision, so the pages form one snapshot.
+    const page = items.slice(0, limit);
+    const next = page[page.length - 1]!.key + '\u0000';
+    return {
+      items: page, resourceVersion: String(revision), continue: encodeContinue(revision, next.slice(scope.length)),
+      remainingItemCount: sel.everything ? items.length - limit : undefined,
+    };
+  }
   return { items, resourceVersion: String(revision) };
 }
 

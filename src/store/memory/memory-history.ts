@@ -4,8 +4,9 @@ import { eventRevision, type KeyValue, type RangeResult, type WatchEvent } from 
 import type { HistoryRow } from '../write-plan.js';
 import { SortedKeys } from '../sorted-keys.js';
 import { prefixEnd, rangeStart } from '../keys.js';
+import type { HistoryReader } from '../mvcc-store.js';
 
-export class MemoryHistory {
+export class MemoryHistory implements HistoryReader {
   private readonly rows = new Map<string, HistoryRow[]>();
   private readonly keys = new SortedKeys();
   /** log[i] is the event of revision logStart + i; every revision has exactly one event. */

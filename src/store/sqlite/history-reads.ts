@@ -4,11 +4,12 @@
 import type { Statement } from 'better-sqlite3';
 import type { KeyValue, RangeResult, WatchEvent } from '../store.js';
 import { prefixEnd, rangeStart } from '../keys.js';
+import type { HistoryReader } from '../mvcc-store.js';
 import type { Db, KvRow } from './schema.js';
 
 const COLUMNS = 'kv.revision, kv.key, kv.value, kv.create_revision, kv.prev_revision, kv.version, kv.lease, kv.deleted';
 
-export class HistoryReads {
+export class HistoryReads implements HistoryReader {
   private readonly statements = new Map<string, Statement>();
 
   constructor(private readonly db: Db) {}

@@ -60,6 +60,8 @@ export function httpsTransport(config: HttpsConfig): Transport {
           res.on('data', (c: Buffer) => chunks.push(c));
           res.on('error', reject);
           res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body: Buffer.concat(chunks).toString('utf8') }));
+          // A connection lost mid-body may end with 'close' alone; settle either way.
+          res.on('close', () => { if (!res.complete) reject(new Error(`connection closed mid-response: ${req.method} ${req.path}`)); });
         });
         r.end(req.body);
       });
@@ -90,6 +92,7 @@ export function httpsTransport(config: HttpsConfig): Transport {
           });
           res.on('aborted', () => (signal.aborted ? resolve({ status }) : reject(new Error('watch stream closed by the server mid-response'))));
           res.on('error', (e) => (signal.aborted ? resolve({ status }) : reject(e)));
+          res.on('close', () => (res.complete || signal.aborted ? resolve({ status }) : reject(new Error('watch stream closed by the server mid-response'))));
         });
         r.end(req.body);
       });

@@ -181,7 +181,9 @@ describe('informer against a scripted server', () => {
         return { status: 200 };
       },
     };
-    const informer = new Informer(new Client(transport).resource(configmaps), { backoff: { initialMs: 1, maxMs: 5 } });
+    const reported: unknown[] = [];
+    const informer = new Informer(new Client(transport).resource(configmaps), { backoff: { initialMs: 1, maxMs: 5 }, onError: (e) => reported.push(e) });
+    informer.addEventHandler({ onAdd: () => { throw new Error('handler bug'); } });
     const { log } = recorder(informer);
     const stop = new AbortController();
     const running = informer.start(stop.signal);
@@ -192,5 +194,6 @@ describe('informer against a scripted server', () => {
     assert.deepEqual(log, ['add:a', 'add:gone', 'update:a:changed', 'add:b']);
     assert.deepEqual(requests, ['list ', 'watch 10', 'watch 12', 'list ', 'watch 20']);
     assert.equal(informer.lastSyncResourceVersion, '20');
+    assert.equal(reported.filter((e) => (e as Error).message === 'handler bug').length, 3, 'a throwing handler is reported, the others still run');
   });
 });

@@ -4,7 +4,7 @@ import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { isStatusError, StatusError } from '../../src/api/index.js';
+import { configMaps, isStatusError, StatusError } from '../../src/api/index.js';
 import {
   Client, loopbackTransport, transportFromKubeconfig, kubeconfigFromFile, parseKubeconfig, responseError,
   type Transport, type WatchEvent,
@@ -48,6 +48,14 @@ for (const [name, make] of transports) {
       await assert.rejects(rc.get(ns, 'dry'), (e) => isStatusError(e, 'NotFound'));
       await rc.delete(ns, 'a');
       await assert.rejects(rc.get(ns, 'a'), (e) => isStatusError(e, 'NotFound'));
+    });
+
+    test('accepts a ResourceType from the api catalogue', async () => {
+      const rc = client.resource(configMaps);
+      assert.equal(rc.path(ns, 'x', 'status'), `/api/v1/namespaces/${ns}/configmaps/x/status`);
+      assert.equal(client.resource({ group: 'apps', version: 'v1', plural: 'deployments', namespaced: true }).path(''), '/apis/apps/v1/deployments');
+      const created = await rc.create(ns, { metadata: { name: 'from-catalogue' } });
+      assert.equal(created.apiVersion, 'v1');
     });
 
     test('errors come back as StatusError with upstream reason and code', async () => {

@@ -130,7 +130,9 @@ export class LeaderElector {
       await sleep(this.retryPeriodMs, signal);
       if (signal.aborted) return;
       const remaining = lastRenew + this.renewDeadlineMs - Date.now();
-      const ok = remaining > 0 && await Promise.race([this.tryAcquireOrRenew(), sleep(remaining).then(() => false)]);
+      const deadline = new AbortController();
+      const ok = remaining > 0 && await Promise.race([this.tryAcquireOrRenew(), sleep(remaining, deadline.signal).then(() => false)]);
+      deadline.abort();
       this.reportTransition(callbacks);
       if (ok) lastRenew = Date.now();
       else if (Date.now() - lastRenew >= this.renewDeadlineMs) {

@@ -1,0 +1,58 @@
+// Name → factory registry (upstream runtime.Registry) and the Handle plugins receive. The
+// framework instantiates each enabled plugin once per profile with its (defaulted) args.
+import type { Pod } from '../../api/index.js';
+import type { Framework } from './framework.js';
+import type { Plugin } from './interfaces.js';
+import type { PodInfo } from './node-info.js';
+import type { Snapshot } from './snapshot.js';
+
+/** Creates the Pod → node binding (the API call); injected by the scheduler's I/O edge. */
+export type Binder = (pod: Pod, nodeName: string) => Promise<void>;
+
+/** Services plugins may use (upstream framework.Handle), all pure or injected. */
+export interface Handle {
+  /** The snapshot of the cycle in progress (upstream SnapshotSharedLister). */
+  snapshot(): Snapshot;
+  /** Milliseconds from the injected clock. */
+  now(): number;
+  /** The framework of this profile (for plugins that run other extension points, e.g. preemption). */
+  framework(): Framework;
+  /** Binds a pod; absent in pure tests. */
+  readonly binder?: Binder;
+  /** Pods nominated to a node by preemption, highest priority first (upstream PodNominator). */
+  nominatedPodsForNode(nodeName: string): readonly PodInfo[];
+}
+
+/** Builds a plugin from its args (already defaulted; `undefined` for plugins without args). */
+export type PluginFactory = (args: unknown, handle: Handle) => Plugin;
+
+export class Registry {
+  private readonly factories = new Map<string, PluginFactory>();
+
+  constructor(entries: Readonly<Record<string, PluginFactory>> = {}) {
+    for (const [name, f] of Object.entries(entries)) this.register(name, f);
+  }
+
+  /** Adds a factory; throws if the name is taken (upstream Registry.Register). */
+  register(name: string, factory: PluginFactory): void {
+    if (this.factories.has(name)) throw new Error(`a plugin named ${name} already exists`);
+    this.factories.set(name, factory);
+  }
+
+  /** Adds all of `other`'s factories; throws on a duplicate name (upstream Registry.Merge). */
+  merge(other: Registry): void {
+    for (const [name, f] of other.factories) this.register(name, f);
+  }
+
+  get(name: string): PluginFactory | undefined {
+    return this.factories.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.factories.has(name);
+  }
+
+  names(): string[] {
+    return [...this.factories.keys()];
+  }
+}

@@ -12,7 +12,7 @@ import { createObject, patchObject, updateObject, type PatchType } from './regis
 import { deleteObject, parseDeleteOptions } from './registry/delete.js';
 import { getObject, listObjects, type ListResult } from './registry/read.js';
 import { bookmarkObject, watchObjects, type WatchEncoder } from './registry/watch.js';
-import { patchTypeOf, unsupportedPatchType } from './patch/index.js';
+import { patchTypeOf, SERVED_PATCH_TYPES, unsupportedPatchType } from './patch/index.js';
 import { toTable } from './tables/index.js';
 import type { CachedObject } from './watchcache/cached-object.js';
 import { handleSubresource } from './subresources.js';
@@ -128,7 +128,7 @@ export async function handleResource(
     case 'patch': {
       const type = patchTypeOf(req.headers['content-type'] ?? '');
       if (type === undefined || type === 'apply') {
-        throw unsupportedPatchType(req.headers['content-type'] ?? '');
+        throw unsupportedPatchType(req.headers['content-type'] ?? '', SERVED_PATCH_TYPES);
       }
       const patch = parseBody(req.body, 'application/json');
       return one(200, await patchObject(deps, ctx, type as PatchType, patch));

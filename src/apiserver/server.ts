@@ -48,6 +48,9 @@ export interface ApiServerConfig {
 export const LOOPBACK_USER: UserInfo = { name: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] };
 
 export class ApiServer {
+  /** Aborted by stop(): ends loopback streams. */
+  private readonly stopping = new AbortController();
+
   private constructor(
     readonly handler: ApiHandler,
     private readonly cache: WatchCache,
@@ -117,9 +120,13 @@ export class ApiServer {
     return api;
   }
 
-  /** Serves a request in-process as the privileged loopback user (same pipeline as HTTPS). */
+  /**
+   * Serves a request in-process as the privileged loopback user (same pipeline as HTTPS).
+   * Streams (watches) end when the caller's signal aborts or the server stops.
+   */
   loopback(req: Omit<ApiRequest, 'signal' | 'user'> & { signal?: AbortSignal; user?: UserInfo }): Promise<ApiResponse> {
-    return this.handler.handle({ ...req, signal: req.signal ?? new AbortController().signal, user: req.user ?? LOOPBACK_USER });
+    const signal = req.signal ? AbortSignal.any([req.signal, this.stopping.signal]) : this.stopping.signal;
+    return this.handler.handle({ ...req, signal, user: req.user ?? LOOPBACK_USER });
   }
 
   /** The port the HTTPS listener is bound to (useful with port 0). */
@@ -129,6 +136,7 @@ export class ApiServer {
 
   /** Stops accepting, ends open watches and connections, stops the cache. The store is the caller's. */
   async stop(): Promise<void> {
+    this.stopping.abort();
     const s = this.server;
     if (s) {
       await new Promise<void>((resolve) => {

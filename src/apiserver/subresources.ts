@@ -16,7 +16,7 @@ import { getObject } from './registry/read.js';
 import { decodeBody, fieldValidationOf } from './registry/decode-body.js';
 import { deepCopy, timestamp } from './registry/meta-ops.js';
 import { encodeForStorage } from './watchcache/cached-object.js';
-import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, patchTypeOf, unsupportedPatchType } from './patch/index.js';
+import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, patchTypeOf, SERVED_PATCH_TYPES, unsupportedPatchType } from './patch/index.js';
 
 type One = (status: number, obj: KubeObject) => ApiResponse;
 
@@ -59,7 +59,7 @@ export async function handleSubresource(
 function patchKind(req: ApiRequest): PatchType {
   const t = patchTypeOf(req.headers['content-type'] ?? '');
   if (t === undefined || t === 'apply') {
-    throw unsupportedPatchType(req.headers['content-type'] ?? '');
+    throw unsupportedPatchType(req.headers['content-type'] ?? '', SERVED_PATCH_TYPES);
   }
   return t as PatchType;
 }

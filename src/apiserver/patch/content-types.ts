@@ -12,6 +12,9 @@ export const APPLY_PATCH = 'application/apply-patch+yaml';
 /** Accepted PATCH content types, in the order upstream lists them in 415 messages. */
 export const PATCH_CONTENT_TYPES: readonly string[] = [JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH, APPLY_PATCH];
 
+/** The patch types this server applies today (server-side apply is not served yet). */
+export const SERVED_PATCH_TYPES: readonly string[] = [JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH];
+
 const TYPES: Record<string, PatchType> = {
   [JSON_PATCH]: 'json',
   [MERGE_PATCH]: 'merge',

@@ -7,6 +7,6 @@ export { applyMergePatch } from './merge-patch.js';
 export { applyStrategicMergePatch } from './strategic-merge.js';
 export {
   type PatchType, PATCH_CONTENT_TYPES, JSON_PATCH, MERGE_PATCH, STRATEGIC_MERGE_PATCH, APPLY_PATCH,
-  patchTypeOf, mediaTypeOf, patchContentTypesFor, unsupportedPatchType,
+  patchTypeOf, mediaTypeOf, patchContentTypesFor, unsupportedPatchType, SERVED_PATCH_TYPES,
 } from './content-types.js';
 export { MAX_JSON_PATCH_OPERATIONS } from './errors.js';

@@ -24,7 +24,7 @@ export class FitError extends Error {
   override name = 'FitError';
 
   constructor(readonly pod: Pod, readonly numAllNodes: number, readonly diagnosis: Diagnosis) {
-    super('');
+    super();
   }
 
   /** Upstream FitError.Error(). */

@@ -1,0 +1,92 @@
+// Builds API objects from the compact scenario notation of testdata/*.yaml and replays a scenario
+// through the real framework and algorithm. Used only by tests.
+import type { Node, Pod } from '../../api/index.js';
+import { CycleState } from '../framework/cycle-state.js';
+import type { KubeSchedulerProfile } from '../framework/config.js';
+import { Framework } from '../framework/framework.js';
+import { Snapshot } from '../framework/snapshot.js';
+import { schedulePod } from '../algorithm/schedule-pod.js';
+import { FitError } from '../algorithm/fit-error.js';
+import { newInTreeRegistry } from '../plugins/registry.js';
+
+export interface NodeSpecShort {
+  name: string;
+  labels?: Record<string, string>;
+  taints?: { key: string; value?: string; effect: string }[];
+  unschedulable?: boolean;
+  /** Defaults: cpu 4, memory 32Gi, pods 110. */
+  allocatable?: Record<string, string | number>;
+}
+
+export interface PodSpecShort {
+  name: string;
+  namespace?: string;
+  labels?: Record<string, string>;
+  /** Existing pods: the node they run on. */
+  node?: string;
+  /** Requests of a single container `c`. */
+  requests?: Record<string, string | number>;
+  priority?: number;
+  /** Merged over the generated spec (full core/v1 PodSpec fields). */
+  spec?: Record<string, unknown>;
+  status?: Record<string, unknown>;
+}
+
+export interface Scenario {
+  name: string;
+  /** Upstream test this pins, e.g. `nodename/node_name_test.go "host doesn't match"`. */
+  upstream?: string;
+  profile?: KubeSchedulerProfile;
+  nodes: NodeSpecShort[];
+  pods?: PodSpecShort[];
+  pod: PodSpecShort;
+  expect: { node?: string; nodes?: string[]; error?: string };
+}
+
+const DEFAULT_ALLOCATABLE = { cpu: '4', memory: '32Gi', pods: '110' };
+
+export function makeNode(n: NodeSpecShort): Node {
+  const allocatable: Record<string, string> = {};
+  for (const [k, v] of Object.entries({ ...DEFAULT_ALLOCATABLE, ...(n.allocatable ?? {}) })) allocatable[k] = String(v);
+  return {
+    apiVersion: 'v1', kind: 'Node',
+    metadata: { name: n.name, labels: { 'kubernetes.io/hostname': n.name, ...(n.labels ?? {}) } },
+    spec: { ...(n.taints ? { taints: n.taints } : {}), ...(n.unschedulable ? { unschedulable: true } : {}) },
+    status: { allocatable, capacity: allocatable },
+  } as Node;
+}
+
+export function makePod(p: PodSpecShort): Pod {
+  const requests: Record<string, string> = {};
+  for (const [k, v] of Object.entries(p.requests ?? {})) requests[k] = String(v);
+  const container = { name: 'c', image: 'pause', ...(p.requests ? { resources: { requests } } : {}) };
+  return {
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name: p.name, namespace: p.namespace ?? 'default', uid: `uid-${p.name}`, labels: p.labels ?? {} },
+    spec: {
+      containers: [container],
+      ...(p.node ? { nodeName: p.node } : {}),
+      ...(p.priority !== undefined ? { priority: p.priority } : {}),
+      ...(p.spec ?? {}),
+    },
+    status: p.status ?? {},
+  } as Pod;
+}
+
+export interface ScenarioOutcome {
+  node?: string;
+  error?: string;
+}
+
+/** Schedules `scenario.pod`; a FitError becomes `{ error: message }`. */
+export function runScenario(s: Scenario, random: (n: number) => number = () => 0): ScenarioOutcome {
+  const fwk = new Framework(newInTreeRegistry(), s.profile ?? {}, { clock: () => 0 });
+  const snapshot = Snapshot.fromObjects(s.nodes.map(makeNode), (s.pods ?? []).map(makePod));
+  try {
+    const r = schedulePod(fwk, new CycleState(), snapshot, makePod(s.pod), { random });
+    return { node: r.suggestedHost };
+  } catch (err) {
+    if (err instanceof FitError) return { error: err.message };
+    throw err;
+  }
+}

@@ -21,3 +21,4 @@ export { newInTreeRegistry } from './plugins/registry.js';
 export { defaultNormalizeScore } from './plugins/helper/normalize.js';
 export { toleratesTaint, tolerationsTolerateTaint, findMatchingUntoleratedTaint } from './plugins/helper/taints.js';
 export { podPriority } from './plugins/priority-sort/priority-sort.js';
+export { parseSchedulerConfiguration, validateSchedulerConfiguration, buildProfiles, frameworkForPod, SchedulerConfigError, SCHEDULER_CONFIG_API_VERSION } from './framework/profiles.js';

@@ -58,6 +58,8 @@ interface FitResult {
   feasible: NodeInfo[];
   diagnosis: Diagnosis;
   nextStartNodeIndex: number;
+  /** Nodes Filter ran on (or were taken without filters). */
+  processed: number;
 }
 
 /** Upstream findNodesThatFitPod: PreFilter, the nominated node shortcut, then Filter. */
@@ -70,7 +72,8 @@ export function findNodesThatFitPod(fwk: Framework, state: CycleState, snapshot:
     diagnosis.absentNodesStatus = pre.status;
     diagnosis.preFilterMsg = pre.status.message();
     if (pre.status.plugin) diagnosis.unschedulablePlugins.add(pre.status.plugin);
-    return { feasible: [], diagnosis, nextStartNodeIndex: start };
+    for (const name of pre.narrowingPlugins) diagnosis.unschedulablePlugins.add(name);
+    return { feasible: [], diagnosis, nextStartNodeIndex: start, processed: 0 };
   }
 
   // A pod nominated by preemption tries its nominated node first (upstream evaluateNominatedNode).
@@ -80,7 +83,7 @@ export function findNodesThatFitPod(fwk: Framework, state: CycleState, snapshot:
     if (ni && (!pre.nodeNames || pre.nodeNames.has(nominated))) {
       const s = fwk.runFilterPluginsWithNominatedPods(state, pod, ni);
       if (s.code === Code.Error) throw new ScheduleError(s.message(), s);
-      if (s.isSuccess()) return { feasible: [ni], diagnosis, nextStartNodeIndex: start };
+      if (s.isSuccess()) return { feasible: [ni], diagnosis, nextStartNodeIndex: start, processed: 1 };
     }
   }
 
@@ -94,7 +97,10 @@ export function findNodesThatFitPod(fwk: Framework, state: CycleState, snapshot:
     nodes = narrowed;
     diagnosis.absentNodesStatus = new Status(Code.UnschedulableAndUnresolvable, [`node(s) didn't satisfy plugin(s) [${[...pre.narrowingPlugins].sort().join(' ')}]`]);
   }
-  return findNodesThatPassFilters(fwk, state, pod, nodes, diagnosis, start, percentage);
+  const fit = findNodesThatPassFilters(fwk, state, pod, nodes, diagnosis, start, percentage);
+  // Upstream advances the start index over the whole node list, even when PreFilter narrowed it.
+  fit.nextStartNodeIndex = (start + fit.processed) % all.length;
+  return fit;
 }
 
 /**
@@ -103,13 +109,13 @@ export function findNodesThatFitPod(fwk: Framework, state: CycleState, snapshot:
  */
 function findNodesThatPassFilters(fwk: Framework, state: CycleState, pod: Pod, nodes: readonly NodeInfo[], diagnosis: Diagnosis, start: number, percentage: number | undefined): FitResult {
   const n = nodes.length;
-  if (n === 0) return { feasible: [], diagnosis, nextStartNodeIndex: start };
+  if (n === 0) return { feasible: [], diagnosis, nextStartNodeIndex: start, processed: 0 };
   const want = numFeasibleNodesToFind(percentage, n);
   const feasible: NodeInfo[] = [];
   const offset = start % n;
   if (!fwk.hasFilterPlugins()) {
     for (let i = 0; i < want; i++) feasible.push(nodes[(offset + i) % n]!);
-    return { feasible, diagnosis, nextStartNodeIndex: (offset + want) % n };
+    return { feasible, diagnosis, nextStartNodeIndex: (offset + want) % n, processed: want };
   }
   let processed = 0;
   for (let i = 0; i < n && feasible.length < want; i++) {
@@ -126,7 +132,7 @@ function findNodesThatPassFilters(fwk: Framework, state: CycleState, pod: Pod, n
       else diagnosis.unschedulablePlugins.add(s.plugin);
     }
   }
-  return { feasible, diagnosis, nextStartNodeIndex: (offset + processed) % n };
+  return { feasible, diagnosis, nextStartNodeIndex: (offset + processed) % n, processed };
 }
 
 /**

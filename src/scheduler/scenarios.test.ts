@@ -12,23 +12,31 @@ const dir = join(fileURLToPath(new URL('.', import.meta.url)), 'testdata');
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
 
 test('scenario files exist', () => {
-  assert.ok(files.length >= 7, `found ${files.length} scenario files`);
+  assert.ok(files.length >= 10, `found ${files.length} scenario files`);
 });
 
 for (const file of files) {
   const doc = parse(readFileSync(join(dir, file), 'utf8')) as { scenarios: Scenario[] };
   for (const s of doc.scenarios) {
-    test(`${file}: ${s.name}`, () => {
+    test(`${file}: ${s.name}`, async () => {
+      assert.ok(s.upstream, 'every scenario names the upstream behaviour it pins');
       // Run twice with opposite tie-breaking so "any of these nodes" expectations are exercised.
       for (const random of [() => 0, (n: number) => n - 1]) {
-        const out = runScenario(s, random);
-        if (s.expect.error !== undefined) {
-          assert.equal(out.error, s.expect.error, `expected a FitError, got node ${out.node}`);
-        } else if (s.expect.node !== undefined) {
-          assert.equal(out.node, s.expect.node, out.error);
-        } else {
-          assert.ok(out.node !== undefined && s.expect.nodes!.includes(out.node), `got ${out.node ?? out.error}, want one of ${s.expect.nodes}`);
+        const out = await runScenario(s, random);
+        const e = s.expect;
+        if (e.order !== undefined) {
+          assert.deepEqual(out.order, e.order);
+          continue;
         }
+        if (e.preEnqueue !== undefined) assert.equal(out.preEnqueue, e.preEnqueue);
+        if (e.error !== undefined) {
+          assert.equal(out.error, e.error, `expected a FitError, got node ${out.node}`);
+        } else if (e.node !== undefined) {
+          assert.equal(out.node, e.node, out.error);
+        } else if (e.nodes !== undefined) {
+          assert.ok(out.node !== undefined && e.nodes.includes(out.node), `got ${out.node ?? out.error}, want one of ${e.nodes}`);
+        }
+        if (out.node !== undefined) assert.deepEqual(out.bound, [`${s.pod!.name}->${out.node}`], 'DefaultBinder binds to the chosen node');
       }
     });
   }

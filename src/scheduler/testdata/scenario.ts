@@ -39,8 +39,19 @@ export interface Scenario {
   profile?: KubeSchedulerProfile;
   nodes: NodeSpecShort[];
   pods?: PodSpecShort[];
-  pod: PodSpecShort;
-  expect: { node?: string; nodes?: string[]; error?: string };
+  /** The pod to schedule (absent for queue-order scenarios). */
+  pod?: PodSpecShort;
+  /** Queue-order scenarios: pods with their queue timestamps, sorted by the QueueSort plugin. */
+  queue?: (PodSpecShort & { timestamp: number })[];
+  expect: {
+    node?: string;
+    nodes?: string[];
+    error?: string;
+    /** PreEnqueue outcome: '' when admitted, else the rejection message (the pod is not scheduled). */
+    preEnqueue?: string;
+    /** Queue-order scenarios: pod names in pop order. */
+    order?: string[];
+  };
 }
 
 const DEFAULT_ALLOCATABLE = { cpu: '4', memory: '32Gi', pods: '110' };
@@ -76,17 +87,47 @@ export function makePod(p: PodSpecShort): Pod {
 export interface ScenarioOutcome {
   node?: string;
   error?: string;
+  preEnqueue?: string;
+  order?: string[];
+  /** `pod->node` bindings made by DefaultBinder after a successful cycle. */
+  bound?: string[];
 }
 
-/** Schedules `scenario.pod`; a FitError becomes `{ error: message }`. */
-export function runScenario(s: Scenario, random: (n: number) => number = () => 0): ScenarioOutcome {
-  const fwk = new Framework(newInTreeRegistry(), s.profile ?? {}, { clock: () => 0 });
+/**
+ * Replays a scenario: queue ordering, or PreEnqueue then a scheduling cycle (a FitError becomes
+ * `{ error: message }`) and, on success, the binding cycle through a recording binder.
+ */
+export async function runScenario(s: Scenario, random: (n: number) => number = () => 0): Promise<ScenarioOutcome> {
+  const bound: string[] = [];
+  const fwk = new Framework(newInTreeRegistry(), s.profile ?? {}, {
+    clock: () => 0,
+    binder: async (pod, node) => { bound.push(`${pod.metadata?.name}->${node}`); },
+  });
+  if (s.queue) {
+    const items = s.queue.map((q) => ({ pod: makePod(q), timestamp: q.timestamp, attempts: 0 }));
+    items.sort((a, b) => (fwk.queueSortLess(a, b) ? -1 : fwk.queueSortLess(b, a) ? 1 : 0));
+    return { order: items.map((i) => i.pod.metadata!.name!) };
+  }
+  const pod = makePod(s.pod!);
+  const gate = fwk.runPreEnqueuePlugins(pod);
+  if (!gate.isSuccess()) return { preEnqueue: gate.message() };
   const snapshot = Snapshot.fromObjects(s.nodes.map(makeNode), (s.pods ?? []).map(makePod));
+  const state = new CycleState();
+  let node: string;
   try {
-    const r = schedulePod(fwk, new CycleState(), snapshot, makePod(s.pod), { random });
-    return { node: r.suggestedHost };
+    node = schedulePod(fwk, state, snapshot, pod, { random }).suggestedHost;
   } catch (err) {
-    if (err instanceof FitError) return { error: err.message };
+    if (err instanceof FitError) return { preEnqueue: '', error: err.message };
     throw err;
   }
+  const reserved = fwk.runReservePluginsReserve(state, pod, node);
+  if (!reserved.isSuccess()) throw new Error(`reserve failed: ${reserved.message()}`);
+  const permitted = fwk.runPermitPlugins(state, pod, node);
+  if (!permitted.status.isSuccess()) throw new Error(`permit failed: ${permitted.status.message()}`);
+  const pre = await fwk.runPreBindPlugins(state, pod, node);
+  if (!pre.isSuccess()) throw new Error(`prebind failed: ${pre.message()}`);
+  const b = await fwk.runBindPlugins(state, pod, node);
+  if (!b.isSuccess()) throw new Error(`bind failed: ${b.message()}`);
+  fwk.runPostBindPlugins(state, pod, node);
+  return { preEnqueue: '', node, bound };
 }

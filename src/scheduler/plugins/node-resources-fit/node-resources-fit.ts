@@ -80,6 +80,17 @@ export function fitsRequest(req: Resource, ni: NodeInfo, ignored?: ReadonlySet<s
   return out;
 }
 
+/** Allocation-free check used on the hot path; fitsRequest explains a failure. */
+function fitsQuickly(req: Resource, ni: NodeInfo): boolean {
+  const alloc = ni.allocatable;
+  const used = ni.requested;
+  if (ni.pods.length + 1 > alloc.allowedPodNumber) return false;
+  if (req.milliCPU > 0 && req.milliCPU > alloc.milliCPU - used.milliCPU) return false;
+  if (req.memory > 0 && req.memory > alloc.memory - used.memory) return false;
+  if (req.ephemeralStorage > 0 && req.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage) return false;
+  return !req.scalarResources;
+}
+
 /** Upstream IsExtendedResourceName: domain-prefixed, not kubernetes.io, not requests.*. */
 function isExtendedResourceName(n: string): boolean {
   return n.includes('/') && !n.includes('kubernetes.io/') && !n.startsWith('requests.');
@@ -115,6 +126,7 @@ export const factory: PluginFactory = (rawArgs) => {
     filter(state: CycleState, _pod: Pod, nodeInfo: NodeInfo): Status {
       const s = state.read<RequestState>(PRE_FILTER_KEY);
       if (!s) return asStatus(`error reading "${PRE_FILTER_KEY}" from cycleState: not found`);
+      if (fitsQuickly(s.request, nodeInfo)) return SUCCESS;
       const missing = fitsRequest(s.request, nodeInfo, ignored, ignoredGroups);
       if (missing.length === 0) return SUCCESS;
       let code = Code.Unschedulable;

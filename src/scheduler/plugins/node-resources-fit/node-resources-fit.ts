@@ -135,7 +135,7 @@ export const factory: PluginFactory = (rawArgs) => {
         reasons.push(m.reason);
         if (m.unresolvable) code = Code.UnschedulableAndUnresolvable;
       }
-      return new Status(code, reasons);
+      return new Status(code, reasons, name);
     },
     preScore(state: CycleState, pod: Pod): Status {
       state.write(PRE_SCORE_KEY, new ScoreState(scorer.podRequests(pod)));

@@ -45,7 +45,7 @@ export const factory: PluginFactory = () => ({
   filter(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
     const taint = findMatchingUntoleratedTaint(nodeInfo.node?.spec?.taints, pod.spec?.tolerations, doNotScheduleTaints);
     if (!taint) return SUCCESS;
-    return new Status(Code.UnschedulableAndUnresolvable, [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`]);
+    return new Status(Code.UnschedulableAndUnresolvable, [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`], name);
   },
   preScore(state: CycleState, pod: Pod): Status {
     state.write(PRE_SCORE_KEY, new ScoreState(preferNoScheduleTolerations(pod.spec?.tolerations)));

@@ -1,0 +1,123 @@
+// The in-memory twin of a container runtime (design principle 3): sandboxes and containers are
+// records, "running" is a state, time comes from the injected Clock. No processes are started.
+// Used by tests and by `capstan sim`'s hollow kubelets.
+import { createHash, randomBytes } from 'node:crypto';
+import { realClock, type Clock } from '../../client/index.js';
+import type {
+  ContainerConfig, ContainerRuntime, ContainerStatus, PodSandboxConfig, PodSandboxStatus, RuntimeVersion,
+} from '../runtime.js';
+
+export const FAKE_RUNTIME_NAME = 'fake';
+export const FAKE_RUNTIME_VERSION = '1.0';
+
+export interface FakeRuntimeOptions {
+  clock?: Clock;
+}
+
+function newId(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/** A stable fake digest for an image reference, so the same image always has the same imageID. */
+export function fakeImageRef(image: string): string {
+  return `fake://sha256:${createHash('sha256').update(image).digest('hex')}`;
+}
+
+export class FakeRuntime implements ContainerRuntime {
+  private readonly clock: Clock;
+  private readonly sandboxes = new Map<string, PodSandboxStatus>();
+  private readonly containers = new Map<string, ContainerStatus>();
+
+  constructor(opts: FakeRuntimeOptions = {}) {
+    this.clock = opts.clock ?? realClock;
+  }
+
+  version(): RuntimeVersion {
+    return { runtimeName: FAKE_RUNTIME_NAME, runtimeVersion: FAKE_RUNTIME_VERSION };
+  }
+
+  async runPodSandbox(config: PodSandboxConfig): Promise<string> {
+    const id = newId();
+    this.sandboxes.set(id, { id, config: { ...config }, state: 'ready', createdAt: this.clock.now(), ip: config.ip });
+    return id;
+  }
+
+  async stopPodSandbox(sandboxId: string): Promise<void> {
+    const sandbox = this.sandboxes.get(sandboxId);
+    if (!sandbox) return;
+    for (const c of this.containers.values()) if (c.sandboxId === sandboxId) this.exit(c, 137, 'Error');
+    sandbox.state = 'notready';
+  }
+
+  async removePodSandbox(sandboxId: string): Promise<void> {
+    const sandbox = this.sandboxes.get(sandboxId);
+    if (!sandbox) return;
+    if (sandbox.state === 'ready') throw new Error(`sandbox ${sandboxId} is still running; stop it first`);
+    for (const [id, c] of this.containers) if (c.sandboxId === sandboxId) this.containers.delete(id);
+    this.sandboxes.delete(sandboxId);
+  }
+
+  async podSandboxStatus(sandboxId: string): Promise<PodSandboxStatus | undefined> {
+    const s = this.sandboxes.get(sandboxId);
+    return s && { ...s, config: { ...s.config } };
+  }
+
+  async createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {
+    const sandbox = this.sandboxes.get(sandboxId);
+    if (!sandbox || sandbox.state !== 'ready') throw new Error(`sandbox ${sandboxId} is not ready`);
+    const id = `${FAKE_RUNTIME_NAME}://${newId()}`;
+    this.containers.set(id, {
+      id, sandboxId, name: config.name, image: config.image, imageRef: fakeImageRef(config.image),
+      state: 'created', createdAt: this.clock.now(),
+    });
+    return id;
+  }
+
+  async startContainer(containerId: string): Promise<void> {
+    const c = this.containers.get(containerId);
+    if (!c) throw new Error(`container ${containerId} not found`);
+    if (c.state !== 'created') throw new Error(`container ${containerId} is ${c.state}, not created`);
+    c.state = 'running';
+    c.startedAt = this.clock.now();
+  }
+
+  async stopContainer(containerId: string, _timeoutSeconds: number): Promise<void> {
+    const c = this.containers.get(containerId);
+    if (c) this.exit(c, 137, 'Error');
+  }
+
+  async containerStatus(containerId: string): Promise<ContainerStatus | undefined> {
+    const c = this.containers.get(containerId);
+    return c && { ...c };
+  }
+
+  async listContainers(filter: { sandboxId?: string } = {}): Promise<ContainerStatus[]> {
+    const out: ContainerStatus[] = [];
+    for (const c of this.containers.values()) if (!filter.sandboxId || c.sandboxId === filter.sandboxId) out.push({ ...c });
+    return out;
+  }
+
+  /** Test hook: a running container finishes by itself with `exitCode` (0: Completed). */
+  finishContainer(containerId: string, exitCode = 0): void {
+    const c = this.containers.get(containerId);
+    if (c?.state === 'running') this.exit(c, exitCode, exitCode === 0 ? 'Completed' : 'Error');
+  }
+
+  /** Sandboxes known (ready or stopped), for tests and accounting. */
+  get sandboxCount(): number {
+    return this.sandboxes.size;
+  }
+
+  private exit(c: ContainerStatus, exitCode: number, reason: string): void {
+    if (c.state === 'exited') return;
+    if (c.state === 'running') {
+      c.exitCode = exitCode;
+      c.reason = reason;
+    } else {
+      c.exitCode = 0;
+      c.reason = 'ContainerCannotRun';
+    }
+    c.state = 'exited';
+    c.finishedAt = this.clock.now();
+  }
+}

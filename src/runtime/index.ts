@@ -1,0 +1,6 @@
+// Public surface of the runtime component: the ContainerRuntime port and its implementations.
+export type {
+  ContainerRuntime, PodSandboxConfig, PodSandboxStatus, ContainerConfig, ContainerStatus, ContainerState, SandboxState,
+  RuntimeVersion,
+} from './runtime.js';
+export { FakeRuntime, fakeImageRef, FAKE_RUNTIME_NAME, FAKE_RUNTIME_VERSION, type FakeRuntimeOptions } from './fake/fake-runtime.js';

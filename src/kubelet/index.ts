@@ -1,0 +1,2 @@
+// Public surface of the kubelet component.
+export * from './hollow/index.js';

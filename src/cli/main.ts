@@ -1,10 +1,12 @@
 // `capstan <command>`: wiring only. Each subcommand parses its flags and hands them to a role.
 import { runServer, SERVER_USAGE } from './server.js';
+import { runSim, SIM_USAGE } from './sim.js';
 
 const USAGE = `Usage: capstan <command> [flags]
 
 Commands:
   server    Run the control plane (API server on an embedded store)
+  sim       Run N hollow nodes with a fake runtime, for scale tests
   version   Print the version
 
 Run 'capstan <command> --help' for a command's flags.
@@ -19,6 +21,13 @@ export async function main(argv: string[]): Promise<void> {
         return;
       }
       await runServer(rest);
+      return;
+    case 'sim':
+      if (rest.includes('--help') || rest.includes('-h')) {
+        process.stdout.write(SIM_USAGE);
+        return;
+      }
+      await runSim(rest);
       return;
     case 'version':
     case '--version': {

@@ -3,3 +3,4 @@ export { HollowNodes, type HollowNodesOptions, type HollowNodesStats } from './h
 export { parseLabelsFlag, parseTaintsFlag, parseDurationMs } from './flags.js';
 export { buildNode, buildNodeLease, healthyConditions, checkQuantity, NODE_LEASE_NAMESPACE, type HollowNodeTemplate } from './node-object.js';
 export { runningPodStatus } from './pod-status.js';
+export { handleControlCommand, serveControlSocket } from './control.js';

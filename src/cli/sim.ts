@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, transportFromKubeconfig } from '../client/index.js';
-import { checkQuantity, HollowNodes, parseDurationMs, parseLabelsFlag, parseTaintsFlag, serveControlSocket } from '../kubelet/index.js';
+import { checkQuantity, HollowNodes, type HollowNodesOptions, parseDurationMs, parseLabelsFlag, parseTaintsFlag, serveControlSocket } from '../kubelet/index.js';
 
 export const SIM_USAGE = `Usage: capstan sim --nodes N [flags]
 
@@ -50,8 +50,7 @@ export async function runSim(argv: string[]): Promise<void> {
   if (!values.nodes || !Number.isInteger(count) || count < 1) throw new Error(`--nodes must be a positive integer (got ${values.nodes ?? 'nothing'})`);
   const isRoot = process.getuid?.() === 0;
   const kubeconfig = resolve(values.kubeconfig ?? join(isRoot ? '/var/lib/capstan' : join(homedir(), '.capstan'), 'kubeconfig.yaml'));
-  const client = new Client(transportFromKubeconfig(kubeconfig, { userAgent: 'capstan-sim' }));
-  const sim = new HollowNodes(client, {
+  const options: HollowNodesOptions = {
     count,
     namePrefix: values['name-prefix'],
     cpu: checkQuantity('--cpu', values.cpu!),
@@ -62,7 +61,9 @@ export async function runSim(argv: string[]): Promise<void> {
     taints: parseTaintsFlag(values.taints),
     podStartDelayMs: parseDurationMs(values['pod-start-delay']!, '--pod-start-delay'),
     onError: (e, key) => log(`${key ?? 'informer'}: ${(e as Error).message} (will retry)`),
-  });
+  };
+  const client = new Client(transportFromKubeconfig(kubeconfig, { userAgent: 'capstan-sim' }));
+  const sim = new HollowNodes(client, options);
 
   const stop = new AbortController();
   const shutdown = (signal: string) => {

@@ -22,3 +22,10 @@ export { defaultNormalizeScore } from './plugins/helper/normalize.js';
 export { toleratesTaint, tolerationsTolerateTaint, findMatchingUntoleratedTaint } from './plugins/helper/taints.js';
 export { podPriority } from './plugins/priority-sort/priority-sort.js';
 export { parseSchedulerConfiguration, validateSchedulerConfiguration, buildProfiles, frameworkForPod, SchedulerConfigError, SCHEDULER_CONFIG_API_VERSION } from './framework/profiles.js';
+// The running scheduler: queue, cache, loop and leader election.
+export { SchedulingQueue, type SchedulingQueueOptions } from './queue/scheduling-queue.js';
+export { type ClusterEvent, nodeUpdateEvents, eventMayHelp } from './queue/cluster-events.js';
+export { SchedulerCache, type SchedulerCacheOptions } from './cache/scheduler-cache.js';
+export { Scheduler, type SchedulerOptions } from './scheduler.js';
+export { SchedulerRole, type SchedulerRoleOptions } from './leader-elected.js';
+export { scheduledMessage } from './recorder.js';

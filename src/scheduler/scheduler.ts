@@ -1,0 +1,204 @@
+// The scheduler's loop (upstream scheduler.go / schedule_one.go): pop a pod, run the profile's
+// algorithm over a fresh snapshot, assume the pod on the chosen node, run Reserve and Permit,
+// then bind asynchronously while the next pod is scheduled. The scheduling cycle is synchronous
+// (no await between snapshot and assume), so informer events never interleave with it.
+//
+// Lifecycle: `start(signal)` lists/watches pods and nodes, schedules until `signal` aborts, then
+// waits for in-flight bindings and informers and resolves. An aborted signal stops new bindings
+// at once (a leader that lost its lease must not bind).
+import { hostname } from 'node:os';
+import type { Pod } from '../api/index.js';
+import { Informer, realClock, type Client, type Clock } from '../client/index.js';
+import { FitError } from './algorithm/fit-error.js';
+import { schedulePod } from './algorithm/schedule-pod.js';
+import { SchedulerCache } from './cache/scheduler-cache.js';
+import { defaultConfiguration, type KubeSchedulerConfiguration } from './framework/config.js';
+import { CycleState } from './framework/cycle-state.js';
+import type { Framework } from './framework/framework.js';
+import type { QueuedPodInfo } from './framework/interfaces.js';
+import { buildProfiles, frameworkForPod } from './framework/profiles.js';
+import type { Registry } from './framework/registry.js';
+import { asStatus, SUCCESS, type Status } from './framework/status.js';
+import { nodeEventHandlers, podEventHandlers } from './event-handlers.js';
+import { newInTreeRegistry } from './plugins/registry.js';
+import { FORGOTTEN_POD } from './queue/cluster-events.js';
+import { SchedulingQueue } from './queue/scheduling-queue.js';
+import { Recorder, scheduledMessage } from './recorder.js';
+
+export interface SchedulerOptions {
+  client: Client;
+  /** A KubeSchedulerConfiguration (already parsed); defaults to upstream's. */
+  config?: KubeSchedulerConfiguration;
+  /** Plugins by name; defaults to the in-tree registry. */
+  registry?: Registry;
+  clock?: Clock;
+  /** This instance's name in events (reportingInstance); defaults to the hostname. */
+  identity?: string;
+  /** Failures the scheduler recovers from (API errors, plugin errors). Default: ignored. */
+  onError?(err: unknown): void;
+  /** Informer retry delays (tests shorten them). */
+  informerBackoff?: { initialMs?: number; maxMs?: number };
+}
+
+/** Why a binding cycle did not bind: the scheduler is stopping (e.g. lost its lease). */
+const STOPPED = asStatus('scheduler stopped');
+
+const PODS = { group: '', version: 'v1', plural: 'pods', namespaced: true, kind: 'Pod' };
+const NODES = { group: '', version: 'v1', plural: 'nodes', namespaced: false, kind: 'Node' };
+
+export class Scheduler {
+  readonly queue: SchedulingQueue;
+  readonly cache: SchedulerCache;
+  readonly profiles: Map<string, Framework>;
+  private readonly client: Client;
+  private readonly clock: Clock;
+  private readonly recorder: Recorder;
+  private readonly onError: (err: unknown) => void;
+  private readonly bindings = new Set<Promise<void>>();
+  private nextStartNodeIndex = 0;
+  private stopped: AbortSignal = AbortSignal.abort();
+
+  constructor(private readonly opts: SchedulerOptions) {
+    this.client = opts.client;
+    this.clock = opts.clock ?? realClock;
+    this.onError = opts.onError ?? (() => {});
+    const cfg = defaultConfiguration(opts.config ?? {});
+    const pods = this.client.resource(PODS);
+    const binder = async (pod: Pod, nodeName: string): Promise<void> => {
+      const ns = pod.metadata?.namespace ?? '';
+      await pods.createSubresource(ns, pod.metadata?.name ?? '', 'binding', {
+        apiVersion: 'v1', kind: 'Binding',
+        metadata: { name: pod.metadata?.name, namespace: ns, uid: pod.metadata?.uid },
+        target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
+      } as never);
+    };
+    this.profiles = buildProfiles(opts.registry ?? newInTreeRegistry(), cfg, { clock: () => this.clock.now(), binder });
+    const first = this.profiles.values().next().value as Framework;
+    this.queue = new SchedulingQueue({
+      clock: this.clock,
+      less: (a, b) => first.queueSortLess(a, b),
+      preEnqueue: (pod) => frameworkForPod(this.profiles, pod)?.runPreEnqueuePlugins(pod) ?? SUCCESS,
+      podInitialBackoffMs: (cfg.podInitialBackoffSeconds ?? 1) * 1000,
+      podMaxBackoffMs: (cfg.podMaxBackoffSeconds ?? 10) * 1000,
+    });
+    this.cache = new SchedulerCache({ clock: this.clock });
+    this.recorder = new Recorder(this.client, opts.identity ?? hostname(), () => this.clock.now(), this.onError);
+  }
+
+  /** Runs until `signal` aborts; resolves after a clean stop. Call once. */
+  async start(signal: AbortSignal): Promise<void> {
+    this.stopped = signal;
+    const targets = { queue: this.queue, cache: this.cache, responsibleFor: (p: Pod) => !!frameworkForPod(this.profiles, p) };
+    const informerOpts = { onError: this.onError, backoff: this.opts.informerBackoff };
+    const podInformer = new Informer(this.client.resource(PODS), informerOpts);
+    const nodeInformer = new Informer(this.client.resource(NODES), informerOpts);
+    podInformer.addEventHandler(podEventHandlers(targets));
+    nodeInformer.addEventHandler(nodeEventHandlers(targets));
+    const informers = [podInformer.start(signal), nodeInformer.start(signal)];
+    const queueRun = this.queue.run(signal);
+    const cleanup = setInterval(() => {
+      if (this.cache.cleanupExpiredAssumedPods().length > 0) this.queue.moveAllToActiveOrBackoffQueue(FORGOTTEN_POD);
+    }, 1000);
+    try {
+      if ((await podInformer.waitForSync(signal)) && (await nodeInformer.waitForSync(signal))) {
+        for (;;) {
+          const qpi = await this.queue.pop(signal);
+          if (!qpi) break;
+          try {
+            this.scheduleOne(qpi);
+          } catch (e) {
+            this.onError(e);
+            this.queue.addUnschedulableIfNotPresent({ ...qpi, unschedulablePlugins: undefined }, this.queue.currentCycle);
+          }
+          // Let informer events and bindings progress between cycles.
+          await new Promise<void>((r) => setImmediate(r));
+        }
+      }
+    } finally {
+      clearInterval(cleanup);
+      this.queue.close();
+      await Promise.allSettled([...this.bindings]);
+      await Promise.allSettled([...informers, queueRun]);
+    }
+  }
+
+  /** One scheduling cycle (upstream ScheduleOne up to the asynchronous binding cycle). */
+  private scheduleOne(qpi: QueuedPodInfo): void {
+    const pod = qpi.pod;
+    const cycle = this.queue.currentCycle;
+    const fwk = frameworkForPod(this.profiles, pod);
+    if (!fwk || pod.metadata?.deletionTimestamp || this.cache.isAssumedPod(pod)) {
+      this.queue.done(pod);
+      return;
+    }
+    const state = new CycleState();
+    let host: string;
+    try {
+      const result = schedulePod(fwk, state, this.cache.updateSnapshot(), pod, { nextStartNodeIndex: this.nextStartNodeIndex });
+      this.nextStartNodeIndex = result.nextStartNodeIndex;
+      host = result.suggestedHost;
+    } catch (e) {
+      if (e instanceof FitError) {
+        if (fwk.hasPostFilterPlugins()) {
+          const post = fwk.runPostFilterPlugins(state, pod, e.diagnosis);
+          if (!post.status.isSuccess() && post.status.message()) e.diagnosis.postFilterMsg = post.status.message();
+        }
+        this.failed(qpi, cycle, 'Unschedulable', e.message, new Set([...e.diagnosis.unschedulablePlugins, ...e.diagnosis.pendingPlugins]));
+      } else {
+        this.failed(qpi, cycle, 'SchedulerError', (e as Error).message);
+      }
+      return;
+    }
+    const assumed: Pod = { ...pod, spec: { ...pod.spec!, nodeName: host } };
+    this.cache.assumePod(assumed);
+    const undo = (reason: string, s: Status) => {
+      fwk.runReservePluginsUnreserve(state, assumed, host);
+      this.cache.forgetPod(assumed);
+      this.failed(qpi, cycle, reason, s.message(), s.isRejected() ? new Set([s.plugin]) : undefined);
+    };
+    const reserve = fwk.runReservePluginsReserve(state, assumed, host);
+    if (!reserve.isSuccess()) return undo(reserve.isRejected() ? 'Unschedulable' : 'SchedulerError', reserve);
+    const permit = fwk.runPermitPlugins(state, assumed, host);
+    if (!permit.status.isSuccess()) {
+      // Waiting on Permit is not supported (no in-tree plugin waits): treated as a rejection.
+      return undo(permit.status.isRejected() || permit.status.isWait() ? 'Unschedulable' : 'SchedulerError', permit.status);
+    }
+    const binding = this.bindingCycle(fwk, state, qpi, cycle, assumed, host);
+    this.bindings.add(binding);
+    void binding.finally(() => this.bindings.delete(binding));
+  }
+
+  /** PreBind, Bind, PostBind (upstream bindingCycle); runs concurrently with later cycles. */
+  private async bindingCycle(fwk: Framework, state: CycleState, qpi: QueuedPodInfo, cycle: number, assumed: Pod, host: string): Promise<void> {
+    let status = this.stopped.aborted ? STOPPED : await fwk.runPreBindPlugins(state, assumed, host);
+    if (status.isSuccess()) status = this.stopped.aborted ? STOPPED : await fwk.runBindPlugins(state, assumed, host);
+    if (status.isSkip()) status = asStatus(`no bind plugin bound pod "${assumed.metadata?.name ?? ''}"`);
+    if (!status.isSuccess()) {
+      fwk.runReservePluginsUnreserve(state, assumed, host);
+      this.cache.forgetPod(assumed);
+      if (this.stopped.aborted) {
+        this.queue.done(assumed);
+        return;
+      }
+      // The assumed pod's resources are free again (upstream moves with AssignedPodDelete).
+      this.queue.moveAllToActiveOrBackoffQueue(FORGOTTEN_POD);
+      this.failed(qpi, cycle, 'SchedulerError', `Binding rejected: ${status.message()}`);
+      return;
+    }
+    this.cache.finishBinding(assumed);
+    this.queue.done(assumed);
+    fwk.runPostBindPlugins(state, assumed, host);
+    await this.recorder.event(assumed, { type: 'Normal', reason: 'Scheduled', action: 'Binding', message: scheduledMessage(assumed, host) });
+  }
+
+  /**
+   * Upstream handleSchedulingFailure: a FailedScheduling event, the pod back in the queue (by
+   * `plugins`: unschedulable until a helpful event; none: backoff), and PodScheduled=False.
+   */
+  private failed(qpi: QueuedPodInfo, cycle: number, reason: string, message: string, plugins?: Set<string>): void {
+    const pod = qpi.pod;
+    void this.recorder.event(pod, { type: 'Warning', reason: 'FailedScheduling', action: 'Scheduling', message });
+    this.queue.addUnschedulableIfNotPresent({ ...qpi, unschedulablePlugins: plugins }, cycle);
+    void this.recorder.podScheduledFalse(pod, reason, message);
+  }
+}

@@ -1,0 +1,67 @@
+// Hollow-node benchmark (not a test): registers N hollow nodes (default 5,000) against a real
+// `capstan server` child process, then measures the steady state of lease renewals: CPU% and RSS
+// of this process (the simulator) and of the server, and the renewal rate.
+// Needs a built checkout (bin/capstan runs dist/). Run:
+//   node --import tsx bench/sim-bench.ts [nodes, default 5000] [steady seconds, default 60]
+import { readFileSync } from 'node:fs';
+import { spawnServer, tempDir } from '../test/support/server.js';
+import { Client, transportFromKubeconfig } from '../src/client/index.js';
+import { HollowNodes } from '../src/kubelet/index.js';
+
+const nodes = Number(process.argv[2] ?? 5000);
+const seconds = Number(process.argv[3] ?? 60);
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+function procCpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS; // utime, stime
+}
+
+function procRssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return Number(m?.[1] ?? 0) / 1024;
+}
+
+const dir = tempDir('capstan-sim-bench-');
+const server = await spawnServer(dir.path);
+const pid = server.child.pid!;
+const client = new Client(transportFromKubeconfig(server.kubeconfig, { userAgent: 'capstan-sim-bench' }));
+let errors = 0;
+const sim = new HollowNodes(client, { count: nodes, onError: () => void errors++ });
+const stop = new AbortController();
+try {
+  const t0 = performance.now();
+  const running = sim.start(stop.signal);
+  await sim.whenRegistered();
+  const registerS = (performance.now() - t0) / 1000;
+  console.log(`registered ${nodes} nodes in ${registerS.toFixed(1)} s (${(nodes / registerS).toFixed(0)} nodes/s), errors ${errors}`);
+
+  // Let the first lease round (creates) pass before measuring renewals.
+  await new Promise((r) => setTimeout(r, 12_000));
+  const simCpu0 = process.cpuUsage();
+  const srvCpu0 = procCpuSeconds(pid);
+  const renew0 = sim.stats().leaseRenewals;
+  const start = performance.now();
+  let simRssMax = 0;
+  let srvRssMax = 0;
+  while (performance.now() - start < seconds * 1000) {
+    await new Promise((r) => setTimeout(r, 1000));
+    simRssMax = Math.max(simRssMax, process.memoryUsage().rss / 2 ** 20);
+    srvRssMax = Math.max(srvRssMax, procRssMiB(pid));
+  }
+  const elapsed = (performance.now() - start) / 1000;
+  const simCpu = process.cpuUsage(simCpu0);
+  const simPct = ((simCpu.user + simCpu.system) / 1e6 / elapsed) * 100;
+  const srvPct = ((procCpuSeconds(pid) - srvCpu0) / elapsed) * 100;
+  const s = sim.stats();
+  console.log(`steady state over ${elapsed.toFixed(0)} s: ${((s.leaseRenewals - renew0) / elapsed).toFixed(0)} lease renewals/s, queue ${s.queued}, errors ${s.errors}`);
+  console.log(`sim:    CPU ${simPct.toFixed(1)}% of one core, RSS max ${simRssMax.toFixed(0)} MiB`);
+  console.log(`server: CPU ${srvPct.toFixed(1)}% of one core, RSS max ${srvRssMax.toFixed(0)} MiB`);
+  stop.abort();
+  await running;
+} finally {
+  stop.abort();
+  client.close();
+  await server.terminate();
+  dir.remove();
+}

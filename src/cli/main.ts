@@ -1,11 +1,13 @@
 // `capstan <command>`: wiring only. Each subcommand parses its flags and hands them to a role.
 import { runServer, SERVER_USAGE } from './server.js';
+import { runScheduler, SCHEDULER_USAGE } from './scheduler.js';
 import { runSim, SIM_USAGE } from './sim.js';
 
 const USAGE = `Usage: capstan <command> [flags]
 
 Commands:
   server    Run the control plane (API server on an embedded store)
+  scheduler Run the scheduler alone (leader-elected) against a cluster
   sim       Run N hollow nodes with a fake runtime, for scale tests
   version   Print the version
 
@@ -21,6 +23,13 @@ export async function main(argv: string[]): Promise<void> {
         return;
       }
       await runServer(rest);
+      return;
+    case 'scheduler':
+      if (rest.includes('--help') || rest.includes('-h')) {
+        process.stdout.write(SCHEDULER_USAGE);
+        return;
+      }
+      await runScheduler(rest);
       return;
     case 'sim':
       if (rest.includes('--help') || rest.includes('-h')) {

@@ -5,6 +5,8 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ApiServer, loadOrCreatePki, renderKubeconfig, writeKubeconfig } from '../apiserver/index.js';
 import { openSqliteStore, startCompactor, type Store } from '../store/index.js';
+import { Client, loopbackTransport } from '../client/index.js';
+import { SchedulerRole } from '../scheduler/index.js';
 
 export const SERVER_USAGE = `Usage: capstan server [flags]
 
@@ -20,6 +22,7 @@ Flags:
   --tls-san NAME               Extra DNS name or IP for the serving certificate (repeatable)
   --event-ttl DURATION         How long events are kept, e.g. 1h, 30m, 90s (default 1h)
   --disable-agent              Do not run a node agent on this host
+  --disable-scheduler          Do not run the scheduler in this process
 `;
 
 function hostAddresses(): string[] {
@@ -61,6 +64,7 @@ export async function runServer(argv: string[]): Promise<void> {
       'tls-san': { type: 'string', multiple: true, default: [] },
       'event-ttl': { type: 'string', default: '1h' },
       'disable-agent': { type: 'boolean', default: false },
+      'disable-scheduler': { type: 'boolean', default: false },
     },
     strict: true,
   });
@@ -96,6 +100,11 @@ export async function runServer(argv: string[]): Promise<void> {
   await writeKubeconfig(join(dataDir, 'kubeconfig.yaml'), kubeconfig);
   if (values['write-kubeconfig']) await writeKubeconfig(resolve(values['write-kubeconfig']), kubeconfig);
   log(`API server listening on https://${values['bind-address']}:${api.port}; kubeconfig written to ${join(dataDir, 'kubeconfig.yaml')}`);
+  // The scheduler talks to this API server in-process, leader-elected like a separate one.
+  const scheduler = values['disable-scheduler'] ? undefined : new SchedulerRole({
+    client: new Client(loopbackTransport(api.loopback.bind(api))),
+    onError: (e) => log(`scheduler: ${(e as Error).message ?? String(e)} (will retry)`),
+  }).start(stop.signal);
   if (!values['disable-agent']) log('node agent not available yet; running the control plane only');
   log('ready');
 
@@ -105,6 +114,7 @@ export async function runServer(argv: string[]): Promise<void> {
     stopping = true;
     log(`${signal} received, shutting down`);
     stop.abort();
+    await scheduler;
     await api.stop();
     await compactor;
     await store.close();

@@ -1,0 +1,67 @@
+// `capstan scheduler`: binds kube-scheduler's flags to the leader-elected scheduler role.
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { Client, transportFromKubeconfig } from '../client/index.js';
+import { parseSchedulerConfiguration, SchedulerRole, type KubeSchedulerConfiguration } from '../scheduler/index.js';
+
+export const SCHEDULER_USAGE = `Usage: capstan scheduler [flags]
+
+Runs the scheduler alone against the cluster in the kubeconfig, leader-elected through the
+Lease kube-system/kube-scheduler so that several instances never schedule at once.
+
+Flags:
+  --kubeconfig PATH        Cluster to schedule for (default <data-dir>/kubeconfig.yaml: /var/lib/capstan as root, else ~/.capstan)
+  --config FILE            A KubeSchedulerConfiguration (kubescheduler.config.k8s.io/v1) file
+  --leader-elect=BOOL      Campaign for the lease before scheduling (default true)
+`;
+
+function log(msg: string): void {
+  process.stderr.write(`${new Date().toISOString()} capstan scheduler: ${msg}\n`);
+}
+
+/** kube-scheduler spells booleans `--leader-elect=false`; node's parseArgs does not. */
+function takeLeaderElect(argv: string[]): { rest: string[]; leaderElect: boolean } {
+  let leaderElect = true;
+  const rest: string[] = [];
+  for (const a of argv) {
+    const m = /^--leader-elect(?:=(.*))?$/.exec(a);
+    if (!m) { rest.push(a); continue; }
+    if (m[1] === undefined || m[1] === 'true') leaderElect = true;
+    else if (m[1] === 'false') leaderElect = false;
+    else throw new Error(`invalid --leader-elect "${m[1]}": use true or false`);
+  }
+  return { rest, leaderElect };
+}
+
+export async function runScheduler(argv: string[]): Promise<void> {
+  const { rest, leaderElect } = takeLeaderElect(argv);
+  const { values } = parseArgs({
+    args: rest,
+    options: { kubeconfig: { type: 'string' }, config: { type: 'string' } },
+    strict: true,
+  });
+  const config: KubeSchedulerConfiguration | undefined = values.config ? parseSchedulerConfiguration(readFileSync(resolve(values.config), 'utf8')) : undefined;
+  const isRoot = process.getuid?.() === 0;
+  const kubeconfig = resolve(values.kubeconfig ?? join(isRoot ? '/var/lib/capstan' : join(homedir(), '.capstan'), 'kubeconfig.yaml'));
+  const client = new Client(transportFromKubeconfig(kubeconfig, { userAgent: 'capstan-scheduler' }));
+  const role = new SchedulerRole({
+    client, config, leaderElect,
+    onError: (e) => log(`${(e as Error).message ?? String(e)} (will retry)`),
+    onLeading: (id, on) => log(on ? `leading as ${id}: scheduling` : `stopped leading (${id})`),
+  });
+
+  const stop = new AbortController();
+  const shutdown = (signal: string) => {
+    if (stop.signal.aborted) return;
+    log(`${signal} received, shutting down`);
+    stop.abort();
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+  log(`ready${leaderElect ? '; campaigning for kube-system/kube-scheduler' : ''}`);
+  await role.start(stop.signal);
+  client.close();
+  log('stopped');
+}

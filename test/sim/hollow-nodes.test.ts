@@ -24,7 +24,7 @@ before(async () => {
     count: 5, cpu: '8', memory: '16Gi', pods: '50',
     labels: { 'topology.kubernetes.io/zone': 'zone-a' },
     taints: [{ key: 'sim', value: 'true', effect: 'NoSchedule' }],
-    leaseRenewIntervalMs: 300, podStartDelayMs: 200,
+    leaseRenewIntervalMs: 300, podStartDelayMs: 200, statusReportIntervalMs: 600,
     onError: (e) => errors.push(e),
   });
   running = sim.start(stop.signal);
@@ -84,6 +84,14 @@ test('each node has a Lease in kube-node-lease, owned by its Node, that keeps be
   assert.deepEqual(lease.metadata?.ownerReferences?.map((o) => [o.kind, o.name, o.uid]), [['Node', 'hollow-0', node.metadata!.uid]]);
   const first = lease.spec?.renewTime;
   await until('renewTime moves', async () => (await renewTime('hollow-0')) !== first);
+});
+
+test('node status is reported again after the report interval (Ready heartbeat moves, transition stays)', async () => {
+  const ready = async () => ((await nodeApi().get('', 'hollow-0')) as Node).status?.conditions?.find((c) => c.type === 'Ready');
+  const first = await ready();
+  await until('heartbeat moves', async () => (await ready())?.lastHeartbeatTime !== first?.lastHeartbeatTime);
+  assert.equal((await ready())?.lastTransitionTime, first?.lastTransitionTime);
+  assert.ok(sim.stats().nodeStatusWrites >= 1);
 });
 
 test('a pod bound to a hollow node becomes Running and Ready, and goes when deleted', async () => {

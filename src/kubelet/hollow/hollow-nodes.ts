@@ -7,7 +7,7 @@
 // Lease, `pod/<ns>/<name>` syncs one pod. Failed keys are retried with the queue's per-key
 // exponential backoff; a burst of bindings only grows the queue.
 import { isStatusError, leases, nodes, pods, type KubeObject, type Lease, type Node } from '../../api/index.js';
-import { Informer, microTime, realClock, WorkQueue, type Client, type Clock, type ResourceClient } from '../../client/index.js';
+import { Informer, ItemExponentialRateLimiter, microTime, realClock, WorkQueue, type Client, type Clock, type ResourceClient } from '../../client/index.js';
 import { FakeRuntime, type ContainerRuntime } from '../../runtime/index.js';
 import { HeartbeatSlots } from './heartbeat-slots.js';
 import { HollowNode } from './hollow-node.js';
@@ -62,7 +62,8 @@ export class HollowNodes {
 
   constructor(client: Client, private readonly opts: HollowNodesOptions) {
     this.clock = opts.clock ?? realClock;
-    this.queue = new WorkQueue<string>({ clock: this.clock });
+    // Retries back off per key from 5 ms up to 10 s (the kubelet's own retry horizon), not client-go's 1000 s.
+    this.queue = new WorkQueue<string>({ clock: this.clock, rateLimiter: new ItemExponentialRateLimiter<string>(5, 10_000) });
     const runtimeFor = opts.runtimeFor ?? (() => new FakeRuntime({ clock: this.clock }));
     const prefix = opts.namePrefix ?? 'hollow-';
     let runtimeVersion = '';

@@ -2,7 +2,9 @@
 // binds; stopping it hands over; every pod is bound exactly once.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { Client, loopbackTransport } from '../../src/client/index.js';
 import { SchedulerRole } from '../../src/scheduler/index.js';
+import { SwitchableTransport } from '../client/helpers.js';
 import { startTestServer } from '../support/server.js';
 import { createNode, createPod, listPods, loopbackClient, podEvents, podObject, until } from './helpers.js';
 
@@ -52,6 +54,41 @@ test('only the lease holder schedules; stopping it hands over; no pod is bound t
     a.stop.abort();
     b.stop.abort();
     await Promise.all([a.running, b.running]);
+    await srv.stop();
+  }
+});
+
+test('a leader that cannot renew its lease stops scheduling within the renew deadline', async () => {
+  const srv = await startTestServer({ memory: true });
+  const client = loopbackClient(srv);
+  const link = new SwitchableTransport(loopbackTransport(srv.api.loopback.bind(srv.api)));
+  const stop = new AbortController();
+  let leadingNow = false;
+  const role = new SchedulerRole({
+    client: new Client(link), identity: 'sched-a',
+    leaseDurationSeconds: 3, renewDeadlineMs: 2000, retryPeriodMs: 500,
+    onLeading: (_id, on) => { leadingNow = on; },
+  });
+  const running = role.start(stop.signal);
+  try {
+    await createNode(client, 'node-1');
+    await until('leading', () => leadingNow);
+    await createPod(client, NS, podObject('before'));
+    await until('before bound', async () => (await listPods(client, NS)).every((p) => p.spec?.nodeName));
+
+    // A partition: renewals fail, so the leader must stop before its lease can pass to another.
+    link.disconnect();
+    const cutAt = Date.now();
+    await until('stepped down', () => !leadingNow && role.scheduler === undefined, 15_000);
+    assert.ok(Date.now() - cutAt < 2000 + 4000, 'stopped within the renew deadline (plus slack for a loaded machine)');
+
+    link.connect();
+    await until('leading again', () => leadingNow, 15_000);
+    await createPod(client, NS, podObject('after'));
+    await until('after bound', async () => (await listPods(client, NS)).every((p) => p.spec?.nodeName));
+  } finally {
+    stop.abort();
+    await running;
     await srv.stop();
   }
 });

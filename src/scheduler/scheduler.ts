@@ -8,7 +8,7 @@
 // at once (a leader that lost its lease must not bind).
 import { hostname } from 'node:os';
 import type { Pod } from '../api/index.js';
-import { Informer, realClock, type Client, type Clock } from '../client/index.js';
+import { Informer, realClock, type Client, type Clock, type TimerHandle } from '../client/index.js';
 import { FitError } from './algorithm/fit-error.js';
 import { schedulePod } from './algorithm/schedule-pod.js';
 import { SchedulerCache } from './cache/scheduler-cache.js';
@@ -96,9 +96,14 @@ export class Scheduler {
     nodeInformer.addEventHandler(nodeEventHandlers(targets));
     const informers = [podInformer.start(signal), nodeInformer.start(signal)];
     const queueRun = this.queue.run(signal);
-    const cleanup = setInterval(() => {
+    // Assumed pods whose binding never showed up are dropped every second (upstream cleanupAssumedPods).
+    let cleanup: TimerHandle | undefined;
+    const tick = () => {
+      if (signal.aborted) return;
       if (this.cache.cleanupExpiredAssumedPods().length > 0) this.queue.moveAllToActiveOrBackoffQueue(FORGOTTEN_POD);
-    }, 1000);
+      cleanup = this.clock.setTimer(1000, tick);
+    };
+    cleanup = this.clock.setTimer(1000, tick);
     try {
       if ((await podInformer.waitForSync(signal)) && (await nodeInformer.waitForSync(signal))) {
         for (;;) {
@@ -115,7 +120,7 @@ export class Scheduler {
         }
       }
     } finally {
-      clearInterval(cleanup);
+      cleanup?.cancel();
       this.queue.close();
       await Promise.allSettled([...this.bindings]);
       await Promise.allSettled([...informers, queueRun]);

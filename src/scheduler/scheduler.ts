@@ -202,8 +202,10 @@ export class Scheduler {
    */
   private failed(qpi: QueuedPodInfo, cycle: number, reason: string, message: string, plugins?: Set<string>): void {
     const pod = qpi.pod;
-    void this.recorder.event(pod, { type: 'Warning', reason: 'FailedScheduling', action: 'Scheduling', message });
     this.queue.addUnschedulableIfNotPresent({ ...qpi, unschedulablePlugins: plugins }, cycle);
+    // Dropped by the queue: the pod was deleted or assigned meanwhile, nothing to report.
+    if (this.queue.where(pod) === undefined) return;
+    void this.recorder.event(pod, { type: 'Warning', reason: 'FailedScheduling', action: 'Scheduling', message });
     void this.recorder.podScheduledFalse(pod, reason, message);
   }
 }

@@ -147,8 +147,9 @@ export class LeaderElector {
     const now = Date.now();
     const { namespace, identity } = this.config;
     try {
-      // Fast path for a leader whose lease is still valid: write on top of what it last wrote.
-      if (this.leading && this.observed && this.observedTime + this.leaseDurationMs > now) {
+      // Fast path for a leader whose lease is still valid: write on top of what it last wrote —
+      // only while the lease it last saw names it (after a lost race it holds someone else's).
+      if (this.leading && this.observed?.spec?.holderIdentity === identity && this.observedTime + this.leaseDurationMs > now) {
         try {
           this.record(await this.leases.update(namespace, this.withSpec(this.observed, this.nextSpec(this.observed, now))), now);
           return true;

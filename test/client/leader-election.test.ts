@@ -104,6 +104,25 @@ describe('LeaderElector', () => {
     }
   });
 
+  test('a leader whose lease another party took over steps down instead of taking it back', async () => {
+    const f = field('takeover', { leaseDurationSeconds: 6, renewDeadlineMs: 1500, retryPeriodMs: 200 });
+    const a = f.candidate('a');
+    try {
+      await until('a leads', () => f.leading.has('a'));
+      // Another party (e.g. an operator, or a candidate with a skewed clock) writes itself in.
+      const client = new Client(loopback());
+      const lease = await client.resource(leases).get('kube-system', 'takeover');
+      const spec = specOf(lease);
+      await client.resource(leases).update('kube-system', { ...lease, spec: { ...spec, holderIdentity: 'intruder', renewTime: microTime(Date.now()) } });
+      await until('a steps down', () => !a.elector.isLeader()); // it can no longer renew its own lease
+      const after = await client.resource(leases).get('kube-system', 'takeover');
+      assert.equal(specOf(after).holderIdentity, 'intruder', 'a did not overwrite the new holder');
+    } finally {
+      a.stop.abort();
+      await a.run;
+    }
+  });
+
   test('rejects inconsistent durations as upstream; MicroTime has microseconds', () => {
     const client = new Client(loopback());
     assert.throws(() => new LeaderElector({ client, namespace: 'x', name: 'y', identity: 'i', leaseDurationSeconds: 10, renewDeadlineMs: 10_000 }), /leaseDuration/);

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { runScenario, type Scenario } from './testdata/scenario.js';
 
-const dir = join(fileURLToPath(new URL('.', import.meta.url)), 'testdata');
+// The YAML lives in the source tree; the compiled test (dist/src/…) reads it from there.
+const dir = join(fileURLToPath(new URL('.', import.meta.url)).replace(/([/\\])dist\1src\1/, '$1src$1'), 'testdata');
 const files = readdirSync(dir).filter((f) => f.endsWith('.yaml')).sort();
 
 test('scenario files exist', () => {

@@ -1,0 +1,168 @@
+// The I/O half of bench/scheduler-perf.ts: a `capstan server` child with its nodes, pod creation
+// at a fixed number of requests in flight, and a watch that timestamps each pod's binding as this
+// process sees it. Everything goes through the public API over HTTPS.
+import { readFileSync } from 'node:fs';
+import { spawnServer, tempDir, type ServerProcess } from '../test/support/server.js';
+import { Client, transportFromKubeconfig, type WatchEvent } from '../src/client/index.js';
+import { namespaces, nodes, pods, type KubeObject, type Pod } from '../src/api/index.js';
+import { HollowNodes } from '../src/kubelet/index.js';
+import { NODE_TEMPLATE, ZONE, ZONE_LABEL } from './scheduler-perf-workloads.js';
+
+const CLOCK_TICKS = 100; // USER_HZ on Linux
+
+export function rssMiB(pid: number): number {
+  const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+  return m ? Number(m[1]) / 1024 : NaN;
+}
+
+/** User + system CPU seconds consumed so far by `pid`. */
+export function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / CLOCK_TICKS;
+}
+
+/** Runs `fn` for 0 … count-1 with at most `inFlight` calls pending at once. */
+export async function inParallel(count: number, inFlight: number, fn: (i: number) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: Math.min(inFlight, count) }, async () => {
+    while (next < count) await fn(next++);
+  }));
+}
+
+export type NodeMode = 'hollow' | 'static';
+
+export interface Cluster {
+  server: ServerProcess;
+  client: Client;
+  nodeNames: string[];
+  /** Stops the nodes, the server and removes the data dir; safe to call twice. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a server child (SQLite) and registers `nodeCount` nodes: hollow kubelets in this process
+ * (leases, node status, pods reported Running) or, in `static` mode, bare Ready Node objects as
+ * upstream scheduler_perf creates them (no kubelet traffic at all).
+ */
+export async function startCluster(opts: { nodeCount: number; mode: NodeMode; disableScheduler: boolean; inFlight: number }): Promise<Cluster> {
+  const dir = tempDir('capstan-sched-perf-');
+  const server = await spawnServer(dir.path, 0, opts.disableScheduler ? ['--disable-scheduler', '--disable-agent'] : ['--disable-agent']).catch((e: unknown) => {
+    dir.remove();
+    throw e;
+  });
+  const client = new Client(transportFromKubeconfig(server.kubeconfig, { userAgent: 'scheduler-perf', maxSockets: opts.inFlight }));
+  const stopNodes = new AbortController();
+  let simClient: Client | undefined;
+  let simRunning: Promise<void> | undefined;
+  let stopped = false;
+  const stop = async () => {
+    if (stopped) return;
+    stopped = true;
+    stopNodes.abort();
+    await simRunning?.catch(() => undefined);
+    simClient?.close();
+    client.close();
+    await server.terminate();
+    dir.remove();
+  };
+  try {
+    const nodeNames = Array.from({ length: opts.nodeCount }, (_, i) => `node-${i}`);
+    if (opts.mode === 'hollow') {
+      simClient = new Client(transportFromKubeconfig(server.kubeconfig, { userAgent: 'capstan-sim' }));
+      const sim = new HollowNodes(simClient, {
+        count: opts.nodeCount, namePrefix: 'node-', cpu: NODE_TEMPLATE.cpu, memory: NODE_TEMPLATE.memory, pods: NODE_TEMPLATE.pods,
+        ephemeralStorage: NODE_TEMPLATE.ephemeralStorage, labels: { [ZONE_LABEL]: ZONE },
+      });
+      simRunning = sim.start(stopNodes.signal);
+      await sim.whenRegistered();
+    } else {
+      await inParallel(nodeNames.length, opts.inFlight, (i) => createStaticNode(client, nodeNames[i]!));
+    }
+    return { server, client, nodeNames, stop };
+  } catch (e) {
+    await stop();
+    throw e;
+  }
+}
+
+async function createStaticNode(client: Client, name: string): Promise<void> {
+  const api = client.resource(nodes);
+  await api.create('', { apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', [ZONE_LABEL]: ZONE } } } as KubeObject);
+  const resources = { cpu: NODE_TEMPLATE.cpu, memory: NODE_TEMPLATE.memory, pods: NODE_TEMPLATE.pods, 'ephemeral-storage': NODE_TEMPLATE.ephemeralStorage };
+  const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  await api.patch('', name, 'merge', {
+    status: { capacity: resources, allocatable: resources, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status', lastHeartbeatTime: now, lastTransitionTime: now }] },
+  }, 'status');
+}
+
+export async function createNamespace(client: Client, name: string): Promise<void> {
+  await client.resource(namespaces).create('', { apiVersion: 'v1', kind: 'Namespace', metadata: { name } } as KubeObject);
+}
+
+/** Creates pods at `inFlight` concurrent requests; calls `created(name, ms)` when each is acknowledged. */
+export async function createPods(client: Client, ns: string, names: string[], manifest: (name: string) => object, inFlight: number, created?: (name: string, at: number) => void): Promise<void> {
+  const api = client.resource(pods);
+  await inParallel(names.length, inFlight, async (i) => {
+    await api.create(ns, manifest(names[i]!) as KubeObject);
+    created?.(names[i]!, performance.now());
+  });
+}
+
+/**
+ * Watches one namespace's pods from the current revision and records when each pod was first
+ * seen with spec.nodeName set. Reconnects after the server ends a watch; start before creating.
+ */
+export class BindingWatcher {
+  readonly boundAt = new Map<string, number>();
+  private readonly stopSignal = new AbortController();
+  private running: Promise<void> | undefined;
+  private waiters: { count: number; resolve(): void }[] = [];
+
+  constructor(private readonly client: Client, private readonly ns: string) {}
+
+  async start(): Promise<void> {
+    const api = this.client.resource(pods);
+    let rv = (await api.list(this.ns, { limit: 1 })).metadata.resourceVersion ?? '';
+    const onEvent = (e: WatchEvent) => {
+      rv = e.object.metadata?.resourceVersion ?? rv;
+      if (e.type !== 'ADDED' && e.type !== 'MODIFIED') return;
+      const pod = e.object as Pod;
+      const name = pod.metadata?.name;
+      if (name && pod.spec?.nodeName && !this.boundAt.has(name)) this.record(name);
+    };
+    this.running = (async () => {
+      while (!this.stopSignal.signal.aborted) {
+        try {
+          await api.watch(this.ns, { resourceVersion: rv, allowWatchBookmarks: true }, onEvent, this.stopSignal.signal);
+        } catch (e) {
+          if (this.stopSignal.signal.aborted) return;
+          process.stderr.write(`watch ${this.ns}: ${(e as Error).message}; restarting\n`);
+          await new Promise((r) => setTimeout(r, 200));
+        }
+      }
+    })();
+  }
+
+  private record(name: string): void {
+    this.boundAt.set(name, performance.now());
+    this.waiters = this.waiters.filter((w) => {
+      if (this.boundAt.size < w.count) return true;
+      w.resolve();
+      return false;
+    });
+  }
+
+  /** Resolves once `count` pods of the namespace were seen bound; rejects after `timeoutMs`. */
+  waitForBound(count: number, timeoutMs: number): Promise<void> {
+    if (this.boundAt.size >= count) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`only ${this.boundAt.size}/${count} pods bound in ${this.ns} after ${timeoutMs / 1000} s`)), timeoutMs);
+      this.waiters.push({ count, resolve: () => { clearTimeout(timer); resolve(); } });
+    });
+  }
+
+  async stop(): Promise<void> {
+    this.stopSignal.abort();
+    await this.running;
+  }
+}

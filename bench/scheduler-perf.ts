@@ -1,0 +1,172 @@
+// Scheduler benchmark (not a test), after upstream scheduler_perf (performance-config.yaml):
+// end to end through a real `capstan server` child (SQLite store, scheduler in the same process),
+// nodes registered by this process, pods created over HTTPS at a fixed number of requests in
+// flight. Per workload it reports the throughput of the measured phase (first measured pod's
+// create request → last binding seen) and the scheduling latency of each pod (create
+// acknowledged → binding seen on a watch, both timestamped here). It then starts a second server
+// with --disable-scheduler and POSTs pods/<name>/binding for as many pending pods at the same
+// concurrency: the ceiling the API server and store allow, and the scheduler's share of it.
+//
+//   node --import tsx bench/scheduler-perf.ts [--nodes 5000] [--init-pods 1000] [--pods 10000]
+//     [--in-flight 64] [--node-mode hollow|static] [--workloads SchedulingBasic,...] [--skip-raw]
+//     [--timeout 900]
+// Needs a built checkout (bin/capstan runs dist/).
+import { parseArgs } from 'node:util';
+import { pods, type KubeObject } from '../src/api/index.js';
+import { newInTreeRegistry } from '../src/scheduler/index.js';
+import { BindingWatcher, cpuSeconds, createNamespace, createPods, inParallel, rssMiB, startCluster, type Cluster, type NodeMode } from './scheduler-perf-cluster.js';
+import { fmt, markdownTable, NOT_WRITTEN, percentile, podsPerSecond, WORKLOADS, type PhaseResult, type Workload } from './scheduler-perf-workloads.js';
+
+const { values } = parseArgs({
+  options: {
+    nodes: { type: 'string', default: '5000' },
+    'init-pods': { type: 'string', default: '1000' },
+    pods: { type: 'string', default: '10000' },
+    'in-flight': { type: 'string', default: '64' },
+    'node-mode': { type: 'string', default: 'hollow' },
+    workloads: { type: 'string', default: [...WORKLOADS, ...NOT_WRITTEN].map((w) => w.name).join(',') },
+    'skip-raw': { type: 'boolean', default: false },
+    timeout: { type: 'string', default: '900' },
+  },
+  strict: true,
+});
+const NODES = Number(values.nodes);
+const INIT_PODS = Number(values['init-pods']);
+const PODS = Number(values.pods);
+const IN_FLIGHT = Number(values['in-flight']);
+const TIMEOUT_MS = Number(values.timeout) * 1000;
+const MODE = values['node-mode'] as NodeMode;
+if (MODE !== 'hollow' && MODE !== 'static') throw new Error(`--node-mode must be hollow or static (got ${MODE})`);
+for (const [flag, n] of [['--nodes', NODES], ['--init-pods', INIT_PODS], ['--pods', PODS], ['--in-flight', IN_FLIGHT]] as const) {
+  if (!Number.isInteger(n) || n < (flag === '--init-pods' ? 0 : 1)) throw new Error(`${flag} must be a ${flag === '--init-pods' ? 'non-negative' : 'positive'} integer`);
+}
+
+const log = (msg: string) => console.log(`${new Date().toISOString()} ${msg}`);
+const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
+
+/** Runs one workload in its own namespace: init pods (not measured), then the measured pods. */
+async function runWorkload(cluster: Cluster, w: Workload): Promise<PhaseResult & { serverCpuPct: number }> {
+  const ns = w.name.toLowerCase();
+  await createNamespace(cluster.client, ns);
+  const watcher = new BindingWatcher(cluster.client, ns);
+  await watcher.start();
+  try {
+    const init = names('init', INIT_PODS);
+    await createPods(cluster.client, ns, init, (n) => w.pod(n, 'init'), IN_FLIGHT);
+    await watcher.waitForBound(init.length, TIMEOUT_MS);
+    log(`${w.name}: ${init.length} initial pods bound; measuring ${PODS} pods`);
+
+    const measured = names('pod', PODS);
+    const createdAt = new Map<string, number>();
+    const pid = cluster.server.child.pid!;
+    const cpu0 = cpuSeconds(pid);
+    const t0 = performance.now();
+    await createPods(cluster.client, ns, measured, (n) => w.pod(n, 'measured'), IN_FLIGHT, (n, at) => createdAt.set(n, at));
+    log(`${w.name}: ${PODS} pods created in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    await watcher.waitForBound(init.length + measured.length, TIMEOUT_MS);
+    const spanS = (performance.now() - t0) / 1000;
+    const serverCpuPct = ((cpuSeconds(pid) - cpu0) / spanS) * 100;
+    let last = t0;
+    const latencies: number[] = [];
+    for (const n of measured) {
+      const bound = watcher.boundAt.get(n)!;
+      last = Math.max(last, bound);
+      // A binding can be seen before the create response arrives; such a pod waited ~0 ms.
+      latencies.push(Math.max(0, bound - createdAt.get(n)!));
+    }
+    latencies.sort((a, b) => a - b);
+    return { pods: PODS, spanMs: last - t0, latenciesMs: latencies, serverCpuPct };
+  } finally {
+    await watcher.stop();
+  }
+}
+
+/** With no scheduler: POST one binding per pending pod, round-robin over the nodes. */
+async function rawBindingRate(cluster: Cluster): Promise<{ perSecond: number; createPerSecond: number }> {
+  const ns = 'raw-binding';
+  await createNamespace(cluster.client, ns);
+  const pending = names('pod', PODS);
+  const template = WORKLOADS[0]!;
+  const c0 = performance.now();
+  await createPods(cluster.client, ns, pending, (n) => template.pod(n, 'measured'), IN_FLIGHT);
+  const createS = (performance.now() - c0) / 1000;
+  const api = cluster.client.resource(pods);
+  const t0 = performance.now();
+  await inParallel(pending.length, IN_FLIGHT, async (i) => {
+    const name = pending[i]!;
+    const target = cluster.nodeNames[i % cluster.nodeNames.length]!;
+    await api.create(ns, name, 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: target } } as KubeObject);
+  });
+  const bindS = (performance.now() - t0) / 1000;
+  return { perSecond: PODS / bindS, createPerSecond: PODS / createS };
+}
+
+async function main(): Promise<void> {
+  const registry = newInTreeRegistry();
+  const wanted = new Set(values.workloads!.split(',').map((s) => s.trim()).filter(Boolean));
+  const notes: string[] = [];
+  const runnable: Workload[] = [];
+  for (const w of WORKLOADS) {
+    if (!wanted.has(w.name)) continue;
+    const missing = w.plugins.filter((p) => !registry.has(p));
+    if (missing.length) notes.push(`${w.name} skipped: plugin ${missing.join(', ')} not registered in newInTreeRegistry()`);
+    else runnable.push(w);
+  }
+  for (const w of NOT_WRITTEN) if (wanted.has(w.name)) notes.push(`${w.name} skipped: ${w.plugins.filter((p) => !registry.has(p)).map((p) => `plugin ${p} not registered; `).join('')}workload not written yet`);
+  for (const n of notes) log(n);
+
+  const header = ['workload', 'nodes', 'init pods', 'measured pods', 'pods/s (avg)', 'latency p50 (ms)', 'latency p99 (ms)', 'server CPU (% of a core)'];
+  const rows: string[][] = [];
+  let basicRate = NaN;
+  let serverRss = NaN;
+  let benchRss = NaN;
+
+  log(`starting server with the scheduler and ${NODES} ${MODE} nodes`);
+  const t0 = performance.now();
+  const cluster = await startCluster({ nodeCount: NODES, mode: MODE, disableScheduler: false, inFlight: IN_FLIGHT });
+  try {
+    log(`${NODES} nodes registered in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    for (const w of runnable) {
+      const r = await runWorkload(cluster, w);
+      const rate = podsPerSecond(r);
+      if (w.name === 'SchedulingBasic') basicRate = rate;
+      const row = [w.name, String(NODES), String(INIT_PODS), String(PODS), fmt(rate, 1), fmt(percentile(r.latenciesMs, 50)), fmt(percentile(r.latenciesMs, 99)), fmt(r.serverCpuPct)];
+      rows.push(row);
+      log(`${w.name}: ${row.slice(4).join(' / ')}`);
+    }
+    serverRss = rssMiB(cluster.server.child.pid!);
+    benchRss = process.memoryUsage().rss / 2 ** 20;
+  } finally {
+    await cluster.stop();
+  }
+
+  let raw: { perSecond: number; createPerSecond: number } | undefined;
+  if (!values['skip-raw']) {
+    log(`starting server with --disable-scheduler and ${NODES} ${MODE} nodes for the raw binding rate`);
+    const bare = await startCluster({ nodeCount: NODES, mode: MODE, disableScheduler: true, inFlight: IN_FLIGHT });
+    try {
+      raw = await rawBindingRate(bare);
+      log(`raw binding: ${raw.perSecond.toFixed(1)} bindings/s (creates ${raw.createPerSecond.toFixed(1)}/s)`);
+    } finally {
+      await bare.stop();
+    }
+  }
+
+  console.log(`\nNodes: ${MODE === 'hollow' ? 'hollow kubelets in the benchmark process (leases every 10 s, pods reported Running)' : 'static Node objects, no kubelet traffic (as upstream scheduler_perf)'}; ${IN_FLIGHT} requests in flight.\n`);
+  console.log(markdownTable(header, rows));
+  console.log('');
+  const extra: string[][] = [];
+  if (raw) {
+    extra.push([`raw binding rate, no scheduler (${IN_FLIGHT} in flight)`, `${fmt(raw.perSecond, 1)} bindings/s`]);
+    extra.push(['SchedulingBasic ÷ raw binding rate', Number.isFinite(basicRate) ? `${fmt((basicRate / raw.perSecond) * 100)} %` : '–']);
+  }
+  extra.push(['server RSS at the end (MiB; the scheduler runs in this process)', fmt(serverRss)]);
+  extra.push([`benchmark RSS at the end (MiB; ${MODE === 'hollow' ? 'includes the hollow nodes' : 'client only'})`, fmt(benchRss)]);
+  console.log(markdownTable(['figure', 'value'], extra));
+  if (notes.length) console.log(`\n${notes.map((n) => `- ${n}`).join('\n')}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

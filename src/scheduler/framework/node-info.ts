@@ -17,6 +17,12 @@ export class PodInfo {
   readonly hasAffinity: boolean;
   /** True if the pod has required anti-affinity terms. */
   readonly hasRequiredAntiAffinity: boolean;
+  /**
+   * The pod's parsed (anti-)affinity terms and label signature (upstream PodInfo's Required*Terms
+   * and Preferred*Terms), filled lazily by the InterPodAffinity plugin, which owns their shape.
+   * Shared by every clone of the NodeInfo; valid for `pod` only, which never changes.
+   */
+  affinityTerms: unknown = undefined;
 
   constructor(readonly pod: Pod) {
     this.request = computePodResourceRequest(pod);

@@ -5,7 +5,7 @@
 import type { Pod } from '../../../api/index.js';
 import type { StateData } from '../../framework/cycle-state.js';
 import type { NodeInfo, PodInfo } from '../../framework/node-info.js';
-import { affinityOf, matchesAllTerms, type AffinityTerm, type NamespaceLabelsFunc, type ParsedAffinity } from './terms.js';
+import { affinityOf, infoOf, matchesAllTerms, type AffinityTerm, type NamespaceLabelsFunc, type ParsedAffinity } from './terms.js';
 
 /** Topology key → value → matching pods; pairs at zero are removed, so `size` 0 means none. */
 type Counts = Map<string, Map<string, number>>;
@@ -51,39 +51,64 @@ export class PreFilterState implements StateData {
   ) {}
 
   /**
+   * How existing pods with a given signature (see PodAffinityInfo) match the incoming pod's
+   * required terms: bit 0 = all affinity terms, bit i+1 = anti-affinity term i. Per cycle.
+   */
+  private readonly matchMemo = new Map<string, number>();
+
+  /**
    * Built by PreFilter. `withRequiredAntiAffinity` are the nodes hosting pods with required
    * anti-affinity; `all` every node (walked only when the incoming pod has required terms).
    */
   static compute(pod: Pod, lookup: NamespaceLabelsFunc, all: readonly NodeInfo[], withRequiredAntiAffinity: readonly NodeInfo[]): PreFilterState {
     const s = new PreFilterState(affinityOf(pod), lookup(pod.metadata?.namespace ?? '') ?? NO_LABELS, lookup);
-    for (const ni of withRequiredAntiAffinity) {
-      const labels = ni.node?.metadata?.labels;
-      if (!labels) continue;
-      for (const pi of ni.podsWithRequiredAntiAffinity) s.addExistingAntiAffinity(pod, pi.pod, labels, 1);
-    }
     const { requiredAffinity, requiredAntiAffinity } = s.podAffinity;
-    if (requiredAffinity.length === 0 && requiredAntiAffinity.length === 0) return s;
-    for (const ni of all) {
+    const ownTerms = requiredAffinity.length > 0 || requiredAntiAffinity.length > 0;
+    // One walk: every node when the incoming pod has terms of its own, else only the nodes with
+    // pods carrying required anti-affinity.
+    const nodes = ownTerms ? all : withRequiredAntiAffinity;
+    for (let n = 0; n < nodes.length; n++) {
+      const ni = nodes[n]!;
       const labels = ni.node?.metadata?.labels;
       if (!labels) continue;
-      for (const pi of ni.pods) s.addIncomingTerms(pi.pod, labels, 1);
+      if (!ownTerms) {
+        const anti = ni.podsWithRequiredAntiAffinity;
+        for (let i = 0; i < anti.length; i++) s.addExistingAntiAffinity(pod, anti[i]!, labels, 1);
+        continue;
+      }
+      const pods = ni.pods;
+      for (let i = 0; i < pods.length; i++) {
+        const pi = pods[i]!;
+        if (pi.hasRequiredAntiAffinity) s.addExistingAntiAffinity(pod, pi, labels, 1);
+        s.addIncomingTerms(pi, labels, 1);
+      }
     }
     return s;
   }
 
-  private addExistingAntiAffinity(incoming: Pod, existing: Pod, labels: Labels, delta: number): void {
-    for (const t of affinityOf(existing).requiredAntiAffinity) {
-      if (t.matches(incoming, this.nsLabels)) bump(this.existingAntiAffinityCounts, t, labels, delta);
+  private addExistingAntiAffinity(incoming: Pod, pi: PodInfo, labels: Labels, delta: number): void {
+    const terms = infoOf(pi).affinity.requiredAntiAffinity;
+    for (let i = 0; i < terms.length; i++) {
+      const t = terms[i]!;
+      if (t.matchesIncoming(incoming, this.nsLabels)) bumpOne(this.existingAntiAffinityCounts, t, labels, delta);
     }
   }
 
-  private addIncomingTerms(existing: Pod, labels: Labels, delta: number): void {
+  private addIncomingTerms(pi: PodInfo, labels: Labels, delta: number): void {
     const { requiredAffinity, requiredAntiAffinity } = this.podAffinity;
-    if (requiredAffinity.length > 0 && matchesAllTerms(requiredAffinity, existing, this.lookup)) {
-      bump(this.affinityCounts, requiredAffinity, labels, delta);
+    const sig = infoOf(pi).signature;
+    let mask = this.matchMemo.get(sig);
+    if (mask === undefined) {
+      mask = requiredAffinity.length > 0 && matchesAllTerms(requiredAffinity, pi.pod, this.lookup) ? 1 : 0;
+      for (let i = 0; i < requiredAntiAffinity.length; i++) {
+        if (requiredAntiAffinity[i]!.matchesWithLookup(pi.pod, this.lookup)) mask |= 2 ** (i + 1);
+      }
+      this.matchMemo.set(sig, mask);
     }
-    for (const t of requiredAntiAffinity) {
-      if (t.matchesWithLookup(existing, this.lookup)) bump(this.antiAffinityCounts, t, labels, delta);
+    if (mask === 0) return;
+    if (mask & 1) bump(this.affinityCounts, requiredAffinity, labels, delta);
+    for (let i = 0; i < requiredAntiAffinity.length; i++) {
+      if (Math.floor(mask / 2 ** (i + 1)) % 2 === 1) bumpOne(this.antiAffinityCounts, requiredAntiAffinity[i]!, labels, delta);
     }
   }
 
@@ -91,8 +116,8 @@ export class PreFilterState implements StateData {
   updateWithPod(incoming: Pod, pi: PodInfo, nodeInfo: NodeInfo, delta: number): void {
     const labels = nodeInfo.node?.metadata?.labels;
     if (!labels) return;
-    if (pi.hasRequiredAntiAffinity) this.addExistingAntiAffinity(incoming, pi.pod, labels, delta);
-    this.addIncomingTerms(pi.pod, labels, delta);
+    if (pi.hasRequiredAntiAffinity) this.addExistingAntiAffinity(incoming, pi, labels, delta);
+    this.addIncomingTerms(pi, labels, delta);
   }
 
   /** Upstream satisfyPodAffinity, including "the first pod of a group matches its own terms". */

@@ -71,9 +71,10 @@ export const factory: PluginFactory = (rawArgs, handle) => {
     name,
     preFilter(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): Status {
       const a = affinityOf(pod);
+      const own = a.requiredAffinity.length > 0 || a.requiredAntiAffinity.length > 0;
       // From `nodes` rather than the snapshot's list: PreFilter may run outside a cycle (tests, preemption).
-      const withAnti = nodes.filter((ni) => ni.podsWithRequiredAntiAffinity.length > 0);
-      if (a.requiredAffinity.length === 0 && a.requiredAntiAffinity.length === 0 && withAnti.length === 0) return SKIP;
+      const withAnti = own ? nodes : nodes.filter((ni) => ni.podsWithRequiredAntiAffinity.length > 0);
+      if (!own && withAnti.length === 0) return SKIP;
       state.write(PRE_FILTER_KEY, PreFilterState.compute(pod, lookup, nodes, withAnti));
       return SUCCESS;
     },

@@ -5,9 +5,14 @@
 import type { Pod } from '../../../api/index.js';
 import type { StateData } from '../../framework/cycle-state.js';
 import type { NodeInfo, PodInfo } from '../../framework/node-info.js';
-import { affinityOf, type AffinityTerm, type NamespaceLabelsFunc, type ParsedAffinity, type WeightedAffinityTerm } from './terms.js';
+import { affinityOf, infoOf, type AffinityTerm, type NamespaceLabelsFunc, type ParsedAffinity, type WeightedAffinityTerm } from './terms.js';
 
 type Labels = Readonly<Record<string, string>>;
+
+function hasAny(labels: Labels): boolean {
+  for (const _ in labels) return true;
+  return false;
+}
 
 export interface ScoringOptions {
   hardPodAffinityWeight: number;
@@ -34,9 +39,12 @@ export class PreScoreState implements StateData {
     const own = s.podAffinity.preferredAffinity.length > 0 || s.podAffinity.preferredAntiAffinity.length > 0;
     for (const ni of own ? all : withAffinity) {
       const labels = ni.node?.metadata?.labels;
-      if (!labels || Object.keys(labels).length === 0) continue;
+      if (!labels || !hasAny(labels)) continue;
       const pods: readonly PodInfo[] = own ? ni.pods : ni.podsWithAffinity;
-      for (const pi of pods) s.processExistingPod(pod, pi.pod, labels);
+      for (let i = 0; i < pods.length; i++) {
+        const pi = pods[i]!;
+        if (own || infoOf(pi).scoresOthers) s.processExistingPod(pod, pi, labels);
+      }
     }
     return s;
   }
@@ -54,16 +62,17 @@ export class PreScoreState implements StateData {
   }
 
   private existingTerms(terms: readonly WeightedAffinityTerm[], incoming: Pod, labels: Labels, sign: number): void {
-    for (const { term, weight } of terms) if (term.matches(incoming, this.nsLabels)) this.add(term, weight * sign, labels);
+    for (const { term, weight } of terms) if (term.matchesIncoming(incoming, this.nsLabels)) this.add(term, weight * sign, labels);
   }
 
   /** Upstream processExistingPod. */
-  private processExistingPod(incoming: Pod, existing: Pod, labels: Labels): void {
+  private processExistingPod(incoming: Pod, pi: PodInfo, labels: Labels): void {
+    const existing = pi.pod;
     this.ownTerms(this.podAffinity.preferredAffinity, existing, labels, 1);
     this.ownTerms(this.podAffinity.preferredAntiAffinity, existing, labels, -1);
-    const ex = affinityOf(existing);
+    const ex = infoOf(pi).affinity;
     if (this.opts.hardPodAffinityWeight > 0) {
-      for (const t of ex.requiredAffinity) if (t.matches(incoming, this.nsLabels)) this.add(t, this.opts.hardPodAffinityWeight, labels);
+      for (const t of ex.requiredAffinity) if (t.matchesIncoming(incoming, this.nsLabels)) this.add(t, this.opts.hardPodAffinityWeight, labels);
     }
     if (!this.opts.ignorePreferredTermsOfExistingPods) {
       this.existingTerms(ex.preferredAffinity, incoming, labels, 1);

@@ -40,6 +40,14 @@ test('terms are parsed once per pod object; default namespace is the pod\'s own'
   assert.ok(!a.requiredAntiAffinity[0]!.matches(makePod({ name: 'q', namespace: 'ns2', labels: { app: 'x' } }), {}));
 });
 
+test('equal terms of different pods are one interned term; its incoming-pod memo follows the pod', () => {
+  const a = affinityOf(makePod({ name: 'a', spec: antiTo({ app: 'x' }) })).requiredAntiAffinity[0]!;
+  const b = affinityOf(makePod({ name: 'b', spec: antiTo({ app: 'x' }) })).requiredAntiAffinity[0]!;
+  assert.equal(a, b);
+  assert.ok(a.matchesIncoming(makePod({ name: 'x1', labels: { app: 'x' } }), {}));
+  assert.ok(!a.matchesIncoming(makePod({ name: 'y1', labels: { app: 'y' } }), {}));
+});
+
 test('namespaceSelector uses the injected namespace labels', () => {
   const snapshot = Snapshot.fromObjects([makeNode({ name: 'n1', labels: { zone: 'z1' } }), makeNode({ name: 'n2', labels: { zone: 'z2' } })], [
     makePod({ name: 'e', namespace: 'prod-a', node: 'n2', labels: { app: 'db' } }),

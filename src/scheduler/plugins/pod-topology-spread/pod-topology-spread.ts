@@ -1,7 +1,7 @@
 // PreFilter + Filter + PreScore + Score (upstream PodTopologySpread): DoNotSchedule constraints
 // reject nodes whose domain would exceed maxSkew; ScheduleAnyway constraints (and the default
 // constraints for pods without any) prefer nodes in domains with fewer matching pods.
-import type { Pod } from '../../../api/index.js';
+import { matchesLabels, type Pod } from '../../../api/index.js';
 import type { CycleState } from '../../framework/cycle-state.js';
 import {
   MAX_NODE_SCORE,
@@ -16,7 +16,6 @@ import {
 } from './constraints.js';
 import { PreFilterState } from './filtering.js';
 import { PreScoreState } from './scoring.js';
-import { matchesLabels } from '../../../api/index.js';
 
 export const name = 'PodTopologySpread';
 export const ERR_REASON_CONSTRAINTS_NOT_MATCH = "node(s) didn't match pod topology spread constraints";

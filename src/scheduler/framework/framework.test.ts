@@ -18,10 +18,10 @@ test('default profile: upstream plugin order and score weights', () => {
   assert.equal(fwk.profileName, 'default-scheduler');
   assert.deepEqual(l.preEnqueue, ['SchedulingGates']);
   assert.deepEqual(l.queueSort, ['PrioritySort']);
-  assert.deepEqual(l.preFilter, ['NodeAffinity', 'NodePorts', 'NodeResourcesFit']);
-  assert.deepEqual(l.filter, ['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit']);
-  assert.deepEqual(l.preScore, ['TaintToleration', 'NodeAffinity', 'NodeResourcesFit', 'NodeResourcesBalancedAllocation']);
-  assert.deepEqual(l.score, ['TaintToleration:3', 'NodeAffinity:2', 'NodeResourcesFit:1', 'NodeResourcesBalancedAllocation:1']);
+  assert.deepEqual(l.preFilter, ['NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'PodTopologySpread', 'InterPodAffinity']);
+  assert.deepEqual(l.filter, ['NodeUnschedulable', 'NodeName', 'TaintToleration', 'NodeAffinity', 'NodePorts', 'NodeResourcesFit', 'PodTopologySpread', 'InterPodAffinity']);
+  assert.deepEqual(l.preScore, ['TaintToleration', 'NodeAffinity', 'NodeResourcesFit', 'PodTopologySpread', 'InterPodAffinity', 'NodeResourcesBalancedAllocation']);
+  assert.deepEqual(l.score, ['TaintToleration:3', 'NodeAffinity:2', 'NodeResourcesFit:1', 'PodTopologySpread:2', 'InterPodAffinity:2', 'NodeResourcesBalancedAllocation:1']);
   assert.deepEqual(l.bind, ['DefaultBinder']);
 });
 
@@ -37,7 +37,7 @@ test('enable/disable merging as upstream', () => {
     filter: { disabled: [{ name: 'NodePorts' }] },
   } }, opts);
   const l = fwk.listPlugins();
-  assert.deepEqual(l.score, ['NodeResourcesFit:7', 'NodeAffinity:2', 'NodeResourcesBalancedAllocation:1']);
+  assert.deepEqual(l.score, ['NodeResourcesFit:7', 'NodeAffinity:2', 'PodTopologySpread:2', 'InterPodAffinity:2', 'NodeResourcesBalancedAllocation:1']);
   assert.ok(!l.filter!.includes('NodePorts'));
   assert.ok(l.preFilter!.includes('NodePorts'));
 

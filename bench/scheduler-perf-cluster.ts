@@ -118,7 +118,8 @@ export class BindingWatcher {
   private running: Promise<void> | undefined;
   private waiters: { count: number; resolve(): void }[] = [];
 
-  constructor(private readonly client: Client, private readonly ns: string) {}
+  /** Only pods whose name passes `only` are recorded (e.g. the measured ones, not earlier pods). */
+  constructor(private readonly client: Client, private readonly ns: string, private readonly only: (name: string) => boolean = () => true) {}
 
   async start(): Promise<void> {
     const api = this.client.resource(pods);
@@ -128,7 +129,7 @@ export class BindingWatcher {
       if (e.type !== 'ADDED' && e.type !== 'MODIFIED') return;
       const pod = e.object as Pod;
       const name = pod.metadata?.name;
-      if (name && pod.spec?.nodeName && !this.boundAt.has(name)) this.record(name);
+      if (name && pod.spec?.nodeName && !this.boundAt.has(name) && this.only(name)) this.record(name);
     };
     this.running = (async () => {
       while (!this.stopSignal.signal.aborted) {

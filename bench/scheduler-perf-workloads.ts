@@ -12,8 +12,12 @@ export const NODE_TEMPLATE = { cpu: '4', memory: '32Gi', pods: '110', ephemeralS
 export interface Workload {
   name: string;
   plugins: string[];
-  /** Pod manifest for the i-th pod of `phase`. */
+  /** Namespaces of the init and measured pods (upstream puts them apart for pod (anti-)affinity). */
+  namespaces: { init: string; measured: string };
+  /** Pod manifest for a pod of `phase`. */
   pod(name: string, phase: 'init' | 'measured'): object;
+  /** How many pods of one phase fit on `nodes` nodes when `wanted` are asked for (default all). */
+  capPods?(wanted: number, nodes: number): number;
 }
 
 /** Upstream templates/pod-default.yaml: one pause container, 100m CPU and 500Mi requested. */
@@ -39,22 +43,37 @@ const nodeAffinity = {
   },
 };
 
+/** Upstream pod-with-pod-anti-affinity.yaml, without its namespaces list: one such pod per node and namespace. */
 const podAntiAffinity = {
   podAntiAffinity: {
     requiredDuringSchedulingIgnoredDuringExecution: [{ labelSelector: { matchLabels: { color: 'green' } }, topologyKey: 'kubernetes.io/hostname' }],
   },
 };
 
-const topologySpread = {
-  topologySpreadConstraints: [{ maxSkew: 5, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { color: 'blue' } } }],
-};
+/**
+ * Upstream pod-with-topology-spreading.yaml spreads over 3 zones; here every node is in zone1 (for
+ * the node-affinity workload), so the constraint spreads over hostnames instead.
+ */
+const topologySpreadConstraints = [{ maxSkew: 5, topologyKey: 'kubernetes.io/hostname', whenUnsatisfiable: 'DoNotSchedule', labelSelector: { matchLabels: { color: 'blue' } } }];
+
+const sameNamespace = (name: string) => ({ init: name, measured: name });
 
 /** In the order upstream's performance-config.yaml lists them. */
 export const WORKLOADS: Workload[] = [
-  { name: 'SchedulingBasic', plugins: [], pod: (name) => defaultPod(name) },
-  { name: 'SchedulingPodAntiAffinity', plugins: ['InterPodAffinity'], pod: (name) => defaultPod(name, { affinity: podAntiAffinity }, { color: 'green' }) },
-  { name: 'SchedulingNodeAffinity', plugins: ['NodeAffinity'], pod: (name, phase) => (phase === 'init' ? defaultPod(name) : defaultPod(name, { affinity: nodeAffinity })) },
-  { name: 'TopologySpreading', plugins: ['PodTopologySpread'], pod: (name) => defaultPod(name, { topologySpreadConstraints: topologySpread.topologySpreadConstraints }, { color: 'blue' }) },
+  { name: 'SchedulingBasic', plugins: [], namespaces: sameNamespace('scheduling-basic'), pod: (name) => defaultPod(name) },
+  {
+    name: 'SchedulingPodAntiAffinity', plugins: ['InterPodAffinity'], namespaces: { init: 'anti-affinity-0', measured: 'anti-affinity-1' },
+    pod: (name) => defaultPod(name, { affinity: podAntiAffinity }, { color: 'green' }),
+    capPods: (wanted, nodes) => Math.min(wanted, nodes),
+  },
+  {
+    name: 'SchedulingNodeAffinity', plugins: ['NodeAffinity'], namespaces: sameNamespace('node-affinity'),
+    pod: (name) => defaultPod(name, { affinity: nodeAffinity }),
+  },
+  {
+    name: 'TopologySpreading', plugins: ['PodTopologySpread'], namespaces: sameNamespace('topology-spreading'),
+    pod: (name, phase) => (phase === 'init' ? defaultPod(name) : defaultPod(name, { topologySpreadConstraints }, { color: 'blue' })),
+  },
 ];
 
 /**

@@ -11,7 +11,11 @@
 //     [--in-flight 64] [--node-mode hollow|static] [--workloads SchedulingBasic,...] [--skip-raw]
 //     [--timeout 900]
 // Needs a built checkout (bin/capstan runs dist/).
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { REPO_ROOT } from '../test/support/server.js';
 import { pods, type KubeObject } from '../src/api/index.js';
 import { newInTreeRegistry } from '../src/scheduler/index.js';
 import { BindingWatcher, cpuSeconds, createNamespace, createPods, inParallel, rssMiB, startCluster, type Cluster, type NodeMode } from './scheduler-perf-cluster.js';
@@ -41,29 +45,38 @@ for (const [flag, n] of [['--nodes', NODES], ['--init-pods', INIT_PODS], ['--pod
   if (!Number.isInteger(n) || n < (flag === '--init-pods' ? 0 : 1)) throw new Error(`${flag} must be a ${flag === '--init-pods' ? 'non-negative' : 'positive'} integer`);
 }
 
+const liveClusters = new Set<Cluster>();
 const log = (msg: string) => console.log(`${new Date().toISOString()} ${msg}`);
 const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
 
 /** Runs one workload in its own namespace: init pods (not measured), then the measured pods. */
-async function runWorkload(cluster: Cluster, w: Workload): Promise<PhaseResult & { serverCpuPct: number }> {
-  const ns = w.name.toLowerCase();
-  await createNamespace(cluster.client, ns);
-  const watcher = new BindingWatcher(cluster.client, ns);
+async function runWorkload(cluster: Cluster, w: Workload): Promise<PhaseResult & { serverCpuPct: number; initPods: number }> {
+  const cap = (n: number) => w.capPods?.(n, NODES) ?? n;
+  const { init: initNs, measured: ns } = w.namespaces;
+  await createNamespace(cluster.client, initNs);
+  const initWatcher = new BindingWatcher(cluster.client, initNs, (name) => name.startsWith('init-'));
+  await initWatcher.start();
+  const init = names('init', cap(INIT_PODS));
+  try {
+    await createPods(cluster.client, initNs, init, (n) => w.pod(n, 'init'), IN_FLIGHT);
+    await initWatcher.waitForBound(init.length, TIMEOUT_MS);
+  } finally {
+    await initWatcher.stop();
+  }
+  if (ns !== initNs) await createNamespace(cluster.client, ns);
+  const measured = names('pod', cap(PODS));
+  const watcher = new BindingWatcher(cluster.client, ns, (name) => name.startsWith('pod-'));
   await watcher.start();
   try {
-    const init = names('init', INIT_PODS);
-    await createPods(cluster.client, ns, init, (n) => w.pod(n, 'init'), IN_FLIGHT);
-    await watcher.waitForBound(init.length, TIMEOUT_MS);
-    log(`${w.name}: ${init.length} initial pods bound; measuring ${PODS} pods`);
+    log(`${w.name}: ${init.length} initial pods bound; measuring ${measured.length} pods`);
 
-    const measured = names('pod', PODS);
     const createdAt = new Map<string, number>();
     const pid = cluster.server.child.pid!;
     const cpu0 = cpuSeconds(pid);
     const t0 = performance.now();
     await createPods(cluster.client, ns, measured, (n) => w.pod(n, 'measured'), IN_FLIGHT, (n, at) => createdAt.set(n, at));
-    log(`${w.name}: ${PODS} pods created in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    await watcher.waitForBound(init.length + measured.length, TIMEOUT_MS);
+    log(`${w.name}: ${measured.length} pods created in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    await watcher.waitForBound(measured.length, TIMEOUT_MS);
     const spanS = (performance.now() - t0) / 1000;
     const serverCpuPct = ((cpuSeconds(pid) - cpu0) / spanS) * 100;
     let last = t0;
@@ -75,7 +88,7 @@ async function runWorkload(cluster: Cluster, w: Workload): Promise<PhaseResult &
       latencies.push(Math.max(0, bound - createdAt.get(n)!));
     }
     latencies.sort((a, b) => a - b);
-    return { pods: PODS, spanMs: last - t0, latenciesMs: latencies, serverCpuPct };
+    return { pods: measured.length, spanMs: last - t0, latenciesMs: latencies, serverCpuPct, initPods: init.length };
   } finally {
     await watcher.stop();
   }
@@ -101,15 +114,27 @@ async function rawBindingRate(cluster: Cluster): Promise<{ perSecond: number; cr
   return { perSecond: PODS / bindS, createPerSecond: PODS / createS };
 }
 
+/**
+ * The plugins the server child runs: bin/capstan runs the build in dist/, which may lag the sources
+ * this benchmark was started from, so a plugin must be registered in both to count.
+ */
+async function serverRegistry(): Promise<{ has(name: string): boolean }> {
+  const source = newInTreeRegistry();
+  const built = join(REPO_ROOT, 'dist', 'src', 'scheduler', 'index.js');
+  if (!existsSync(built)) throw new Error(`${built} missing: build the checkout first (bin/capstan runs dist/)`);
+  const dist = (await import(pathToFileURL(built).href) as { newInTreeRegistry(): { has(name: string): boolean } }).newInTreeRegistry();
+  return { has: (name) => source.has(name) && dist.has(name) };
+}
+
 async function main(): Promise<void> {
-  const registry = newInTreeRegistry();
+  const registry = await serverRegistry();
   const wanted = new Set(values.workloads!.split(',').map((s) => s.trim()).filter(Boolean));
   const notes: string[] = [];
   const runnable: Workload[] = [];
   for (const w of WORKLOADS) {
     if (!wanted.has(w.name)) continue;
     const missing = w.plugins.filter((p) => !registry.has(p));
-    if (missing.length) notes.push(`${w.name} skipped: plugin ${missing.join(', ')} not registered in newInTreeRegistry()`);
+    if (missing.length) notes.push(`${w.name} skipped: plugin ${missing.join(', ')} not registered in the server's newInTreeRegistry()`);
     else runnable.push(w);
   }
   for (const w of NOT_WRITTEN) if (wanted.has(w.name)) notes.push(`${w.name} skipped: ${w.plugins.filter((p) => !registry.has(p)).map((p) => `plugin ${p} not registered; `).join('')}workload not written yet`);
@@ -124,13 +149,14 @@ async function main(): Promise<void> {
   log(`starting server with the scheduler and ${NODES} ${MODE} nodes`);
   const t0 = performance.now();
   const cluster = await startCluster({ nodeCount: NODES, mode: MODE, disableScheduler: false, inFlight: IN_FLIGHT });
+  liveClusters.add(cluster);
   try {
     log(`${NODES} nodes registered in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     for (const w of runnable) {
       const r = await runWorkload(cluster, w);
       const rate = podsPerSecond(r);
       if (w.name === 'SchedulingBasic') basicRate = rate;
-      const row = [w.name, String(NODES), String(INIT_PODS), String(PODS), fmt(rate, 1), fmt(percentile(r.latenciesMs, 50)), fmt(percentile(r.latenciesMs, 99)), fmt(r.serverCpuPct)];
+      const row = [w.name, String(NODES), String(r.initPods), String(r.pods), fmt(rate, 1), fmt(percentile(r.latenciesMs, 50)), fmt(percentile(r.latenciesMs, 99)), fmt(r.serverCpuPct)];
       rows.push(row);
       log(`${w.name}: ${row.slice(4).join(' / ')}`);
     }
@@ -144,6 +170,7 @@ async function main(): Promise<void> {
   if (!values['skip-raw']) {
     log(`starting server with --disable-scheduler and ${NODES} ${MODE} nodes for the raw binding rate`);
     const bare = await startCluster({ nodeCount: NODES, mode: MODE, disableScheduler: true, inFlight: IN_FLIGHT });
+    liveClusters.add(bare);
     try {
       raw = await rawBindingRate(bare);
       log(`raw binding: ${raw.perSecond.toFixed(1)} bindings/s (creates ${raw.createPerSecond.toFixed(1)}/s)`);
@@ -164,6 +191,14 @@ async function main(): Promise<void> {
   extra.push([`benchmark RSS at the end (MiB; ${MODE === 'hollow' ? 'includes the hollow nodes' : 'client only'})`, fmt(benchRss)]);
   console.log(markdownTable(['figure', 'value'], extra));
   if (notes.length) console.log(`\n${notes.map((n) => `- ${n}`).join('\n')}`);
+}
+
+// Interrupted runs still stop their server children and remove their data dirs.
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    log(`${signal}: stopping servers`);
+    void Promise.allSettled([...liveClusters].map((c) => c.stop())).then(() => process.exit(130));
+  });
 }
 
 main().catch((e) => {

@@ -6,12 +6,13 @@ import type { Pod } from '../../../api/index.js';
 import type { CycleState } from '../../framework/cycle-state.js';
 import {
   MAX_NODE_SCORE,
-  type FilterPlugin, type PreFilterExtensions, type PreFilterPlugin, type PreScorePlugin, type ScoreExtensions, type ScorePlugin,
+  type FilterPlugin, type PreFilterPlugin, type PreScorePlugin, type ScoreExtensions, type ScorePlugin,
 } from '../../framework/interfaces.js';
-import type { NodeInfo, PodInfo } from '../../framework/node-info.js';
+import type { NodeInfo } from '../../framework/node-info.js';
 import type { PluginFactory } from '../../framework/registry.js';
 import { Code, SKIP, Status, SUCCESS } from '../../framework/status.js';
 import { PreFilterState } from './filtering.js';
+import { countingExtensions } from '../helper/counting-extensions.js';
 import { PreScoreState } from './scoring.js';
 import { affinityOf, type NamespaceLabelsFunc } from './terms.js';
 
@@ -49,16 +50,7 @@ export const factory: PluginFactory = (rawArgs, handle) => {
   };
   const lookup = args.namespaceLabels ?? NO_NAMESPACE_LABELS;
 
-  const extensions: PreFilterExtensions = {
-    addPod(state: CycleState, pod: Pod, pi: PodInfo, nodeInfo: NodeInfo): Status {
-      state.read<PreFilterState>(PRE_FILTER_KEY)?.updateWithPod(pod, pi, nodeInfo, 1);
-      return SUCCESS;
-    },
-    removePod(state: CycleState, pod: Pod, pi: PodInfo, nodeInfo: NodeInfo): Status {
-      state.read<PreFilterState>(PRE_FILTER_KEY)?.updateWithPod(pod, pi, nodeInfo, -1);
-      return SUCCESS;
-    },
-  };
+  const extensions = countingExtensions(PRE_FILTER_KEY);
 
   const normalize: ScoreExtensions = {
     normalizeScore(state: CycleState, _pod: Pod, scores: number[]): Status {

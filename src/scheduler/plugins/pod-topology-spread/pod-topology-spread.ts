@@ -5,9 +5,9 @@ import { matchesLabels, type Pod } from '../../../api/index.js';
 import type { CycleState } from '../../framework/cycle-state.js';
 import {
   MAX_NODE_SCORE,
-  type FilterPlugin, type PreFilterExtensions, type PreFilterPlugin, type PreScorePlugin, type ScoreExtensions, type ScorePlugin,
+  type FilterPlugin, type PreFilterPlugin, type PreScorePlugin, type ScoreExtensions, type ScorePlugin,
 } from '../../framework/interfaces.js';
-import type { NodeInfo, PodInfo } from '../../framework/node-info.js';
+import type { NodeInfo } from '../../framework/node-info.js';
 import type { PluginFactory } from '../../framework/registry.js';
 import { Code, SKIP, Status, SUCCESS } from '../../framework/status.js';
 import {
@@ -15,6 +15,7 @@ import {
   type Constraint, type DefaultConstraint, type DefaultSelectorFunc, type WhenUnsatisfiable,
 } from './constraints.js';
 import { PreFilterState } from './filtering.js';
+import { countingExtensions } from '../helper/counting-extensions.js';
 import { PreScoreState } from './scoring.js';
 
 export const name = 'PodTopologySpread';
@@ -50,16 +51,7 @@ export const factory: PluginFactory = (rawArgs, handle) => {
     return defaultConstraints(pod, defaults, action, selectorOf);
   };
 
-  const extensions: PreFilterExtensions = {
-    addPod(state: CycleState, pod: Pod, pi: PodInfo, nodeInfo: NodeInfo): Status {
-      state.read<PreFilterState>(PRE_FILTER_KEY)?.updateWithPod(pod, pi, nodeInfo, 1);
-      return SUCCESS;
-    },
-    removePod(state: CycleState, pod: Pod, pi: PodInfo, nodeInfo: NodeInfo): Status {
-      state.read<PreFilterState>(PRE_FILTER_KEY)?.updateWithPod(pod, pi, nodeInfo, -1);
-      return SUCCESS;
-    },
-  };
+  const extensions = countingExtensions(PRE_FILTER_KEY);
 
   const normalize: ScoreExtensions = {
     normalizeScore(state: CycleState, _pod: Pod, scores: number[], nodes: readonly NodeInfo[]): Status {

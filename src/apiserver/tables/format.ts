@@ -1,5 +1,6 @@
 // Cell formatting shared by the printers: ages (upstream's duration.HumanDuration), label maps,
 // label selectors, container lists and "a,b,c + N more..." lists.
+import { labelSelectorFromObject, selectorToString } from '../../api/index.js';
 
 /**
  * Upstream's duration.HumanDuration: a succinct duration with ~2-3 significant figures
@@ -62,20 +63,13 @@ interface LabelSelector {
  */
 export function formatLabelSelector(selector: LabelSelector | undefined | null): string {
   if (!selector) return '<none>';
-  const parts: { key: string; text: string }[] = [];
-  for (const [k, v] of Object.entries(selector.matchLabels ?? {})) parts.push({ key: k, text: `${k}=${v}` });
-  for (const e of selector.matchExpressions ?? []) {
-    const values = [...(e.values ?? [])].sort().join(',');
-    switch (e.operator) {
-      case 'In': parts.push({ key: e.key, text: `${e.key} in (${values})` }); break;
-      case 'NotIn': parts.push({ key: e.key, text: `${e.key} notin (${values})` }); break;
-      case 'Exists': parts.push({ key: e.key, text: e.key }); break;
-      case 'DoesNotExist': parts.push({ key: e.key, text: `!${e.key}` }); break;
-      default: return '<error>';
-    }
+  let text: string;
+  try {
+    text = selectorToString(labelSelectorFromObject(selector));
+  } catch {
+    return '<error>';
   }
-  if (parts.length === 0) return '<none>';
-  return parts.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0)).map((p) => p.text).join(',');
+  return text === '' ? '<none>' : text;
 }
 
 /** The selector as `labels.Selector.String()` would print it (empty string for an empty selector). */

@@ -24,3 +24,4 @@ export * from './scheduling/index.js';
 export * from './policy/index.js';
 export * from './networking/index.js';
 export * from './authorization/index.js';
+export { jsonEqual } from './core/field-checks.js';

@@ -3,14 +3,14 @@
 // Every rejected request changes nothing. Writes are compare-and-swap on the key's modRevision,
 // so a stale resourceVersion is a 409 Conflict and concurrent patches retry on fresh state.
 import {
-  errors, groupResourceOf, validateObjectMeta, validateObjectMetaUpdate,
+  errors, groupResourceOf, jsonEqual, validateObjectMeta, validateObjectMetaUpdate,
   type FieldError, type KubeObject, type ResourceType,
 } from '../../api/index.js';
 import { isStoreError, type KeyValue } from '../../store/index.js';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch } from '../patch/index.js';
 import { encodeForStorage } from '../watchcache/cached-object.js';
 import { decodeBody, fieldValidationOf } from './decode-body.js';
-import { fillCreateMeta, keepSystemMeta, jsonEqual, specOf, deepCopy } from './meta-ops.js';
+import { fillCreateMeta, keepSystemMeta, specOf, deepCopy } from './meta-ops.js';
 import { objectKey } from './keys.js';
 import type { OpContext, RegistryDeps } from './context.js';
 

@@ -13,7 +13,7 @@ import { deleteObject, parseDeleteOptions } from './registry/delete.js';
 import { getObject, listObjects, type ListResult } from './registry/read.js';
 import { bookmarkObject, watchObjects, type WatchEncoder } from './registry/watch.js';
 import { patchTypeOf, SERVED_PATCH_TYPES, unsupportedPatchType } from './patch/index.js';
-import { toTable } from './tables/index.js';
+import { partialObjectMetadata, toTable } from './tables/index.js';
 import type { CachedObject } from './watchcache/cached-object.js';
 import { handleSubresource } from './subresources.js';
 
@@ -30,14 +30,10 @@ function includeObjectOf(query: URLSearchParams): IncludeObject {
   throw errors.badRequest(`includeObject: Unsupported value: "${v}": supported values: "Metadata", "None", "Object"`);
 }
 
-function partialMetadata(obj: KubeObject, v: string) {
-  return { kind: 'PartialObjectMetadata', apiVersion: `meta.k8s.io/${v}`, metadata: obj.metadata };
-}
-
 /** One object in the negotiated shape. */
 export function shapeObject(neg: Negotiated, rt: ResourceType, obj: KubeObject, query: URLSearchParams, now: Date): unknown {
   if (neg.shape === 'table') return toTable(rt, [obj], { includeObject: includeObjectOf(query), now });
-  if (neg.shape === 'metadata') return partialMetadata(obj, neg.metaVersion);
+  if (neg.shape === 'metadata') return partialObjectMetadata(obj, neg.metaVersion);
   return obj;
 }
 
@@ -49,7 +45,7 @@ function shapeList(neg: Negotiated, rt: ResourceType, r: ListResult, query: URLS
     return toTable(rt, r.items.map((i) => i.obj), { includeObject: includeObjectOf(query), now, listMeta });
   }
   if (neg.shape === 'metadata') {
-    return { kind: 'PartialObjectMetadataList', apiVersion: `meta.k8s.io/${neg.metaVersion}`, metadata: listMeta, items: r.items.map((i) => partialMetadata(i.obj, neg.metaVersion)) };
+    return { kind: 'PartialObjectMetadataList', apiVersion: `meta.k8s.io/${neg.metaVersion}`, metadata: listMeta, items: r.items.map((i) => partialObjectMetadata(i.obj, neg.metaVersion)) };
   }
   // Concatenate the cached JSON of each item: no re-serialisation of large lists.
   const head = JSON.stringify({ kind: `${rt.kind}List`, apiVersion: apiVersionOf(rt), metadata: listMeta });
@@ -69,7 +65,7 @@ function watchEncoder(neg: Negotiated, rt: ResourceType, query: URLSearchParams,
         first = false;
         return `{"type":"${type}","object":${JSON.stringify(t)}}\n`;
       }
-      if (neg.shape === 'metadata') return `{"type":"${type}","object":${JSON.stringify(partialMetadata(o.obj, neg.metaVersion))}}\n`;
+      if (neg.shape === 'metadata') return `{"type":"${type}","object":${JSON.stringify(partialObjectMetadata(o.obj, neg.metaVersion))}}\n`;
       return `{"type":"${type}","object":${o.json}}\n`;
     },
     bookmark(rv, annotations) {

@@ -14,9 +14,12 @@ export interface TableOptions {
   listMeta?: { resourceVersion?: string; continue?: string; remainingItemCount?: number };
 }
 
-/** `object` of a row with includeObject=Metadata: the object's metadata under PartialObjectMetadata. */
-export function partialObjectMetadata(obj: KubeObject): { apiVersion: 'meta.k8s.io/v1'; kind: 'PartialObjectMetadata'; metadata: KubeObject['metadata'] } {
-  return { apiVersion: 'meta.k8s.io/v1', kind: 'PartialObjectMetadata', metadata: structuredClone(obj.metadata ?? {}) };
+/**
+ * The object's metadata (copied) under PartialObjectMetadata: a Table row with
+ * includeObject=Metadata, or an `as=PartialObjectMetadata` answer in meta.k8s.io/`version`.
+ */
+export function partialObjectMetadata(obj: KubeObject, version = 'v1'): { apiVersion: string; kind: 'PartialObjectMetadata'; metadata: KubeObject['metadata'] } {
+  return { apiVersion: `meta.k8s.io/${version}`, kind: 'PartialObjectMetadata', metadata: structuredClone(obj.metadata ?? {}) };
 }
 
 export function toTable(rt: ResourceType, objects: KubeObject[], opts: TableOptions = {}): Table {

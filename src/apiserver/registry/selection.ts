@@ -1,7 +1,7 @@
 // Builds the filter a list or watch applies from `labelSelector`, `fieldSelector` and the
 // namespace, with upstream's errors for bad selectors and unsupported fields.
 import {
-  errors, parseLabelSelector, matchesLabels, parseFieldSelector, matchesFields, fieldSelectorRequirements,
+  errors, parseLabelSelector, matchesLabels, parseFieldSelector, matchesFields, checkFieldSelectorFields,
   SelectorParseError, type KubeObject, type ResourceType,
 } from '../../api/index.js';
 import type { CachedObject } from '../watchcache/cached-object.js';
@@ -27,16 +27,13 @@ export function buildSelection(rt: ResourceType, prefix: string, query: URLSearc
   let fields: ReturnType<typeof parseFieldSelector> | undefined;
   try {
     if (labelText.trim()) labels = parseLabelSelector(labelText);
-    if (fieldText.trim()) fields = parseFieldSelector(fieldText);
+    if (fieldText.trim()) {
+      fields = parseFieldSelector(fieldText);
+      checkFieldSelectorFields(fields, ['metadata.name', 'metadata.namespace', ...Object.keys(rt.selectableFields ?? {})]);
+    }
   } catch (e) {
     if (e instanceof SelectorParseError) throw errors.badRequest(e.message);
     throw e;
-  }
-  if (fields) {
-    for (const r of fieldSelectorRequirements(fields)) {
-      const supported = r.field === 'metadata.name' || r.field === 'metadata.namespace' || (rt.selectableFields && r.field in rt.selectableFields);
-      if (!supported) throw errors.badRequest(`field label not supported: ${r.field}`);
-    }
   }
   const everything = !labels && !fields;
   return {

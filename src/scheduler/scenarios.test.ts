@@ -37,6 +37,9 @@ for (const file of files) {
         } else if (e.nodes !== undefined) {
           assert.ok(out.node !== undefined && e.nodes.includes(out.node), `got ${out.node ?? out.error}, want one of ${e.nodes}`);
         }
+        if (e.failedScheduling !== undefined) assert.equal(out.failedScheduling, e.failedScheduling);
+        if (e.nominatedNode !== undefined) assert.equal(out.nominatedNode, e.nominatedNode, out.failedScheduling);
+        if (e.victims !== undefined) assert.deepEqual(out.victims, e.victims);
         if (out.node !== undefined) assert.deepEqual(out.bound, [`${s.pod!.name}->${out.node}`], 'DefaultBinder binds to the chosen node');
       }
     });

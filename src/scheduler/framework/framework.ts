@@ -12,7 +12,7 @@ import {
   type PreScorePlugin, type QueuedPodInfo, type QueueSortPlugin, type ReservePlugin, type ScorePlugin,
 } from './interfaces.js';
 import type { NodeInfo, PodInfo } from './node-info.js';
-import type { Binder, Handle, Registry } from './registry.js';
+import type { Binder, Handle, Preempter, Registry } from './registry.js';
 import type { Snapshot } from './snapshot.js';
 import { asStatus, Code, newStatus, SKIP, Status, SUCCESS } from './status.js';
 
@@ -20,6 +20,8 @@ export interface FrameworkOptions {
   /** Milliseconds; defaults to Date.now (only the I/O edge should rely on the default). */
   clock?: () => number;
   binder?: Binder;
+  /** Deletes preemption victims (the scheduler loop's I/O edge); none by default. */
+  preempt?: Preempter;
   /** Pods nominated to a node (upstream PodNominator); none by default. */
   nominatedPodsForNode?: (nodeName: string) => readonly PodInfo[];
   /** Global percentageOfNodesToScore, used when the profile sets none. */
@@ -79,6 +81,7 @@ export class Framework {
       now: clock,
       framework: () => this,
       binder: opts.binder,
+      preempt: opts.preempt,
       nominatedPodsForNode: nominated,
     };
     const built = buildPlugins(p.plugins, p.pluginConfig, registry, this.handle);

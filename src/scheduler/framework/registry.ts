@@ -9,6 +9,13 @@ import type { Snapshot } from './snapshot.js';
 /** Creates the Pod → node binding (the API call); injected by the scheduler's I/O edge. */
 export type Binder = (pod: Pod, nodeName: string) => Promise<void>;
 
+/**
+ * Carries out a preemption decided in PostFilter: delete `victims` (running on `nodeName`) so that
+ * `preemptor` fits there. Fire-and-forget: called inside the synchronous scheduling cycle, it must
+ * not block; the scheduler loop performs the API calls and reports failures itself.
+ */
+export type Preempter = (preemptor: Pod, nodeName: string, victims: readonly Pod[]) => void;
+
 /** Services plugins may use (upstream framework.Handle), all pure or injected. */
 export interface Handle {
   /** The snapshot of the cycle in progress (upstream SnapshotSharedLister). */
@@ -19,6 +26,8 @@ export interface Handle {
   framework(): Framework;
   /** Binds a pod; absent in pure tests. */
   readonly binder?: Binder;
+  /** Evicts preemption victims; absent in pure tests (the decision is still returned). */
+  readonly preempt?: Preempter;
   /** Pods nominated to a node by preemption, highest priority first (upstream PodNominator). */
   nominatedPodsForNode(nodeName: string): readonly PodInfo[];
 }

@@ -1,7 +1,7 @@
-// The in-tree plugins by upstream name (upstream plugins.NewInTreeRegistry). Plugins added later
-// (DefaultPreemption) register here too.
+// The in-tree plugins by upstream name (upstream plugins.NewInTreeRegistry).
 import { Registry } from '../framework/registry.js';
 import * as defaultBinder from './default-binder/default-binder.js';
+import * as defaultPreemption from './default-preemption/default-preemption.js';
 import * as interPodAffinity from './inter-pod-affinity/inter-pod-affinity.js';
 import * as balancedAllocation from './node-resources-balanced-allocation/balanced-allocation.js';
 import * as nodeAffinity from './node-affinity/node-affinity.js';
@@ -16,7 +16,7 @@ import * as taintToleration from './taint-toleration/taint-toleration.js';
 
 const IN_TREE = [
   schedulingGates, prioritySort, nodeUnschedulable, nodeName, taintToleration, nodeAffinity, nodePorts,
-  nodeResourcesFit, podTopologySpread, interPodAffinity, balancedAllocation, defaultBinder,
+  nodeResourcesFit, podTopologySpread, interPodAffinity, defaultPreemption, balancedAllocation, defaultBinder,
 ];
 
 /** A fresh registry with every in-tree plugin; callers may merge out-of-tree ones into it. */

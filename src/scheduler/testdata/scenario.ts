@@ -30,6 +30,8 @@ export interface PodSpecShort {
   /** Merged over the generated spec (full core/v1 PodSpec fields). */
   spec?: Record<string, unknown>;
   status?: Record<string, unknown>;
+  /** Merged over the generated metadata (e.g. deletionTimestamp). */
+  metadata?: Record<string, unknown>;
 }
 
 export interface Scenario {
@@ -51,6 +53,12 @@ export interface Scenario {
     preEnqueue?: string;
     /** Queue-order scenarios: pod names in pop order. */
     order?: string[];
+    /** After a FitError: the whole FailedScheduling message, PostFilter's part included. */
+    failedScheduling?: string;
+    /** After a FitError: the node PostFilter nominated ('' = none or cleared). */
+    nominatedNode?: string;
+    /** After a FitError: names of the pods preemption deletes, in the order handed over. */
+    victims?: string[];
   };
 }
 
@@ -73,7 +81,7 @@ export function makePod(p: PodSpecShort): Pod {
   const container = { name: 'c', image: 'pause', ...(p.requests ? { resources: { requests } } : {}) };
   return {
     apiVersion: 'v1', kind: 'Pod',
-    metadata: { name: p.name, namespace: p.namespace ?? 'default', uid: `uid-${p.name}`, labels: p.labels ?? {} },
+    metadata: { name: p.name, namespace: p.namespace ?? 'default', uid: `uid-${p.name}`, labels: p.labels ?? {}, ...(p.metadata ?? {}) },
     spec: {
       containers: [container],
       ...(p.node ? { nodeName: p.node } : {}),
@@ -91,17 +99,26 @@ export interface ScenarioOutcome {
   order?: string[];
   /** `pod->node` bindings made by DefaultBinder after a successful cycle. */
   bound?: string[];
+  /** After a FitError: the FailedScheduling message with PostFilter's message appended. */
+  failedScheduling?: string;
+  /** After a FitError: PostFilter's nominated node ('' when none). */
+  nominatedNode?: string;
+  /** After a FitError: the victims handed to the handle's preempt, by name. */
+  victims?: string[];
 }
 
 /**
- * Replays a scenario: queue ordering, or PreEnqueue then a scheduling cycle (a FitError becomes
- * `{ error: message }`) and, on success, the binding cycle through a recording binder.
+ * Replays a scenario: queue ordering, or PreEnqueue then a scheduling cycle and, on success, the
+ * binding cycle through a recording binder. A FitError becomes `{ error: message }` (the filter
+ * diagnosis only) plus the outcome of PostFilter (preemption), run as the scheduler loop does.
  */
 export async function runScenario(s: Scenario, random: (n: number) => number = () => 0): Promise<ScenarioOutcome> {
   const bound: string[] = [];
+  const victims: string[] = [];
   const fwk = new Framework(newInTreeRegistry(), s.profile ?? {}, {
     clock: () => 0,
     binder: async (pod, node) => { bound.push(`${pod.metadata?.name}->${node}`); },
+    preempt: (_preemptor, _node, pods) => { for (const p of pods) victims.push(p.metadata!.name!); },
   });
   if (s.queue) {
     const items = s.queue.map((q) => ({ pod: makePod(q), timestamp: q.timestamp, attempts: 0 }));
@@ -117,8 +134,15 @@ export async function runScenario(s: Scenario, random: (n: number) => number = (
   try {
     node = schedulePod(fwk, state, snapshot, pod, { random }).suggestedHost;
   } catch (err) {
-    if (err instanceof FitError) return { preEnqueue: '', error: err.message };
-    throw err;
+    if (!(err instanceof FitError)) throw err;
+    const error = err.message;
+    let nominatedNode = '';
+    if (fwk.hasPostFilterPlugins()) {
+      const post = fwk.runPostFilterPlugins(state, pod, err.diagnosis);
+      if (!post.status.isSuccess() && post.status.message()) err.diagnosis.postFilterMsg = post.status.message();
+      nominatedNode = post.result?.nominatedNodeName ?? '';
+    }
+    return { preEnqueue: '', error, failedScheduling: err.message, nominatedNode, victims };
   }
   const reserved = fwk.runReservePluginsReserve(state, pod, node);
   if (!reserved.isSuccess()) throw new Error(`reserve failed: ${reserved.message()}`);

@@ -1,8 +1,10 @@
 // The I/O half of bench/scheduler-perf.ts: a `capstan server` child with its nodes, pod creation
 // at a fixed number of requests in flight, and a watch that timestamps each pod's binding as this
 // process sees it. Everything goes through the public API over HTTPS.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { spawnServer, tempDir, type ServerProcess } from '../test/support/server.js';
+import { join } from 'node:path';
+import { REPO_ROOT, spawnServer, tempDir, type ServerProcess } from '../test/support/server.js';
 import { Client, transportFromKubeconfig, type WatchEvent } from '../src/client/index.js';
 import { namespaces, nodes, pods, type KubeObject, type Pod } from '../src/api/index.js';
 import { HollowNodes } from '../src/kubelet/index.js';
@@ -30,9 +32,13 @@ export async function inParallel(count: number, inFlight: number, fn: (i: number
 }
 
 export type NodeMode = 'hollow' | 'static';
+/** Where the scheduler runs: its own `capstan scheduler` process, or inside `capstan server`. */
+export type SchedulerMode = 'process' | 'in-server' | 'none';
 
 export interface Cluster {
   server: ServerProcess;
+  /** The `capstan scheduler` child (SchedulerMode 'process'). */
+  scheduler?: ChildProcess;
   client: Client;
   nodeNames: string[];
   /** Stops the nodes, the server and removes the data dir; safe to call twice. */
@@ -44,12 +50,13 @@ export interface Cluster {
  * (leases, node status, pods reported Running) or, in `static` mode, bare Ready Node objects as
  * upstream scheduler_perf creates them (no kubelet traffic at all).
  */
-export async function startCluster(opts: { nodeCount: number; mode: NodeMode; disableScheduler: boolean; inFlight: number }): Promise<Cluster> {
+export async function startCluster(opts: { nodeCount: number; mode: NodeMode; scheduler: SchedulerMode; inFlight: number }): Promise<Cluster> {
   const dir = tempDir('capstan-sched-perf-');
-  const server = await spawnServer(dir.path, 0, opts.disableScheduler ? ['--disable-scheduler', '--disable-agent'] : ['--disable-agent']).catch((e: unknown) => {
+  const server = await spawnServer(dir.path, 0, opts.scheduler === 'in-server' ? ['--disable-agent'] : ['--disable-scheduler', '--disable-agent']).catch((e: unknown) => {
     dir.remove();
     throw e;
   });
+  let scheduler: ChildProcess | undefined;
   const client = new Client(transportFromKubeconfig(server.kubeconfig, { userAgent: 'scheduler-perf', maxSockets: opts.inFlight }));
   const stopNodes = new AbortController();
   let simClient: Client | undefined;
@@ -59,6 +66,11 @@ export async function startCluster(opts: { nodeCount: number; mode: NodeMode; di
     if (stopped) return;
     stopped = true;
     stopNodes.abort();
+    if (scheduler && scheduler.exitCode === null) {
+      const exited = new Promise((r) => scheduler!.once('exit', r));
+      scheduler.kill('SIGTERM');
+      await exited;
+    }
     await simRunning?.catch(() => undefined);
     simClient?.close();
     client.close();
@@ -78,11 +90,35 @@ export async function startCluster(opts: { nodeCount: number; mode: NodeMode; di
     } else {
       await inParallel(nodeNames.length, opts.inFlight, (i) => createStaticNode(client, nodeNames[i]!));
     }
-    return { server, client, nodeNames, stop };
+    if (opts.scheduler === 'process') scheduler = await startScheduler(server.kubeconfig);
+    return { server, scheduler, client, nodeNames, stop };
   } catch (e) {
     await stop();
     throw e;
   }
+}
+
+/** `capstan scheduler --kubeconfig …` (leader-elected, as deployed); resolves once it leads. */
+async function startScheduler(kubeconfig: string): Promise<ChildProcess> {
+  const nodeArgs = (process.env.CAPSTAN_SCHEDULER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(REPO_ROOT, 'bin', 'capstan'), 'scheduler', '--kubeconfig', kubeconfig], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.setEncoding('utf8');
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`scheduler did not start leading:\n${stderr}`)), 60_000);
+    child.stderr!.on('data', (d: string) => {
+      stderr += d;
+      if (/leading|became leader|started leading/i.test(stderr)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`scheduler exited with ${code}:\n${stderr}`));
+    });
+  });
+  return child;
 }
 
 async function createStaticNode(client: Client, name: string): Promise<void> {

@@ -1,6 +1,6 @@
 // Scheduler benchmark (not a test), after upstream scheduler_perf (performance-config.yaml):
-// end to end through a real `capstan server` child (SQLite store, scheduler in the same process),
-// nodes registered by this process, pods created over HTTPS at a fixed number of requests in
+// end to end through a real `capstan server` child (SQLite store) and a `capstan scheduler` child
+// (or, with --scheduler in-server, the scheduler inside the server), nodes registered by this process, pods created over HTTPS at a fixed number of requests in
 // flight. Per workload it reports the throughput of the measured phase (first measured pod's
 // create request → last binding seen) and the scheduling latency of each pod (create
 // acknowledged → binding seen on a watch, both timestamped here). It then starts a second server
@@ -8,7 +8,8 @@
 // concurrency: the ceiling the API server and store allow, and the scheduler's share of it.
 //
 //   node --import tsx bench/scheduler-perf.ts [--nodes 5000] [--init-pods 1000] [--pods 10000]
-//     [--in-flight 64] [--node-mode hollow|static] [--workloads SchedulingBasic,...] [--skip-raw]
+//     [--in-flight 64] [--node-mode hollow|static] [--scheduler process|in-server]
+//     [--workloads SchedulingBasic,...] [--skip-raw]
 //     [--timeout 900]
 // Needs a built checkout (bin/capstan runs dist/).
 import { existsSync } from 'node:fs';
@@ -18,7 +19,7 @@ import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../test/support/server.js';
 import { pods, type KubeObject } from '../src/api/index.js';
 import { newInTreeRegistry } from '../src/scheduler/index.js';
-import { BindingWatcher, cpuSeconds, createNamespace, createPods, inParallel, rssMiB, startCluster, type Cluster, type NodeMode } from './scheduler-perf-cluster.js';
+import { BindingWatcher, cpuSeconds, createNamespace, createPods, inParallel, rssMiB, startCluster, type Cluster, type NodeMode, type SchedulerMode } from './scheduler-perf-cluster.js';
 import { fmt, markdownTable, NOT_WRITTEN, percentile, podsPerSecond, WORKLOADS, type PhaseResult, type Workload } from './scheduler-perf-workloads.js';
 
 const { values } = parseArgs({
@@ -28,6 +29,7 @@ const { values } = parseArgs({
     pods: { type: 'string', default: '10000' },
     'in-flight': { type: 'string', default: '64' },
     'node-mode': { type: 'string', default: 'hollow' },
+    scheduler: { type: 'string', default: 'process' },
     workloads: { type: 'string', default: [...WORKLOADS, ...NOT_WRITTEN].map((w) => w.name).join(',') },
     'skip-raw': { type: 'boolean', default: false },
     timeout: { type: 'string', default: '900' },
@@ -41,6 +43,8 @@ const IN_FLIGHT = Number(values['in-flight']);
 const TIMEOUT_MS = Number(values.timeout) * 1000;
 const MODE = values['node-mode'] as NodeMode;
 if (MODE !== 'hollow' && MODE !== 'static') throw new Error(`--node-mode must be hollow or static (got ${MODE})`);
+const SCHEDULER = values.scheduler as SchedulerMode;
+if (SCHEDULER !== 'process' && SCHEDULER !== 'in-server') throw new Error(`--scheduler must be process or in-server (got ${SCHEDULER})`);
 for (const [flag, n] of [['--nodes', NODES], ['--init-pods', INIT_PODS], ['--pods', PODS], ['--in-flight', IN_FLIGHT]] as const) {
   if (!Number.isInteger(n) || n < (flag === '--init-pods' ? 0 : 1)) throw new Error(`${flag} must be a ${flag === '--init-pods' ? 'non-negative' : 'positive'} integer`);
 }
@@ -50,7 +54,7 @@ const log = (msg: string) => console.log(`${new Date().toISOString()} ${msg}`);
 const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
 
 /** Runs one workload in its own namespace: init pods (not measured), then the measured pods. */
-async function runWorkload(cluster: Cluster, w: Workload): Promise<PhaseResult & { serverCpuPct: number; initPods: number }> {
+async function runWorkload(cluster: Cluster, w: Workload): Promise<PhaseResult & { serverCpuPct: number; schedulerCpuPct: number; initPods: number }> {
   const cap = (n: number) => w.capPods?.(n, NODES) ?? n;
   const { init: initNs, measured: ns } = w.namespaces;
   await createNamespace(cluster.client, initNs);
@@ -72,13 +76,16 @@ async function runWorkload(cluster: Cluster, w: Workload): Promise<PhaseResult &
 
     const createdAt = new Map<string, number>();
     const pid = cluster.server.child.pid!;
+    const schedPid = cluster.scheduler?.pid;
     const cpu0 = cpuSeconds(pid);
+    const schedCpu0 = schedPid ? cpuSeconds(schedPid) : 0;
     const t0 = performance.now();
     await createPods(cluster.client, ns, measured, (n) => w.pod(n, 'measured'), IN_FLIGHT, (n, at) => createdAt.set(n, at));
     log(`${w.name}: ${measured.length} pods created in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
     await watcher.waitForBound(measured.length, TIMEOUT_MS);
     const spanS = (performance.now() - t0) / 1000;
     const serverCpuPct = ((cpuSeconds(pid) - cpu0) / spanS) * 100;
+    const schedulerCpuPct = schedPid ? ((cpuSeconds(schedPid) - schedCpu0) / spanS) * 100 : NaN;
     let last = t0;
     const latencies: number[] = [];
     for (const n of measured) {
@@ -88,7 +95,7 @@ async function runWorkload(cluster: Cluster, w: Workload): Promise<PhaseResult &
       latencies.push(Math.max(0, bound - createdAt.get(n)!));
     }
     latencies.sort((a, b) => a - b);
-    return { pods: measured.length, spanMs: last - t0, latenciesMs: latencies, serverCpuPct, initPods: init.length };
+    return { pods: measured.length, spanMs: last - t0, latenciesMs: latencies, serverCpuPct, schedulerCpuPct, initPods: init.length };
   } finally {
     await watcher.stop();
   }
@@ -140,15 +147,16 @@ async function main(): Promise<void> {
   for (const w of NOT_WRITTEN) if (wanted.has(w.name)) notes.push(`${w.name} skipped: ${w.plugins.filter((p) => !registry.has(p)).map((p) => `plugin ${p} not registered; `).join('')}workload not written yet`);
   for (const n of notes) log(n);
 
-  const header = ['workload', 'nodes', 'init pods', 'measured pods', 'pods/s (avg)', 'latency p50 (ms)', 'latency p99 (ms)', 'server CPU (% of a core)'];
+  const header = ['workload', 'nodes', 'init pods', 'measured pods', 'pods/s (avg)', 'latency p50 (ms)', 'latency p99 (ms)', 'server CPU (% of a core)', 'scheduler CPU (% of a core)'];
   const rows: string[][] = [];
   let basicRate = NaN;
   let serverRss = NaN;
+  let schedulerRss = NaN;
   let benchRss = NaN;
 
-  log(`starting server with the scheduler and ${NODES} ${MODE} nodes`);
+  log(`starting server, scheduler (${SCHEDULER}) and ${NODES} ${MODE} nodes`);
   const t0 = performance.now();
-  const cluster = await startCluster({ nodeCount: NODES, mode: MODE, disableScheduler: false, inFlight: IN_FLIGHT });
+  const cluster = await startCluster({ nodeCount: NODES, mode: MODE, scheduler: SCHEDULER, inFlight: IN_FLIGHT });
   liveClusters.add(cluster);
   try {
     log(`${NODES} nodes registered in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -156,11 +164,12 @@ async function main(): Promise<void> {
       const r = await runWorkload(cluster, w);
       const rate = podsPerSecond(r);
       if (w.name === 'SchedulingBasic') basicRate = rate;
-      const row = [w.name, String(NODES), String(r.initPods), String(r.pods), fmt(rate, 1), fmt(percentile(r.latenciesMs, 50)), fmt(percentile(r.latenciesMs, 99)), fmt(r.serverCpuPct)];
+      const row = [w.name, String(NODES), String(r.initPods), String(r.pods), fmt(rate, 1), fmt(percentile(r.latenciesMs, 50)), fmt(percentile(r.latenciesMs, 99)), fmt(r.serverCpuPct), fmt(r.schedulerCpuPct)];
       rows.push(row);
       log(`${w.name}: ${row.slice(4).join(' / ')}`);
     }
     serverRss = rssMiB(cluster.server.child.pid!);
+    if (cluster.scheduler?.pid) schedulerRss = rssMiB(cluster.scheduler.pid);
     benchRss = process.memoryUsage().rss / 2 ** 20;
   } finally {
     await cluster.stop();
@@ -169,7 +178,7 @@ async function main(): Promise<void> {
   let raw: { perSecond: number; createPerSecond: number } | undefined;
   if (!values['skip-raw']) {
     log(`starting server with --disable-scheduler and ${NODES} ${MODE} nodes for the raw binding rate`);
-    const bare = await startCluster({ nodeCount: NODES, mode: MODE, disableScheduler: true, inFlight: IN_FLIGHT });
+    const bare = await startCluster({ nodeCount: NODES, mode: MODE, scheduler: 'none', inFlight: IN_FLIGHT });
     liveClusters.add(bare);
     try {
       raw = await rawBindingRate(bare);
@@ -179,7 +188,8 @@ async function main(): Promise<void> {
     }
   }
 
-  console.log(`\nNodes: ${MODE === 'hollow' ? 'hollow kubelets in the benchmark process (leases every 10 s, pods reported Running)' : 'static Node objects, no kubelet traffic (as upstream scheduler_perf)'}; ${IN_FLIGHT} requests in flight.\n`);
+  console.log(`\nScheduler: ${SCHEDULER === 'process' ? 'a `capstan scheduler` process (leader-elected)' : 'inside `capstan server`'}.`);
+  console.log(`Nodes: ${MODE === 'hollow' ? 'hollow kubelets in the benchmark process (leases every 10 s, pods reported Running)' : 'static Node objects, no kubelet traffic (as upstream scheduler_perf)'}; ${IN_FLIGHT} requests in flight.\n`);
   console.log(markdownTable(header, rows));
   console.log('');
   const extra: string[][] = [];
@@ -187,7 +197,8 @@ async function main(): Promise<void> {
     extra.push([`raw binding rate, no scheduler (${IN_FLIGHT} in flight)`, `${fmt(raw.perSecond, 1)} bindings/s`]);
     extra.push(['SchedulingBasic ÷ raw binding rate', Number.isFinite(basicRate) ? `${fmt((basicRate / raw.perSecond) * 100)} %` : '–']);
   }
-  extra.push(['server RSS at the end (MiB; the scheduler runs in this process)', fmt(serverRss)]);
+  extra.push([`server RSS at the end (MiB${SCHEDULER === 'in-server' ? '; the scheduler runs in this process' : ''})`, fmt(serverRss)]);
+  if (SCHEDULER === 'process') extra.push(['scheduler RSS at the end (MiB)', fmt(schedulerRss)]);
   extra.push([`benchmark RSS at the end (MiB; ${MODE === 'hollow' ? 'includes the hollow nodes' : 'client only'})`, fmt(benchRss)]);
   console.log(markdownTable(['figure', 'value'], extra));
   if (notes.length) console.log(`\n${notes.map((n) => `- ${n}`).join('\n')}`);

@@ -66,7 +66,9 @@ export interface ServerProcess {
 export async function spawnServer(dataDir: string, port = 0, extraArgs: string[] = []): Promise<ServerProcess> {
   const kubeconfig = join(dataDir, 'kubeconfig.yaml');
   const before = existsSync(kubeconfig) ? readFileSync(kubeconfig, 'utf8') : undefined;
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'capstan'), 'server', '--data-dir', dataDir, '--https-listen-port', String(port), '--bind-address', '127.0.0.1', ...extraArgs], {
+  // CAPSTAN_SERVER_NODE_ARGS: extra node flags for the child, e.g. `--cpu-prof` when profiling a benchmark.
+  const nodeArgs = (process.env.CAPSTAN_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(REPO_ROOT, 'bin', 'capstan'), 'server', '--data-dir', dataDir, '--https-listen-port', String(port), '--bind-address', '127.0.0.1', ...extraArgs], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

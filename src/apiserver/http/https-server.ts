@@ -44,8 +44,19 @@ function headersOf(req: IncomingMessage): Record<string, string | undefined> {
   return h;
 }
 
+/** A TLS connection's peer certificate never changes: read it once per socket, not per request. */
+const certOfSocket = new WeakMap<TLSSocket, ApiRequest['clientCert'] | null>();
+
 function clientCertOf(req: IncomingMessage): ApiRequest['clientCert'] {
   const socket = req.socket as TLSSocket;
+  const known = certOfSocket.get(socket);
+  if (known !== undefined) return known ?? undefined;
+  const cert = readClientCert(socket);
+  certOfSocket.set(socket, cert ?? null);
+  return cert;
+}
+
+function readClientCert(socket: TLSSocket): ApiRequest['clientCert'] {
   if (!socket.authorized) return undefined;
   const cert = socket.getPeerCertificate?.();
   if (!cert || !cert.subject) return undefined;
@@ -87,7 +98,9 @@ function writeHead(res: ServerResponse, r: ApiResponse): void {
 
 async function serve(req: IncomingMessage, res: ServerResponse, handle: RequestHandler): Promise<void> {
   const abort = new AbortController();
-  res.on('close', () => abort.abort());
+  // Only a response cut short is an abort; aborting after every finished response would build a
+  // DOMException (with a stack trace) per request for nothing.
+  res.on('close', () => { if (!res.writableFinished) abort.abort(); });
   try {
     let body: Buffer | undefined;
     if (req.method !== 'GET' && req.method !== 'HEAD') {

@@ -25,13 +25,37 @@ test('updateSnapshot reuses unchanged NodeInfos and the snapshot itself when not
   for (let i = 0; i < 100; i++) c.addNode(node(`n${i}`));
   const s1 = c.updateSnapshot();
   assert.equal(c.updateSnapshot(), s1);
+  const n7Before = s1.get('n7')!;
+  const n8Before = s1.get('n8')!;
   c.addPod(pod('p', 'n7'));
   const s2 = c.updateSnapshot();
-  assert.notEqual(s2, s1);
-  assert.equal(s2.get('n8'), s1.get('n8'), 'unchanged node not cloned');
-  assert.notEqual(s2.get('n7'), s1.get('n7'));
-  assert.equal(s1.get('n7')!.pods.length, 0, 'an earlier snapshot is not mutated');
+  assert.equal(s2.get('n8'), n8Before, 'unchanged node not cloned');
+  assert.notEqual(s2.get('n7'), n7Before, 'a changed node is a fresh clone');
+  assert.equal(n7Before.pods.length, 0, 'a NodeInfo handed out earlier is not mutated');
   assert.equal(s2.get('n7')!.pods.length, 1);
+  assert.equal(s2.nodeInfoList[7], s2.get('n7'), 'the clone takes the node\'s place in the list');
+  assert.equal(s2.numNodes, 100);
+});
+
+test('updateSnapshot keeps the affinity lists right when pods with affinity come and go', () => {
+  const c = new SchedulerCache({ clock: new ManualClock() });
+  for (let i = 0; i < 5; i++) c.addNode(node(`n${i}`));
+  c.updateSnapshot();
+  const anti = { ...pod('anti', 'n2'), spec: { ...pod('anti', 'n2').spec, affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: {} }] } } } } as Pod;
+  c.addPod(anti);
+  let s = c.updateSnapshot();
+  assert.deepEqual(s.havePodsWithAffinityNodeInfoList.map((n) => n.name), ['n2']);
+  assert.deepEqual(s.havePodsWithRequiredAntiAffinityNodeInfoList.map((n) => n.name), ['n2']);
+  assert.equal(s.havePodsWithAffinityNodeInfoList[0], s.get('n2'));
+  c.addPod(pod('plain', 'n2'));
+  s = c.updateSnapshot();
+  assert.equal(s.havePodsWithAffinityNodeInfoList[0], s.get('n2'), 'list entries are the current clones');
+  c.removePod(anti);
+  s = c.updateSnapshot();
+  assert.deepEqual(s.havePodsWithAffinityNodeInfoList, []);
+  c.addNode(node('n5'));
+  s = c.updateSnapshot();
+  assert.equal(s.numNodes, 6);
 });
 
 test('assume, then the informer confirms the pod', () => {

@@ -6,8 +6,9 @@
 // - assumePod → (finishBinding | forgetPod). An assumed pod is confirmed when the informer adds
 //   it (addPod); after finishBinding it expires `assumedPodTtlMs` later if it never shows up.
 // - updateSnapshot() is called at the start of every scheduling cycle. It clones only NodeInfos
-//   changed since the last call (generation counters), so a cycle over 5,000 unchanged nodes
-//   costs no copies. The returned Snapshot must be treated as read-only.
+//   changed since the last call and swaps them into the same Snapshot object, so a cycle over
+//   5,000 nodes costs one clone per changed node. The Snapshot is read-only for its users and
+//   valid until the next updateSnapshot() call; NodeInfos handed out are never mutated.
 import type { Node, Pod } from '../../api/index.js';
 import type { Clock } from '../../client/index.js';
 import { NodeInfo, podKey } from '../framework/node-info.js';
@@ -145,14 +146,27 @@ export class SchedulerCache {
   /** The snapshot for the next cycle, refreshed incrementally (see the file comment). */
   updateSnapshot(): Snapshot {
     if (this.dirty.size === 0 && !this.membershipChanged) return this.snapshot;
+    let affinityChanged = false;
     for (const name of this.dirty) {
       const ni = this.nodes.get(name);
-      if (!ni || !ni.node) this.snapshotInfos.delete(name);
-      else this.snapshotInfos.set(name, ni.clone());
+      const before = this.snapshotInfos.get(name);
+      if (!ni || !ni.node) {
+        this.snapshotInfos.delete(name);
+        continue;
+      }
+      const fresh = ni.clone();
+      this.snapshotInfos.set(name, fresh);
+      if (this.membershipChanged) continue;
+      // Same node set: swap the changed NodeInfos into the current snapshot in place, so a cycle
+      // costs one clone per changed node instead of a new 5,000-entry snapshot.
+      if (!before || !this.snapshot.replace(fresh)) this.membershipChanged = true;
+      // The affinity lists hold NodeInfos too: refresh them when a node in them (before or now) changed.
+      else if (hasAffinityPods(before) || hasAffinityPods(fresh)) affinityChanged = true;
     }
     this.dirty.clear();
+    if (this.membershipChanged) this.snapshot = new Snapshot([...this.snapshotInfos.values()]);
+    else if (affinityChanged) this.snapshot.refreshAffinityLists();
     this.membershipChanged = false;
-    this.snapshot = new Snapshot([...this.snapshotInfos.values()]);
     return this.snapshot;
   }
 
@@ -190,3 +204,6 @@ export class SchedulerCache {
     this.dirty.add(name);
   }
 }
+
+/** Required anti-affinity pods are a subset of pods with affinity. */
+const hasAffinityPods = (ni: NodeInfo): boolean => ni.podsWithAffinity.length > 0;

@@ -7,14 +7,40 @@ export class Snapshot {
   /** Nodes in a stable order; the algorithm's round-robin start index walks this list. */
   readonly nodeInfoList: NodeInfo[];
   /** Nodes with at least one pod that has pod (anti-)affinity terms. */
-  readonly havePodsWithAffinityNodeInfoList: NodeInfo[];
+  havePodsWithAffinityNodeInfoList: NodeInfo[];
   /** Nodes with at least one pod with required anti-affinity terms. */
-  readonly havePodsWithRequiredAntiAffinityNodeInfoList: NodeInfo[];
+  havePodsWithRequiredAntiAffinityNodeInfoList: NodeInfo[];
   private readonly byName: Map<string, NodeInfo>;
+  private readonly position: Map<string, number>;
 
   constructor(nodeInfos: readonly NodeInfo[]) {
     this.nodeInfoList = [...nodeInfos];
-    this.byName = new Map(this.nodeInfoList.map((n) => [n.name, n]));
+    this.byName = new Map();
+    this.position = new Map();
+    this.nodeInfoList.forEach((n, i) => {
+      this.byName.set(n.name, n);
+      this.position.set(n.name, i);
+    });
+    this.havePodsWithAffinityNodeInfoList = [];
+    this.havePodsWithRequiredAntiAffinityNodeInfoList = [];
+    this.refreshAffinityLists();
+  }
+
+  /**
+   * For the scheduler cache between cycles only: puts `ni` in place of the node of the same name,
+   * keeping its position. Returns false if the node is not in this snapshot. Call
+   * refreshAffinityLists() afterwards if a replaced node's pods with affinity changed.
+   */
+  replace(ni: NodeInfo): boolean {
+    const i = this.position.get(ni.name);
+    if (i === undefined) return false;
+    this.nodeInfoList[i] = ni;
+    this.byName.set(ni.name, ni);
+    return true;
+  }
+
+  /** Recomputes the lists of nodes with (anti-)affinity pods from nodeInfoList. */
+  refreshAffinityLists(): void {
     this.havePodsWithAffinityNodeInfoList = this.nodeInfoList.filter((n) => n.podsWithAffinity.length > 0);
     this.havePodsWithRequiredAntiAffinityNodeInfoList = this.nodeInfoList.filter((n) => n.podsWithRequiredAntiAffinity.length > 0);
   }

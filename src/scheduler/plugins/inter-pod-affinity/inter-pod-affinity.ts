@@ -9,7 +9,8 @@ import {
   type FilterPlugin, type PreFilterPlugin, type PreScorePlugin, type ScoreExtensions, type ScorePlugin,
 } from '../../framework/interfaces.js';
 import type { NodeInfo } from '../../framework/node-info.js';
-import type { PluginFactory } from '../../framework/registry.js';
+import type { Handle, PluginFactory } from '../../framework/registry.js';
+import type { Snapshot } from '../../framework/snapshot.js';
 import { Code, SKIP, Status, SUCCESS } from '../../framework/status.js';
 import { PreFilterState } from './filtering.js';
 import { countingExtensions } from '../helper/counting-extensions.js';
@@ -64,8 +65,12 @@ export const factory: PluginFactory = (rawArgs, handle) => {
     preFilter(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): Status {
       const a = affinityOf(pod);
       const own = a.requiredAffinity.length > 0 || a.requiredAntiAffinity.length > 0;
-      // From `nodes` rather than the snapshot's list: PreFilter may run outside a cycle (tests, preemption).
-      const withAnti = own ? nodes : nodes.filter((ni) => ni.podsWithRequiredAntiAffinity.length > 0);
+      // From `nodes` rather than the snapshot's list: PreFilter may run outside a cycle (tests,
+      // preemption). In a cycle `nodes` is the snapshot's list, whose filtered twin is kept ready.
+      const snapshot = own ? undefined : cycleSnapshot(handle);
+      const withAnti = own ? nodes
+        : snapshot && snapshot.nodeInfoList === nodes ? snapshot.havePodsWithRequiredAntiAffinityNodeInfoList
+          : nodes.filter((ni) => ni.podsWithRequiredAntiAffinity.length > 0);
       if (!own && withAnti.length === 0) return SKIP;
       state.write(PRE_FILTER_KEY, PreFilterState.compute(pod, lookup, nodes, withAnti));
       return SUCCESS;
@@ -99,3 +104,12 @@ export const factory: PluginFactory = (rawArgs, handle) => {
     scoreExtensions: () => normalize,
   } satisfies PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin;
 };
+
+/** The snapshot of the cycle in progress, or undefined when PreFilter runs outside a cycle. */
+function cycleSnapshot(handle: Handle): Snapshot | undefined {
+  try {
+    return handle.snapshot();
+  } catch {
+    return undefined;
+  }
+}

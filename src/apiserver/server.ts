@@ -2,10 +2,11 @@
 // admission, authentication/authorization, discovery, OpenAPI and the HTTPS listener.
 import type { AddressInfo } from 'node:net';
 import type https from 'node:https';
-import { RESOURCES, errors, type KubeObject, type ResourceType } from '../api/index.js';
+import { RESOURCES, errors, type KubeObject, type PriorityClass, type ResourceType } from '../api/index.js';
 import type { Store } from '../store/index.js';
 import { AdmissionChain } from './admission/chain.js';
 import { namespaceLifecycle } from './admission/namespace-lifecycle.js';
+import { priorityAdmission, type PriorityClassLookup } from './admission/priority.js';
 import { AuthenticatorChain, clientCertificateAuthenticator, tokenAuthenticator, type StaticToken } from './auth/authenticator.js';
 import { AuthorizerChain, discoveryAuthorizer, mastersAuthorizer } from './auth/authorizer.js';
 import { Discovery, SERVER_VERSION } from './discovery/discovery.js';
@@ -46,6 +47,22 @@ export interface ApiServerConfig {
 
 /** The identity in-process roles use on the loopback transport. */
 export const LOOPBACK_USER: UserInfo = { name: 'system:apiserver', groups: ['system:masters', 'system:authenticated'] };
+
+/** PriorityClasses for Priority admission: the watch cache, and the store for a name it lacks yet. */
+function priorityClassLookup(cache: WatchCache, store: Store, pcs: { prefix: string; rt: ResourceType } | undefined): PriorityClassLookup {
+  return {
+    async get(name) {
+      if (!pcs) return undefined;
+      const cached = cache.resource(pcs.prefix).get(objectKey(pcs.rt, '', name));
+      if (cached) return cached.obj as PriorityClass;
+      const { kv } = await store.get(objectKey(pcs.rt, '', name));
+      return kv ? (JSON.parse(kv.value) as PriorityClass) : undefined;
+    },
+    async list() {
+      return pcs ? cache.resource(pcs.prefix).list(pcs.prefix).map((o) => o.obj as PriorityClass) : [];
+    },
+  };
+}
 
 export class ApiServer {
   /** Aborted by stop(): ends loopback streams. */
@@ -89,7 +106,7 @@ export class ApiServer {
       const { kv } = await config.store.get(objectKey(namespaces.rt, '', name));
       return kv ? (JSON.parse(kv.value) as KubeObject) : undefined;
     };
-    const admission = new AdmissionChain([namespaceLifecycle(lookupNamespace)]);
+    const admission = new AdmissionChain([namespaceLifecycle(lookupNamespace), priorityAdmission(priorityClassLookup(cache, config.store, byKind('scheduling.k8s.io', 'priorityclasses')))]);
     const deps: RegistryDeps = {
       store: config.store, cache, catalogue, admission, hooks,
       leases: createLeaseManager(config.store), now: config.now ?? (() => new Date()),

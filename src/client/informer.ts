@@ -42,6 +42,13 @@ export interface InformerOptions {
   pageSize?: number;
   /** Failures the informer recovers from, and handler exceptions. Default: ignored. */
   onError?(err: unknown): void;
+  /**
+   * Rewrites each listed or watched object before it is cached and delivered (client-go's
+   * SetTransform), e.g. to drop fields the consumer never reads and save memory. It may return a
+   * new object or mutate and return its argument; it must keep metadata (name, namespace,
+   * resourceVersion) intact.
+   */
+  transform?(obj: KubeObject): KubeObject;
 }
 
 /** A change too old for the server's history: relist rather than resume. */
@@ -147,7 +154,9 @@ export class Informer {
       labelSelector: this.opts.labelSelector, fieldSelector: this.opts.fieldSelector, limit: this.opts.pageSize ?? 500,
     });
     const seen = new Set<string>();
-    for (const obj of list.items) {
+    const transform = this.opts.transform;
+    for (const item of list.items) {
+      const obj = transform ? transform(item) : item;
       const key = objectKey(obj);
       seen.add(key);
       const old = this.cache.get(key);
@@ -212,13 +221,14 @@ export class Informer {
     if (e.type === 'DELETED') {
       const old = this.cache.remove(key);
       this.rv = rv;
-      this.deliver('onDelete', old ?? e.object);
+      this.deliver('onDelete', old ?? (this.opts.transform ? this.opts.transform(e.object) : e.object));
       return;
     }
-    const old = this.cache.put(e.object);
+    const obj = this.opts.transform ? this.opts.transform(e.object) : e.object;
+    const old = this.cache.put(obj);
     this.rv = rv;
-    if (old) this.deliver('onUpdate', old, e.object);
-    else this.deliver('onAdd', e.object);
+    if (old) this.deliver('onUpdate', old, obj);
+    else this.deliver('onAdd', obj);
   }
 
   private resync(): void {

@@ -2,6 +2,10 @@
 // FailedScheduling) and the PodScheduled=False condition on pods that could not be scheduled.
 // Both are best effort, as upstream's recorder: failures are reported to `onError` and never
 // affect scheduling.
+//
+// Events go through a bounded queue written by one sender at a time, as upstream's broadcaster
+// (1,000 queued events, DropIfChannelFull): under a burst the API server's capacity goes to
+// bindings, and events beyond the queue are dropped (counted, reported to `onError` sparingly).
 import type { Pod } from '../api/index.js';
 import type { Client } from '../client/index.js';
 import { DEFAULT_SCHEDULER_NAME } from './framework/config.js';
@@ -28,8 +32,15 @@ function truncate(msg: string): string {
   return msg.length <= 1024 ? msg : `${msg.slice(0, 1021)}...`;
 }
 
+/** Upstream maxQueuedEvents. */
+export const MAX_QUEUED_EVENTS = 1000;
+
 export class Recorder {
   private seq = 0;
+  private readonly queue: { ns: string; body: object; done: () => void }[] = [];
+  private sending = false;
+  /** Events dropped because the queue was full. */
+  dropped = 0;
 
   constructor(
     private readonly client: Client,
@@ -39,8 +50,8 @@ export class Recorder {
     private readonly onError: (err: unknown) => void,
   ) {}
 
-  /** Creates the Event; resolves when written or failed (never rejects). */
-  async event(pod: Pod, ev: PodEvent): Promise<void> {
+  /** Queues the Event; resolves when it was written, failed or dropped (never rejects). */
+  event(pod: Pod, ev: PodEvent): Promise<void> {
     const ns = pod.metadata?.namespace || 'default';
     const t = this.now();
     const iso = new Date(t).toISOString();
@@ -56,11 +67,31 @@ export class Recorder {
       reportingComponent: DEFAULT_SCHEDULER_NAME, reportingInstance: this.instance,
       firstTimestamp: iso.replace(/\.\d+Z$/, 'Z'), lastTimestamp: iso.replace(/\.\d+Z$/, 'Z'), count: 1,
     };
-    try {
-      await this.client.resource(EVENTS).create(ns, body);
-    } catch (e) {
-      this.onError(e);
+    if (this.queue.length >= MAX_QUEUED_EVENTS) {
+      if (this.dropped++ % MAX_QUEUED_EVENTS === 0) {
+        this.onError(new Error(`event queue full (${MAX_QUEUED_EVENTS}): dropped ${ev.reason} for pod ${ns}/${pod.metadata?.name ?? ''} (${this.dropped} dropped so far)`));
+      }
+      return Promise.resolve();
     }
+    return new Promise<void>((done) => {
+      this.queue.push({ ns, body, done });
+      if (!this.sending) void this.send();
+    });
+  }
+
+  /** Writes queued events one at a time until the queue is empty. */
+  private async send(): Promise<void> {
+    this.sending = true;
+    const events = this.client.resource(EVENTS);
+    for (let next = this.queue.shift(); next; next = this.queue.shift()) {
+      try {
+        await events.create(next.ns, next.body as never);
+      } catch (e) {
+        this.onError(e);
+      }
+      next.done();
+    }
+    this.sending = false;
   }
 
   /**

@@ -85,6 +85,33 @@ describe('informer on a live server', () => {
     stop.abort();
     await running;
   });
+  test('a transform shapes what is cached and delivered, for listed and watched objects', async () => {
+    const rc = client.resource(configmaps);
+    await rc.create('inf', cm('t-listed', { big: 'x'.repeat(1000), keep: '1' }));
+    const informer = new Informer(rc, {
+      namespace: 'inf',
+      transform: (o) => ({ ...o, data: { keep: (o as { data?: Record<string, string> }).data?.keep ?? '' } }) as KubeObject,
+    });
+    const delivered: string[] = [];
+    informer.addEventHandler({
+      onAdd: (o) => delivered.push(`add:${o.metadata?.name}:${JSON.stringify(o.data)}`),
+      onUpdate: (_a, b) => delivered.push(`update:${b.metadata?.name}:${JSON.stringify(b.data)}`),
+      onDelete: (o) => delivered.push(`delete:${o.metadata?.name}:${JSON.stringify(o.data)}`),
+    });
+    const stop = new AbortController();
+    const running = informer.start(stop.signal);
+    await informer.waitForSync(AbortSignal.timeout(15_000));
+    await rc.create('inf', cm('t-watched', { big: 'y', keep: '2' }));
+    await rc.patch('inf', 't-watched', 'merge', { data: { keep: '3' } });
+    await rc.delete('inf', 't-watched');
+    await until('delete of t-watched', () => delivered.some((d) => d.startsWith('delete:t-watched')));
+    assert.ok(delivered.includes('add:t-listed:{"keep":"1"}'), delivered.join(' '));
+    assert.deepEqual(delivered.filter((d) => d.includes('t-watched')), ['add:t-watched:{"keep":"2"}', 'update:t-watched:{"keep":"3"}', 'delete:t-watched:{"keep":"3"}']);
+    assert.deepEqual(informer.store.getByName('inf', 't-listed')?.data, { keep: '1' });
+    assert.ok(informer.store.getByName('inf', 't-listed')?.metadata?.resourceVersion, 'metadata kept');
+    stop.abort();
+    await running;
+  });
 });
 
 describe('informer across server restarts and compaction', () => {

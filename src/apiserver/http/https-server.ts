@@ -123,8 +123,20 @@ async function serve(req: IncomingMessage, res: ServerResponse, handle: RequestH
     if (r.stream) {
       res.setHeader('transfer-encoding', 'chunked');
       res.flushHeaders();
+      // Events published together (one group commit) leave in one socket write: the first write of
+      // a tick corks the response, the end of the tick uncorks it.
+      let corked = false;
+      const uncork = () => {
+        corked = false;
+        res.uncork();
+      };
       await r.stream((chunk) => {
         if (res.destroyed || res.writableEnded) return false;
+        if (!corked) {
+          corked = true;
+          res.cork();
+          process.nextTick(uncork);
+        }
         res.write(chunk);
         return true;
       }, abort.signal);

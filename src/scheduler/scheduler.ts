@@ -7,12 +7,12 @@
 // waits for in-flight bindings and informers and resolves. An aborted signal stops new bindings
 // at once (a leader that lost its lease must not bind).
 import { hostname } from 'node:os';
-import type { Pod } from '../api/index.js';
-import { Informer, realClock, type Client, type Clock, type TimerHandle } from '../client/index.js';
+import { isStatusError, type KubeObject, type Pod } from '../api/index.js';
+import { Informer, realClock, type Client, type Clock, type EventHandlers, type TimerHandle } from '../client/index.js';
 import { FitError } from './algorithm/fit-error.js';
 import { schedulePod } from './algorithm/schedule-pod.js';
 import { SchedulerCache } from './cache/scheduler-cache.js';
-import { defaultConfiguration, type KubeSchedulerConfiguration } from './framework/config.js';
+import { DEFAULT_SCHEDULER_NAME, defaultConfiguration, type KubeSchedulerConfiguration } from './framework/config.js';
 import { CycleState } from './framework/cycle-state.js';
 import type { Framework } from './framework/framework.js';
 import type { QueuedPodInfo } from './framework/interfaces.js';
@@ -20,6 +20,7 @@ import { buildProfiles, frameworkForPod } from './framework/profiles.js';
 import type { Registry } from './framework/registry.js';
 import { asStatus, SUCCESS, type Status } from './framework/status.js';
 import { nodeEventHandlers, podEventHandlers } from './event-handlers.js';
+import { Nominator } from './nominator.js';
 import { newInTreeRegistry } from './plugins/registry.js';
 import { FORGOTTEN_POD } from './queue/cluster-events.js';
 import { SchedulingQueue } from './queue/scheduling-queue.js';
@@ -43,6 +44,8 @@ export interface SchedulerOptions {
 /** Why a binding cycle did not bind: the scheduler is stopping (e.g. lost its lease). */
 const STOPPED = asStatus('scheduler stopped');
 
+const isNotFound = (e: unknown): boolean => isStatusError(e, 'NotFound');
+
 const PODS = { group: '', version: 'v1', plural: 'pods', namespaced: true, kind: 'Pod' };
 const NODES = { group: '', version: 'v1', plural: 'nodes', namespaced: false, kind: 'Node' };
 
@@ -50,6 +53,7 @@ export class Scheduler {
   readonly queue: SchedulingQueue;
   readonly cache: SchedulerCache;
   readonly profiles: Map<string, Framework>;
+  readonly nominator = new Nominator();
   private readonly client: Client;
   private readonly clock: Clock;
   private readonly recorder: Recorder;
@@ -72,7 +76,11 @@ export class Scheduler {
         target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
       } as never);
     };
-    this.profiles = buildProfiles(opts.registry ?? newInTreeRegistry(), cfg, { clock: () => this.clock.now(), binder });
+    this.profiles = buildProfiles(opts.registry ?? newInTreeRegistry(), cfg, {
+      clock: () => this.clock.now(), binder,
+      preempt: (preemptor, nodeName, victims) => this.track(this.preempt(preemptor, nodeName, victims)),
+      nominatedPodsForNode: (nodeName) => this.nominator.nominatedPodsForNode(nodeName),
+    });
     const first = this.profiles.values().next().value as Framework;
     this.queue = new SchedulingQueue({
       clock: this.clock,
@@ -93,6 +101,7 @@ export class Scheduler {
     const podInformer = new Informer(this.client.resource(PODS), informerOpts);
     const nodeInformer = new Informer(this.client.resource(NODES), informerOpts);
     podInformer.addEventHandler(podEventHandlers(targets));
+    podInformer.addEventHandler(this.nominatorHandlers(targets.responsibleFor));
     nodeInformer.addEventHandler(nodeEventHandlers(targets));
     const informers = [podInformer.start(signal), nodeInformer.start(signal)];
     const queueRun = this.queue.run(signal);
@@ -147,6 +156,8 @@ export class Scheduler {
         if (fwk.hasPostFilterPlugins()) {
           const post = fwk.runPostFilterPlugins(state, pod, e.diagnosis);
           if (!post.status.isSuccess() && post.status.message()) e.diagnosis.postFilterMsg = post.status.message();
+          const nominated = post.result?.nominatedNodeName;
+          if (nominated !== undefined) this.nominate(pod, nominated);
         }
         this.failed(qpi, cycle, 'Unschedulable', e.message, new Set([...e.diagnosis.unschedulablePlugins, ...e.diagnosis.pendingPlugins]));
       } else {
@@ -156,6 +167,8 @@ export class Scheduler {
     }
     const assumed: Pod = { ...pod, spec: { ...pod.spec!, nodeName: host } };
     this.cache.assumePod(assumed);
+    // The pod is accounted on its node now; its nomination would count it twice.
+    this.nominator.delete(pod);
     const undo = (reason: string, s: Status) => {
       fwk.runReservePluginsUnreserve(state, assumed, host);
       this.cache.forgetPod(assumed);
@@ -168,9 +181,81 @@ export class Scheduler {
       // Waiting on Permit is not supported (no in-tree plugin waits): treated as a rejection.
       return undo(permit.status.isRejected() || permit.status.isWait() ? 'Unschedulable' : 'SchedulerError', permit.status);
     }
-    const binding = this.bindingCycle(fwk, state, qpi, cycle, assumed, host);
-    this.bindings.add(binding);
-    void binding.finally(() => this.bindings.delete(binding));
+    this.track(this.bindingCycle(fwk, state, qpi, cycle, assumed, host));
+  }
+
+  /** Keeps an asynchronous side task so that `start` waits for it before resolving. */
+  private track(work: Promise<void>): void {
+    this.bindings.add(work);
+    void work.finally(() => this.bindings.delete(work));
+  }
+
+  /**
+   * Upstream handleSchedulingFailure's nomination: records `nodeName` for `pod` (or clears it
+   * when '') in the nominator and in the pod's status.nominatedNodeName.
+   */
+  private nominate(pod: Pod, nodeName: string): void {
+    const current = pod.status?.nominatedNodeName ?? '';
+    this.nominator.add(pod, nodeName);
+    if (current === nodeName) return;
+    this.track(this.patchNominatedNodeName(pod, nodeName));
+  }
+
+  private async patchNominatedNodeName(pod: Pod, nodeName: string): Promise<void> {
+    try {
+      await this.client.resource(PODS).patch(pod.metadata?.namespace ?? '', pod.metadata?.name ?? '', 'merge', { status: { nominatedNodeName: nodeName || null } }, 'status');
+    } catch (e) {
+      if (!isNotFound(e)) this.onError(e);
+    }
+  }
+
+  /**
+   * Upstream prepareCandidate: marks each victim DisruptionTarget=True, deletes it, records a
+   * Preempted event on it, and clears the nominations of lower-priority pods to `nodeName`
+   * (they may no longer fit there). Victims already gone are skipped silently.
+   */
+  private async preempt(preemptor: Pod, nodeName: string, victims: readonly Pod[]): Promise<void> {
+    if (this.stopped.aborted) return;
+    const pods = this.client.resource(PODS);
+    const schedulerName = preemptor.spec?.schedulerName || DEFAULT_SCHEDULER_NAME;
+    const lower = this.nominator.lowerPriorityNominatedPods(preemptor, nodeName);
+    for (const p of lower) this.nominator.delete(p);
+    await Promise.all(victims.map(async (victim) => {
+      const ns = victim.metadata?.namespace ?? '';
+      const name = victim.metadata?.name ?? '';
+      try {
+        const condition = {
+          type: 'DisruptionTarget', status: 'True', reason: 'PreemptionByScheduler',
+          message: `${schedulerName}: preempting to accommodate a higher priority pod`,
+          lastTransitionTime: new Date(this.clock.now()).toISOString().replace(/\.\d+Z$/, 'Z'),
+        };
+        await pods.patch(ns, name, 'strategic', { status: { conditions: [condition] } }, 'status');
+        await pods.delete(ns, name);
+      } catch (e) {
+        if (!isNotFound(e)) this.onError(e);
+        return;
+      }
+      await this.recorder.event(victim, { type: 'Normal', reason: 'Preempted', action: 'Preempting', message: `Preempted by pod ${preemptor.metadata?.uid ?? ''} on node ${nodeName}` });
+    }));
+    await Promise.all(lower.map((p) => this.patchNominatedNodeName(p, '')));
+  }
+
+  /** Keeps the nominator in step with pods' status.nominatedNodeName as the informer sees them. */
+  private nominatorHandlers(responsibleFor: (p: Pod) => boolean): EventHandlers {
+    const pending = (p: Pod): boolean => !p.spec?.nodeName && !p.metadata?.deletionTimestamp && responsibleFor(p)
+      && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed';
+    return {
+      onAdd: (obj: KubeObject) => {
+        const pod = obj as Pod;
+        if (pending(pod) && pod.status?.nominatedNodeName) this.nominator.add(pod, pod.status.nominatedNodeName);
+      },
+      onUpdate: (oldObj: KubeObject, newObj: KubeObject) => {
+        const pod = newObj as Pod;
+        if (pending(pod)) this.nominator.update(oldObj as Pod, pod);
+        else this.nominator.delete(pod);
+      },
+      onDelete: (obj: KubeObject) => this.nominator.delete(obj as Pod),
+    };
   }
 
   /** PreBind, Bind, PostBind (upstream bindingCycle); runs concurrently with later cycles. */

@@ -1,5 +1,8 @@
 // The pure half of bench/scheduler-perf.ts: the workloads (after upstream scheduler_perf's
-// performance-config.yaml and its templates), the node template, and the statistics. No I/O.
+// performance-config.yaml and its templates), the node template, and the statistics. No I/O
+// except a workload's `setup`, which the runner calls.
+import { isStatusError } from '../src/api/index.js';
+import type { Client } from '../src/client/index.js';
 
 /** Label every benchmark node carries, so the node-affinity workload has something to match. */
 export const ZONE_LABEL = 'topology.kubernetes.io/zone';
@@ -18,6 +21,13 @@ export interface Workload {
   pod(name: string, phase: 'init' | 'measured'): object;
   /** How many pods of one phase fit on `nodes` nodes when `wanted` are asked for (default all). */
   capPods?(wanted: number, nodes: number): number;
+  /**
+   * Pod counts fixed by the workload's shape (upstream's params relative to the node count); when
+   * present they replace the --init-pods/--pods flags.
+   */
+  podCounts?(nodes: number): { init: number; measured: number };
+  /** Cluster-scoped objects the workload needs (e.g. PriorityClasses), created before its pods; idempotent. */
+  setup?(client: Client): Promise<void>;
 }
 
 /** Upstream templates/pod-default.yaml: one pause container, 100m CPU and 500Mi requested. */
@@ -58,6 +68,40 @@ const topologySpreadConstraints = [{ maxSkew: 5, topologyKey: 'kubernetes.io/hos
 
 const sameNamespace = (name: string) => ({ init: name, measured: name });
 
+const PRIORITY_CLASSES = { group: 'scheduling.k8s.io', version: 'v1', plural: 'priorityclasses', namespaced: false, kind: 'PriorityClass' };
+
+/**
+ * Upstream templates/pod-low-priority.yaml (priority 1, 900m) and pod-high-priority.yaml
+ * (priority 10, 3000m). Upstream sets spec.priority directly; with Priority admission the value
+ * must come from a PriorityClass, so the workload creates one per value.
+ */
+const PREEMPTION_CLASSES = { init: { name: 'perf-low-priority', value: 1, cpu: '900m' }, measured: { name: 'perf-high-priority', value: 10, cpu: '3' } } as const;
+
+function preemptionPod(name: string, phase: 'init' | 'measured'): object {
+  const c = PREEMPTION_CLASSES[phase];
+  return {
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { name },
+    spec: {
+      priorityClassName: c.name,
+      containers: [{
+        name: 'pause', image: 'registry.k8s.io/pause:3.10', ports: [{ containerPort: 80 }],
+        resources: { limits: { cpu: c.cpu, memory: '500Mi' }, requests: { cpu: c.cpu, memory: '500Mi' } },
+      }],
+    },
+  };
+}
+
+async function createPreemptionClasses(client: Client): Promise<void> {
+  for (const c of Object.values(PREEMPTION_CLASSES)) {
+    try {
+      await client.resource(PRIORITY_CLASSES).create('', { apiVersion: 'scheduling.k8s.io/v1', kind: 'PriorityClass', metadata: { name: c.name }, value: c.value });
+    } catch (e) {
+      if (!isStatusError(e, 'AlreadyExists')) throw e;
+    }
+  }
+}
+
 /** In the order upstream's performance-config.yaml lists them. */
 export const WORKLOADS: Workload[] = [
   { name: 'SchedulingBasic', plugins: [], namespaces: sameNamespace('scheduling-basic'), pod: (name) => defaultPod(name) },
@@ -74,13 +118,20 @@ export const WORKLOADS: Workload[] = [
     name: 'TopologySpreading', plugins: ['PodTopologySpread'], namespaces: sameNamespace('topology-spreading'),
     pod: (name, phase) => (phase === 'init' ? defaultPod(name) : defaultPod(name, { topologySpreadConstraints }, { color: 'blue' })),
   },
+  {
+    // Upstream PreemptionBasic (500Nodes: 2000 init pods, 500 measured): four low-priority pods fill
+    // each 4-CPU node; each high-priority pod preempts three of them on its own node.
+    name: 'PreemptionBasic', plugins: ['DefaultPreemption'], namespaces: sameNamespace('preemption-basic'),
+    pod: preemptionPod,
+    podCounts: (nodes) => ({ init: 4 * nodes, measured: nodes }),
+    // Without podCounts: at most one high-priority pod fits per node (nodes are not full then).
+    capPods: (wanted, nodes) => Math.min(wanted, nodes),
+    setup: createPreemptionClasses,
+  },
 ];
 
-/**
- * Upstream workloads this benchmark does not run yet, with the plugin each needs. Preemption fills
- * nodes with low-priority pods and then adds high-priority ones (PriorityClasses + PostFilter).
- */
-export const NOT_WRITTEN: { name: string; plugins: string[] }[] = [{ name: 'Preemption', plugins: ['DefaultPreemption'] }];
+/** Upstream workloads this benchmark does not run yet, with the plugin each needs. */
+export const NOT_WRITTEN: { name: string; plugins: string[] }[] = [];
 
 /** Nearest-rank percentile of an ascending array (NaN when empty). */
 export function percentile(sorted: readonly number[], p: number): number {

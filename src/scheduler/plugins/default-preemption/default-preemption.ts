@@ -16,7 +16,7 @@ import type { Handle, PluginFactory } from '../../framework/registry.js';
 import { asStatus, Code, newStatus, Status, SUCCESS } from '../../framework/status.js';
 import { podPriority } from '../priority-sort/priority-sort.js';
 import { pickOneNodeForPreemption, type Candidate } from './pick-node.js';
-import { selectVictimsOnNode } from './victims.js';
+import { NO_VICTIMS_REASON, selectVictimsOnNode } from './victims.js';
 
 export const name = 'DefaultPreemption';
 
@@ -83,10 +83,17 @@ interface DryRun {
 function dryRunPreemption(handle: Handle, state: CycleState, pod: Pod, potential: readonly NodeInfo[], offset: number, wanted: number): DryRun | Status {
   const fwk = handle.framework();
   const now = handle.now();
+  const priority = podPriority(pod);
   const candidates: Candidate[] = [];
   const statuses = new Map<string, Status>();
+  let noVictims: Status | undefined;
   for (let i = 0; i < potential.length && candidates.length < wanted; i++) {
     const ni = potential[(offset + i) % potential.length]!;
+    // Same outcome as selectVictimsOnNode on a node without lower-priority pods, without the copies.
+    if (!ni.pods.some((pi) => podPriority(pi.pod) < priority)) {
+      statuses.set(ni.name, (noVictims ??= newStatus(Code.UnschedulableAndUnresolvable, NO_VICTIMS_REASON)));
+      continue;
+    }
     const r = selectVictimsOnNode(fwk, state.clone(), pod, ni.clone(), now);
     let s = r.status;
     if (s.isSuccess() && r.victims.length > 0) {

@@ -5,8 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ApiServer, loadOrCreatePki, renderKubeconfig, writeKubeconfig } from '../apiserver/index.js';
 import { openSqliteStore, startCompactor, type Store } from '../store/index.js';
-import { Client, loopbackTransport } from '../client/index.js';
-import { SchedulerRole } from '../scheduler/index.js';
+import { startSchedulerThread } from './scheduler-thread.js';
 
 export const SERVER_USAGE = `Usage: capstan server [flags]
 
@@ -100,11 +99,9 @@ export async function runServer(argv: string[]): Promise<void> {
   await writeKubeconfig(join(dataDir, 'kubeconfig.yaml'), kubeconfig);
   if (values['write-kubeconfig']) await writeKubeconfig(resolve(values['write-kubeconfig']), kubeconfig);
   log(`API server listening on https://${values['bind-address']}:${api.port}; kubeconfig written to ${join(dataDir, 'kubeconfig.yaml')}`);
-  // The scheduler talks to this API server in-process, leader-elected like a separate one.
-  const scheduler = values['disable-scheduler'] ? undefined : new SchedulerRole({
-    client: new Client(loopbackTransport(api.loopback.bind(api))),
-    onError: (e) => log(`scheduler: ${(e as Error).message ?? String(e)} (will retry)`),
-  }).start(stop.signal);
+  // The scheduler runs on its own thread and talks to this API server over HTTPS, leader-elected
+  // like a separate one.
+  const scheduler = values['disable-scheduler'] ? undefined : startSchedulerThread(join(dataDir, 'kubeconfig.yaml'), (m) => log(`scheduler: ${m}`));
   if (!values['disable-agent']) log('node agent not available yet; running the control plane only');
   log('ready');
 
@@ -114,7 +111,7 @@ export async function runServer(argv: string[]): Promise<void> {
     stopping = true;
     log(`${signal} received, shutting down`);
     stop.abort();
-    await scheduler;
+    await scheduler?.stop();
     await api.stop();
     await compactor;
     await store.close();

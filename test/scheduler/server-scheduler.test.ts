@@ -1,0 +1,46 @@
+// `capstan server` schedules by itself: its scheduler (on a thread of its own, talking HTTPS to the
+// server) takes the kube-system/kube-scheduler Lease, binds a pod to the only Ready node, and the
+// server still shuts down cleanly on SIGTERM.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnServer, tempDir } from '../support/server.js';
+import { Client, transportFromKubeconfig } from '../../src/client/index.js';
+import type { KubeObject, Pod } from '../../src/api/index.js';
+
+const NODES = { group: '', version: 'v1', plural: 'nodes', namespaced: false, kind: 'Node' };
+const PODS = { group: '', version: 'v1', plural: 'pods', namespaced: true, kind: 'Pod' };
+const LEASES = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespaced: true, kind: 'Lease' };
+
+async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const v = await fn().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+test('capstan server runs a leader-elected scheduler that binds pods', { timeout: 120_000 }, async () => {
+  const dir = tempDir('capstan-server-sched-');
+  const server = await spawnServer(dir.path);
+  const client = new Client(transportFromKubeconfig(server.kubeconfig, { userAgent: 'server-scheduler-test' }));
+  try {
+    const nodes = client.resource(NODES);
+    await nodes.create('', { apiVersion: 'v1', kind: 'Node', metadata: { name: 'only', labels: { 'kubernetes.io/hostname': 'only' } } } as KubeObject);
+    const resources = { cpu: '4', memory: '8Gi', pods: '110' };
+    await nodes.patch('', 'only', 'merge', { status: { capacity: resources, allocatable: resources, conditions: [{ type: 'Ready', status: 'True', reason: 'KubeletReady', message: 'ok' }] } }, 'status');
+    await client.resource(PODS).create('default', { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'pause' }] } } as KubeObject);
+
+    const nodeName = await until('the pod bound', async () => ((await client.resource(PODS).get('default', 'p')) as Pod).spec?.nodeName || undefined);
+    assert.equal(nodeName, 'only');
+    const lease = await client.resource(LEASES).get('kube-system', 'kube-scheduler') as { spec?: { holderIdentity?: string } };
+    assert.ok(lease.spec?.holderIdentity, 'the scheduler holds the kube-scheduler Lease');
+    assert.match(server.logs(), /scheduler: leading as /);
+  } finally {
+    client.close();
+    const code = await server.terminate();
+    dir.remove();
+    assert.equal(code, 0, `clean shutdown on SIGTERM:\n${server.logs()}`);
+  }
+});

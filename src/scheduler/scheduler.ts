@@ -6,6 +6,10 @@
 // Lifecycle: `start(signal)` lists/watches pods and nodes, schedules until `signal` aborts, then
 // waits for in-flight bindings and informers and resolves. An aborted signal stops new bindings
 // at once (a leader that lost its lease must not bind).
+//
+// Preemption: after a FitError, PostFilter (DefaultPreemption) may pick victims through the
+// framework handle's `preempt`; their deletion runs asynchronously like a binding, the preemptor
+// is nominated (status.nominatedNodeName) and retried when the victims' deletion frees room.
 import { hostname } from 'node:os';
 import { isStatusError, type KubeObject, type Pod } from '../api/index.js';
 import { Informer, realClock, type Client, type Clock, type EventHandlers, type TimerHandle } from '../client/index.js';
@@ -58,6 +62,7 @@ export class Scheduler {
   private readonly clock: Clock;
   private readonly recorder: Recorder;
   private readonly onError: (err: unknown) => void;
+  /** In-flight binding cycles and preemption/nomination writes; `start` waits for them. */
   private readonly bindings = new Set<Promise<void>>();
   private nextStartNodeIndex = 0;
   private stopped: AbortSignal = AbortSignal.abort();

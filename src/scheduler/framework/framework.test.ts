@@ -128,7 +128,7 @@ test('binding cycle: reserve, unreserve in reverse, permit wait, bind skip', asy
 
 test('PostFilter: first success wins, rejections aggregate', () => {
   const no = (msg: string) => (): Omit<PostFilterPlugin, 'name'> => ({ postFilter: () => ({ status: new Status(Code.Unschedulable, [msg]) }) });
-  const fwk = customFramework({ X: no('x'), Y: no('y') }, { plugins: { postFilter: { enabled: [{ name: 'X' }, { name: 'Y' }] } } });
+  const fwk = customFramework({ X: no('x'), Y: no('y') }, { plugins: { postFilter: { enabled: [{ name: 'X' }, { name: 'Y' }], disabled: [{ name: 'DefaultPreemption' }] } } });
   const r = fwk.runPostFilterPlugins(new CycleState(), makePod({ name: 'p' }), { statuses: new Map(), absentNodesStatus: new Status(Code.UnschedulableAndUnresolvable) });
   assert.deepEqual([r.status.code, r.status.reasons, r.status.plugin], [Code.Unschedulable, ['x', 'y'], 'X']);
 });

@@ -10,13 +10,17 @@ const store = openSqliteStore({ path });
 const value = JSON.stringify({ kind: 'ConfigMap', data: { pad: 'y'.repeat(1024) } });
 let next = 0;
 
-async function writer(): Promise<void> {
-  while (true) {
-    const key = `/crash/${run}/${String(next++).padStart(8, '0')}`;
-    const { kv } = await store.create(key, value);
-    process.stdout.write(`${key} ${kv.modRevision}\n`);
-  }
+async function writeOne(): Promise<void> {
+  const key = `/crash/${run}/${String(next++).padStart(8, '0')}`;
+  const { kv } = await store.create(key, value);
+  process.stdout.write(`${key} ${kv.modRevision}\n`);
 }
 
+async function writer(): Promise<void> {
+  while (true) await writeOne();
+}
+
+// "ready" once a first write committed (the commit worker has started), so the kill lands in the storm.
+await writeOne();
 process.stdout.write('ready\n');
 await Promise.all(Array.from({ length: 32 }, writer));

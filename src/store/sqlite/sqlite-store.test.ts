@@ -5,6 +5,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import Database from 'better-sqlite3';
 import { openSqliteStore } from './sqlite-store.js';
 import { describeStoreConformance } from '../conformance.js';
 import type { WatchEvent } from '../store.js';
@@ -17,6 +18,59 @@ const value = (s: string | number) => JSON.stringify({ kind: 'Pod', metadata: { 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describeStoreConformance('sqlite', () => openSqliteStore({ path: freshPath(), leaseCheckIntervalMs: 100 }));
+describeStoreConformance('sqlite, commits on the main thread', () =>
+  openSqliteStore({ path: freshPath(), leaseCheckIntervalMs: 100, commitIn: 'main' }));
+
+for (const commitIn of ['worker', 'main'] as const) {
+  it(`a failed commit (${commitIn}) rejects its whole batch and changes nothing`, async () => {
+    const path = freshPath();
+    const s = openSqliteStore({ path, commitIn });
+    try {
+      await s.create('/f/a', value(1));
+      // Another connection takes revision 2 behind the store's back: the next commit's insert of
+      // revision 2 violates the primary key and its transaction rolls back.
+      const other = new Database(path);
+      other.prepare(`INSERT INTO kv (revision, key, value, create_revision, prev_revision, version, lease, deleted)
+        VALUES (2, '/f/rogue', 'x', 2, 0, 1, 0, 0)`).run();
+      const events: WatchEvent[] = [];
+      const w = s.watch('/f/', (m) => { if (m.kind === 'events') events.push(...m.events); });
+      const results = await Promise.allSettled([s.create('/f/b', value(2)), s.update('/f/a', value(3), 1), s.grantLease(10)]);
+      assert.deepEqual(results.map((r) => r.status), ['rejected', 'rejected', 'rejected']);
+      for (const r of results) assert.match(String((r as PromiseRejectedResult).reason.code), /^SQLITE_CONSTRAINT/);
+      assert.equal(await s.currentRevision(), 1);
+      assert.equal((await s.get('/f/b')).kv, undefined);
+      assert.equal((await s.get('/f/a')).kv?.value, value(1));
+
+      other.prepare('DELETE FROM kv WHERE revision = 2').run();
+      other.close();
+      const b = await s.create('/f/b', value(2));
+      assert.equal(b.kv.modRevision, 2, 'the failed batch used no revision');
+      assert.ok(await s.grantLease(10) > 0);
+      for (let i = 0; i < 100 && events.length < 1; i++) await sleep(10);
+      w.cancel();
+      assert.deepEqual(events.map((e) => (e.type === 'put' ? [e.kv.key, e.kv.modRevision] : [])), [['/f/b', 2]],
+        'watchers saw only the committed write');
+    } finally {
+      await s.close();
+    }
+  });
+}
+
+it('a dead commit worker fails the write in flight, pending and later writes; close still completes', async () => {
+  const s = openSqliteStore({ path: freshPath() });
+  await s.create('/d/a', value(1));
+  const worker = (s as unknown as { committer: { worker: { terminate(): Promise<number> } } }).committer.worker;
+  const dying = worker.terminate();
+  const writes = [s.create('/d/b', value(2)), s.create('/d/c', value(3))];
+  await dying;
+  const later = s.create('/d/d', value(4));
+  for (const r of await Promise.allSettled([...writes, later])) {
+    assert.equal(r.status, 'rejected');
+    assert.match(String((r as PromiseRejectedResult).reason.message), /sqlite commit worker exited/);
+  }
+  assert.equal(await s.currentRevision(), 1);
+  await s.close();
+});
 
 describe('sqlite store', () => {
   it('reopens with the same data, revision, history and compact revision', async () => {

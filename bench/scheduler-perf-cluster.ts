@@ -37,8 +37,13 @@ export type SchedulerMode = 'process' | 'in-server' | 'none';
 
 export interface Cluster {
   server: ServerProcess;
-  /** The `capstan scheduler` child (SchedulerMode 'process'). */
+  /** The `capstan scheduler` child (SchedulerMode 'process', or after startSchedulerProcess). */
   scheduler?: ChildProcess;
+  /**
+   * Starts a `capstan scheduler` child (for a cluster started with scheduler 'none'); resolves
+   * with the time (performance.now()) it reported leading, i.e. began scheduling.
+   */
+  startSchedulerProcess(): Promise<number>;
   client: Client;
   nodeNames: string[];
   /** Stops the nodes, the server and removes the data dir; safe to call twice. */
@@ -48,9 +53,10 @@ export interface Cluster {
 /**
  * Starts a server child (SQLite) and registers `nodeCount` nodes: hollow kubelets in this process
  * (leases, node status, pods reported Running) or, in `static` mode, bare Ready Node objects as
- * upstream scheduler_perf creates them (no kubelet traffic at all).
+ * upstream scheduler_perf creates them (no kubelet traffic at all). The scheduler runs as its own
+ * process, inside the server, or not at all ('none': start it later with startSchedulerProcess).
  */
-export async function startCluster(opts: { nodeCount: number; mode: NodeMode; scheduler: SchedulerMode; inFlight: number }): Promise<Cluster> {
+export async function startCluster(opts: { nodeCount: number; mode: NodeMode; scheduler: SchedulerMode; inFlight: number; nodeGroups?: Record<string, string>[] }): Promise<Cluster> {
   const dir = tempDir('capstan-sched-perf-');
   const server = await spawnServer(dir.path, 0, opts.scheduler === 'in-server' ? ['--disable-agent'] : ['--disable-scheduler', '--disable-agent']).catch((e: unknown) => {
     dir.remove();
@@ -78,20 +84,34 @@ export async function startCluster(opts: { nodeCount: number; mode: NodeMode; sc
     dir.remove();
   };
   try {
-    const nodeNames = Array.from({ length: opts.nodeCount }, (_, i) => `node-${i}`);
+    // Nodes are split evenly over the label groups: group g holds `node-<g>-0` … (hollow) or
+    // every node whose index ≡ g (static); either way `nodeNames` lists them all.
+    const groups = opts.nodeGroups?.length ? opts.nodeGroups : [{ [ZONE_LABEL]: ZONE }];
+    const perGroup = groups.map((_, g) => Math.floor(opts.nodeCount / groups.length) + (g < opts.nodeCount % groups.length ? 1 : 0));
+    const nodeNames = groups.flatMap((_, g) => Array.from({ length: perGroup[g]! }, (_, i) => `node-${g}-${i}`));
     if (opts.mode === 'hollow') {
       simClient = new Client(transportFromKubeconfig(server.kubeconfig, { userAgent: 'capstan-sim' }));
-      const sim = new HollowNodes(simClient, {
-        count: opts.nodeCount, namePrefix: 'node-', cpu: NODE_TEMPLATE.cpu, memory: NODE_TEMPLATE.memory, pods: NODE_TEMPLATE.pods,
-        ephemeralStorage: NODE_TEMPLATE.ephemeralStorage, labels: { [ZONE_LABEL]: ZONE },
-      });
-      simRunning = sim.start(stopNodes.signal);
-      await sim.whenRegistered();
+      const sims = groups.map((labels, g) => new HollowNodes(simClient!, {
+        count: perGroup[g]!, namePrefix: `node-${g}-`, cpu: NODE_TEMPLATE.cpu, memory: NODE_TEMPLATE.memory, pods: NODE_TEMPLATE.pods,
+        ephemeralStorage: NODE_TEMPLATE.ephemeralStorage, labels,
+      }));
+      simRunning = Promise.all(sims.map((sim) => sim.start(stopNodes.signal))).then(() => undefined);
+      await Promise.all(sims.map((sim) => sim.whenRegistered()));
     } else {
-      await inParallel(nodeNames.length, opts.inFlight, (i) => createStaticNode(client, nodeNames[i]!));
+      const labelsOf = new Map<string, Record<string, string>>(groups.flatMap((labels, g) => Array.from({ length: perGroup[g]! }, (_, i) => [`node-${g}-${i}`, labels] as [string, Record<string, string>])));
+      await inParallel(nodeNames.length, opts.inFlight, (i) => createStaticNode(client, nodeNames[i]!, labelsOf.get(nodeNames[i]!)!));
     }
-    if (opts.scheduler === 'process') scheduler = await startScheduler(server.kubeconfig);
-    return { server, scheduler, client, nodeNames, stop };
+    const cluster: Cluster = {
+      server, client, nodeNames, stop,
+      async startSchedulerProcess() {
+        if (scheduler) throw new Error('a scheduler process is running already');
+        scheduler = await startScheduler(server.kubeconfig);
+        cluster.scheduler = scheduler;
+        return performance.now();
+      },
+    };
+    if (opts.scheduler === 'process') await cluster.startSchedulerProcess();
+    return cluster;
   } catch (e) {
     await stop();
     throw e;
@@ -121,9 +141,9 @@ async function startScheduler(kubeconfig: string): Promise<ChildProcess> {
   return child;
 }
 
-async function createStaticNode(client: Client, name: string): Promise<void> {
+async function createStaticNode(client: Client, name: string, labels: Record<string, string>): Promise<void> {
   const api = client.resource(nodes);
-  await api.create('', { apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', [ZONE_LABEL]: ZONE } } } as KubeObject);
+  await api.create('', { apiVersion: 'v1', kind: 'Node', metadata: { name, labels: { 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', ...labels } } } as KubeObject);
   const resources = { cpu: NODE_TEMPLATE.cpu, memory: NODE_TEMPLATE.memory, pods: NODE_TEMPLATE.pods, 'ephemeral-storage': NODE_TEMPLATE.ephemeralStorage };
   const now = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
   await api.patch('', name, 'merge', {

@@ -1,17 +1,23 @@
 // Scheduler benchmark (not a test), after upstream scheduler_perf (performance-config.yaml):
 // end to end through a real `capstan server` child (SQLite store) and a `capstan scheduler` child
-// (or, with --scheduler in-server, the scheduler inside the server), nodes registered by this process, pods created over HTTPS at a fixed number of requests in
-// flight. Per workload it reports the throughput of the measured phase (first measured pod's
-// create request → last binding seen) and the scheduling latency of each pod (create
-// acknowledged → binding seen on a watch, both timestamped here). It then starts a second server
-// with --disable-scheduler and POSTs pods/<name>/binding for as many pending pods at the same
-// concurrency: the ceiling the API server and store allow, and the scheduler's share of it.
+// (or, with --scheduler in-server, the scheduler thread inside the server), with nodes registered
+// by this process and pods created over HTTPS at a fixed number of requests in flight. Each
+// workload gets a fresh cluster of its own size (as upstream's do).
 //
-//   node --import tsx bench/scheduler-perf.ts [--nodes 5000] [--init-pods 1000] [--pods 10000]
+// Per workload: the throughput of the measured phase (first measured pod's create request → last
+// binding seen) and each pod's scheduling latency (create acknowledged → binding seen on a watch,
+// both timestamped here). Then, on fresh clusters without a scheduler, for SchedulingBasic's
+// measured pods created up front:
+//   - raw binding: a plain client POSTs pods/<name>/binding for each, at the same concurrency —
+//     the ceiling the API server and store allow;
+//   - backlog: a `capstan scheduler` process is started and schedules them all — the scheduler
+//     against the same ceiling, with no pod creation competing for the server.
+//
+//   node --import tsx bench/scheduler-perf.ts [--nodes N] [--init-pods N] [--pods N]
 //     [--in-flight 64] [--node-mode hollow|static] [--scheduler process|in-server]
-//     [--workloads SchedulingBasic,...] [--skip-raw]
-//     [--timeout 900]
-// Needs a built checkout (bin/capstan runs dist/).
+//     [--workloads SchedulingBasic,...] [--skip-raw] [--timeout 900]
+// --nodes/--init-pods/--pods override every workload's own counts. Needs a built checkout
+// (bin/capstan runs dist/).
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -24,9 +30,9 @@ import { fmt, markdownTable, NOT_WRITTEN, percentile, podsPerSecond, WORKLOADS, 
 
 const { values } = parseArgs({
   options: {
-    nodes: { type: 'string', default: '5000' },
-    'init-pods': { type: 'string', default: '1000' },
-    pods: { type: 'string', default: '10000' },
+    nodes: { type: 'string' },
+    'init-pods': { type: 'string' },
+    pods: { type: 'string' },
     'in-flight': { type: 'string', default: '64' },
     'node-mode': { type: 'string', default: 'hollow' },
     scheduler: { type: 'string', default: 'process' },
@@ -36,31 +42,44 @@ const { values } = parseArgs({
   },
   strict: true,
 });
-const NODES = Number(values.nodes);
-const INIT_PODS = Number(values['init-pods']);
-const PODS = Number(values.pods);
-const IN_FLIGHT = Number(values['in-flight']);
+const optionalCount = (flag: string, v: string | undefined, min: number): number | undefined => {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new Error(`${flag} must be an integer ≥ ${min}`);
+  return n;
+};
+const NODES = optionalCount('--nodes', values.nodes, 1);
+const INIT_PODS = optionalCount('--init-pods', values['init-pods'], 0);
+const PODS = optionalCount('--pods', values.pods, 1);
+const IN_FLIGHT = optionalCount('--in-flight', values['in-flight'], 1)!;
 const TIMEOUT_MS = Number(values.timeout) * 1000;
 const MODE = values['node-mode'] as NodeMode;
 if (MODE !== 'hollow' && MODE !== 'static') throw new Error(`--node-mode must be hollow or static (got ${MODE})`);
 const SCHEDULER = values.scheduler as SchedulerMode;
 if (SCHEDULER !== 'process' && SCHEDULER !== 'in-server') throw new Error(`--scheduler must be process or in-server (got ${SCHEDULER})`);
-for (const [flag, n] of [['--nodes', NODES], ['--init-pods', INIT_PODS], ['--pods', PODS], ['--in-flight', IN_FLIGHT]] as const) {
-  if (!Number.isInteger(n) || n < (flag === '--init-pods' ? 0 : 1)) throw new Error(`${flag} must be a ${flag === '--init-pods' ? 'non-negative' : 'positive'} integer`);
-}
 
 const liveClusters = new Set<Cluster>();
 const log = (msg: string) => console.log(`${new Date().toISOString()} ${msg}`);
 const names = (prefix: string, n: number) => Array.from({ length: n }, (_, i) => `${prefix}-${i}`);
 
-/** Runs one workload in its own namespace: init pods (not measured), then the measured pods. */
-async function runWorkload(cluster: Cluster, w: Workload): Promise<PhaseResult & { serverCpuPct: number; schedulerCpuPct: number; initPods: number }> {
-  const cap = (n: number) => w.capPods?.(n, NODES) ?? n;
+/** A workload's node and pod counts after the command-line overrides. */
+function shapeOf(w: Workload): { nodes: number; init: number; measured: number } {
+  const nodes = NODES ?? w.nodes;
+  const own = w.podCounts?.(nodes) ?? { init: 1000, measured: 10_000 };
+  const cap = (n: number) => (w.podCounts && INIT_PODS === undefined && PODS === undefined ? n : w.capPods?.(n, nodes) ?? n);
+  return { nodes, init: cap(INIT_PODS ?? own.init), measured: cap(PODS ?? own.measured) };
+}
+
+interface WorkloadResult extends PhaseResult { serverCpuPct: number; schedulerCpuPct: number; initPods: number; serverRss: number; schedulerRss: number }
+
+/** Runs one workload: init pods (not measured), then the measured pods. */
+async function runWorkload(cluster: Cluster, w: Workload, shape: { init: number; measured: number }): Promise<WorkloadResult> {
   const { init: initNs, measured: ns } = w.namespaces;
+  await w.setup?.(cluster.client);
   await createNamespace(cluster.client, initNs);
   const initWatcher = new BindingWatcher(cluster.client, initNs, (name) => name.startsWith('init-'));
   await initWatcher.start();
-  const init = names('init', cap(INIT_PODS));
+  const init = names('init', shape.init);
   try {
     await createPods(cluster.client, initNs, init, (n) => w.pod(n, 'init'), IN_FLIGHT);
     await initWatcher.waitForBound(init.length, TIMEOUT_MS);
@@ -68,7 +87,7 @@ async function runWorkload(cluster: Cluster, w: Workload): Promise<PhaseResult &
     await initWatcher.stop();
   }
   if (ns !== initNs) await createNamespace(cluster.client, ns);
-  const measured = names('pod', cap(PODS));
+  const measured = names('pod', shape.measured);
   const watcher = new BindingWatcher(cluster.client, ns, (name) => name.startsWith('pod-'));
   await watcher.start();
   try {
@@ -95,21 +114,28 @@ async function runWorkload(cluster: Cluster, w: Workload): Promise<PhaseResult &
       latencies.push(Math.max(0, bound - createdAt.get(n)!));
     }
     latencies.sort((a, b) => a - b);
-    return { pods: measured.length, spanMs: last - t0, latenciesMs: latencies, serverCpuPct, schedulerCpuPct, initPods: init.length };
+    return {
+      pods: measured.length, spanMs: last - t0, latenciesMs: latencies, serverCpuPct, schedulerCpuPct, initPods: init.length,
+      serverRss: rssMiB(pid), schedulerRss: schedPid ? rssMiB(schedPid) : NaN,
+    };
   } finally {
     await watcher.stop();
   }
 }
 
-/** With no scheduler: POST one binding per pending pod, round-robin over the nodes. */
-async function rawBindingRate(cluster: Cluster): Promise<{ perSecond: number; createPerSecond: number }> {
-  const ns = 'raw-binding';
+/** Creates `count` pending SchedulingBasic pods in `ns` (no scheduler runs); returns their names. */
+async function pendingPods(cluster: Cluster, ns: string, count: number): Promise<string[]> {
   await createNamespace(cluster.client, ns);
-  const pending = names('pod', PODS);
-  const template = WORKLOADS[0]!;
-  const c0 = performance.now();
+  const pending = names('pod', count);
+  const template = WORKLOADS.find((w) => w.name === 'SchedulingBasic')!;
   await createPods(cluster.client, ns, pending, (n) => template.pod(n, 'measured'), IN_FLIGHT);
-  const createS = (performance.now() - c0) / 1000;
+  return pending;
+}
+
+/** With no scheduler: POST one binding per pending pod, round-robin over the nodes. */
+async function rawBindingRate(cluster: Cluster, count: number): Promise<number> {
+  const ns = 'raw-binding';
+  const pending = await pendingPods(cluster, ns, count);
   const api = cluster.client.resource(pods);
   const t0 = performance.now();
   await inParallel(pending.length, IN_FLIGHT, async (i) => {
@@ -117,8 +143,37 @@ async function rawBindingRate(cluster: Cluster): Promise<{ perSecond: number; cr
     const target = cluster.nodeNames[i % cluster.nodeNames.length]!;
     await api.create(ns, name, 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: target } } as KubeObject);
   });
-  const bindS = (performance.now() - t0) / 1000;
-  return { perSecond: PODS / bindS, createPerSecond: PODS / createS };
+  return count / ((performance.now() - t0) / 1000);
+}
+
+/** Pending pods first, then a `capstan scheduler` process: its rate from leading to the last binding. */
+async function backlogRate(cluster: Cluster, count: number): Promise<{ perSecond: number; schedulerRss: number }> {
+  const ns = 'backlog';
+  await pendingPods(cluster, ns, count);
+  const watcher = new BindingWatcher(cluster.client, ns);
+  await watcher.start();
+  try {
+    const t0 = await cluster.startSchedulerProcess();
+    await watcher.waitForBound(count, TIMEOUT_MS);
+    const last = Math.max(...watcher.boundAt.values());
+    return { perSecond: count / ((last - t0) / 1000), schedulerRss: rssMiB(cluster.scheduler!.pid!) };
+  } finally {
+    await watcher.stop();
+  }
+}
+
+/** Starts a fresh cluster, runs `fn` on it and always stops it. */
+async function withCluster<T>(opts: Parameters<typeof startCluster>[0], fn: (c: Cluster) => Promise<T>): Promise<T> {
+  const t0 = performance.now();
+  const cluster = await startCluster(opts);
+  liveClusters.add(cluster);
+  try {
+    log(`${opts.nodeCount} ${opts.mode} nodes registered in ${((performance.now() - t0) / 1000).toFixed(1)} s (scheduler: ${opts.scheduler})`);
+    return await fn(cluster);
+  } finally {
+    await cluster.stop();
+    liveClusters.delete(cluster);
+  }
 }
 
 /**
@@ -144,62 +199,47 @@ async function main(): Promise<void> {
     if (missing.length) notes.push(`${w.name} skipped: plugin ${missing.join(', ')} not registered in the server's newInTreeRegistry()`);
     else runnable.push(w);
   }
-  for (const w of NOT_WRITTEN) if (wanted.has(w.name)) notes.push(`${w.name} skipped: ${w.plugins.filter((p) => !registry.has(p)).map((p) => `plugin ${p} not registered; `).join('')}workload not written yet`);
+  for (const w of NOT_WRITTEN) if (wanted.has(w.name)) notes.push(`${w.name} skipped: workload not written yet`);
   for (const n of notes) log(n);
 
-  const header = ['workload', 'nodes', 'init pods', 'measured pods', 'pods/s (avg)', 'latency p50 (ms)', 'latency p99 (ms)', 'server CPU (% of a core)', 'scheduler CPU (% of a core)'];
+  const header = ['workload', 'nodes', 'init pods', 'measured pods', 'pods/s (avg)', 'latency p50 (ms)', 'latency p99 (ms)', 'server CPU (% of a core)', 'scheduler CPU (% of a core)', 'server RSS (MiB)', 'scheduler RSS (MiB)'];
   const rows: string[][] = [];
   let basicRate = NaN;
-  let serverRss = NaN;
-  let schedulerRss = NaN;
-  let benchRss = NaN;
-
-  log(`starting server, scheduler (${SCHEDULER}) and ${NODES} ${MODE} nodes`);
-  const t0 = performance.now();
-  const cluster = await startCluster({ nodeCount: NODES, mode: MODE, scheduler: SCHEDULER, inFlight: IN_FLIGHT });
-  liveClusters.add(cluster);
-  try {
-    log(`${NODES} nodes registered in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    for (const w of runnable) {
-      const r = await runWorkload(cluster, w);
-      const rate = podsPerSecond(r);
-      if (w.name === 'SchedulingBasic') basicRate = rate;
-      const row = [w.name, String(NODES), String(r.initPods), String(r.pods), fmt(rate, 1), fmt(percentile(r.latenciesMs, 50)), fmt(percentile(r.latenciesMs, 99)), fmt(r.serverCpuPct), fmt(r.schedulerCpuPct)];
-      rows.push(row);
-      log(`${w.name}: ${row.slice(4).join(' / ')}`);
-    }
-    serverRss = rssMiB(cluster.server.child.pid!);
-    if (cluster.scheduler?.pid) schedulerRss = rssMiB(cluster.scheduler.pid);
-    benchRss = process.memoryUsage().rss / 2 ** 20;
-  } finally {
-    await cluster.stop();
+  for (const w of runnable) {
+    const shape = shapeOf(w);
+    const r = await withCluster({ nodeCount: shape.nodes, mode: MODE, scheduler: SCHEDULER, inFlight: IN_FLIGHT, nodeGroups: w.nodeGroups }, (c) => runWorkload(c, w, shape));
+    const rate = podsPerSecond(r);
+    if (w.name === 'SchedulingBasic') basicRate = rate;
+    const row = [w.name, String(shape.nodes), String(r.initPods), String(r.pods), fmt(rate, 1), fmt(percentile(r.latenciesMs, 50)), fmt(percentile(r.latenciesMs, 99)),
+      fmt(r.serverCpuPct), fmt(r.schedulerCpuPct), fmt(r.serverRss), fmt(r.schedulerRss)];
+    rows.push(row);
+    log(`${w.name}: ${row.slice(4).join(' / ')}`);
   }
 
-  let raw: { perSecond: number; createPerSecond: number } | undefined;
+  let raw: number | undefined;
+  let backlog: { perSecond: number; schedulerRss: number } | undefined;
+  const basic = shapeOf(WORKLOADS.find((w) => w.name === 'SchedulingBasic')!);
   if (!values['skip-raw']) {
-    log(`starting server with --disable-scheduler and ${NODES} ${MODE} nodes for the raw binding rate`);
-    const bare = await startCluster({ nodeCount: NODES, mode: MODE, scheduler: 'none', inFlight: IN_FLIGHT });
-    liveClusters.add(bare);
-    try {
-      raw = await rawBindingRate(bare);
-      log(`raw binding: ${raw.perSecond.toFixed(1)} bindings/s (creates ${raw.createPerSecond.toFixed(1)}/s)`);
-    } finally {
-      await bare.stop();
-    }
+    const opts = { nodeCount: basic.nodes, mode: MODE, scheduler: 'none' as const, inFlight: IN_FLIGHT };
+    raw = await withCluster(opts, (c) => rawBindingRate(c, basic.measured));
+    log(`raw binding: ${raw.toFixed(1)} bindings/s`);
+    backlog = await withCluster(opts, (c) => backlogRate(c, basic.measured));
+    log(`backlog: ${backlog.perSecond.toFixed(1)} pods/s`);
   }
 
-  console.log(`\nScheduler: ${SCHEDULER === 'process' ? 'a `capstan scheduler` process (leader-elected)' : 'inside `capstan server`'}.`);
+  console.log(`\nScheduler: ${SCHEDULER === 'process' ? 'a `capstan scheduler` process (leader-elected)' : 'the scheduler thread inside `capstan server`'}.`);
   console.log(`Nodes: ${MODE === 'hollow' ? 'hollow kubelets in the benchmark process (leases every 10 s, pods reported Running)' : 'static Node objects, no kubelet traffic (as upstream scheduler_perf)'}; ${IN_FLIGHT} requests in flight.\n`);
   console.log(markdownTable(header, rows));
   console.log('');
   const extra: string[][] = [];
-  if (raw) {
-    extra.push([`raw binding rate, no scheduler (${IN_FLIGHT} in flight)`, `${fmt(raw.perSecond, 1)} bindings/s`]);
-    extra.push(['SchedulingBasic ÷ raw binding rate', Number.isFinite(basicRate) ? `${fmt((basicRate / raw.perSecond) * 100)} %` : '–']);
+  if (raw !== undefined && backlog) {
+    extra.push([`raw binding rate: ${basic.measured} pending pods, plain client, ${IN_FLIGHT} in flight, no scheduler`, `${fmt(raw, 1)} bindings/s`]);
+    extra.push([`backlog: the same pending pods, then a \`capstan scheduler\` process (leading → last binding)`, `${fmt(backlog.perSecond, 1)} pods/s`]);
+    extra.push(['backlog ÷ raw binding rate', `${fmt((backlog.perSecond / raw) * 100)} %`]);
+    extra.push(['SchedulingBasic (pods created while scheduling) ÷ raw binding rate', Number.isFinite(basicRate) ? `${fmt((basicRate / raw) * 100)} %` : '–']);
+    extra.push(['scheduler RSS after the backlog (MiB)', fmt(backlog.schedulerRss)]);
   }
-  extra.push([`server RSS at the end (MiB${SCHEDULER === 'in-server' ? '; the scheduler runs in this process' : ''})`, fmt(serverRss)]);
-  if (SCHEDULER === 'process') extra.push(['scheduler RSS at the end (MiB)', fmt(schedulerRss)]);
-  extra.push([`benchmark RSS at the end (MiB; ${MODE === 'hollow' ? 'includes the hollow nodes' : 'client only'})`, fmt(benchRss)]);
+  extra.push([`benchmark RSS at the end (MiB; ${MODE === 'hollow' ? 'includes the hollow nodes' : 'client only'})`, fmt(process.memoryUsage().rss / 2 ** 20)]);
   console.log(markdownTable(['figure', 'value'], extra));
   if (notes.length) console.log(`\n${notes.map((n) => `- ${n}`).join('\n')}`);
 }

@@ -26,6 +26,7 @@ import { asStatus, SUCCESS, type Status } from './framework/status.js';
 import { nodeEventHandlers, podEventHandlers } from './event-handlers.js';
 import { Nominator } from './nominator.js';
 import { newInTreeRegistry } from './plugins/registry.js';
+import { trimNode, trimPod } from './informer-transforms.js';
 import { FORGOTTEN_POD } from './queue/cluster-events.js';
 import { SchedulingQueue } from './queue/scheduling-queue.js';
 import { Recorder, scheduledMessage } from './recorder.js';
@@ -103,8 +104,9 @@ export class Scheduler {
     this.stopped = signal;
     const targets = { queue: this.queue, cache: this.cache, responsibleFor: (p: Pod) => !!frameworkForPod(this.profiles, p) };
     const informerOpts = { onError: this.onError, backoff: this.opts.informerBackoff };
-    const podInformer = new Informer(this.client.resource(PODS), informerOpts);
-    const nodeInformer = new Informer(this.client.resource(NODES), informerOpts);
+    // Cached trimmed to what scheduling reads (see informer-transforms.ts): most of its memory.
+    const podInformer = new Informer(this.client.resource(PODS), { ...informerOpts, transform: trimPod });
+    const nodeInformer = new Informer(this.client.resource(NODES), { ...informerOpts, transform: trimNode });
     podInformer.addEventHandler(podEventHandlers(targets));
     podInformer.addEventHandler(this.nominatorHandlers(targets.responsibleFor));
     nodeInformer.addEventHandler(nodeEventHandlers(targets));

@@ -46,10 +46,10 @@ async function replay(s: Store, from: number, to: number): Promise<WatchEvent[]>
   return events;
 }
 
-it('sqlite and memory backends agree on a random history with compactions', async () => {
-  const path = join(root, 'diff.db');
+for (const commitIn of ['worker', 'main'] as const) it(`sqlite (commits in ${commitIn}) and memory backends agree on a random history with compactions`, async () => {
+  const path = join(root, `diff-${commitIn}.db`);
   const tuning = { initialChunk: 16, targetChunkMs: 0.001 };
-  let sql: Store = openSqliteStore({ path, compaction: tuning });
+  let sql: Store = openSqliteStore({ path, compaction: tuning, commitIn });
   const mem = createMemoryStore();
   const rand = rng(42);
   const keys = Array.from({ length: 40 }, (_, i) => `/d/${['a', 'b', 'c'][i % 3]}/k${i}`);
@@ -84,7 +84,7 @@ it('sqlite and memory backends agree on a random history with compactions', asyn
       }
       assert.deepEqual(await replay(sql, compacted, current), await replay(mem, compacted, current));
       await sql.close();
-      sql = openSqliteStore({ path, compaction: tuning });
+      sql = openSqliteStore({ path, compaction: tuning, commitIn });
     }
   } finally {
     await sql.close();

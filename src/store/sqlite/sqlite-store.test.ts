@@ -56,6 +56,23 @@ for (const commitIn of ['worker', 'main'] as const) {
   });
 }
 
+it('keeps the event loop turning while the worker commits a batch', async () => {
+  const s = openSqliteStore({ path: freshPath() });
+  try {
+    await s.create('/l/warm', value(0));
+    let turns = 0;
+    let done = false;
+    const spin = () => { if (!done) { turns++; setImmediate(spin); } };
+    setImmediate(spin);
+    await Promise.all(Array.from({ length: 2000 }, (_, i) => s.create(`/l/${i}`, value(i))));
+    done = true;
+    // Inline, the whole transaction and its fsync would run within one turn.
+    assert.ok(turns > 10, `${turns} event-loop turns during the commit`);
+  } finally {
+    await s.close();
+  }
+});
+
 it('a dead commit worker fails the write in flight, pending and later writes; close still completes', async () => {
   const s = openSqliteStore({ path: freshPath() });
   await s.create('/d/a', value(1));

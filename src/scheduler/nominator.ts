@@ -14,6 +14,11 @@ export class Nominator {
   private readonly byNode = new Map<string, PodInfo[]>();
   private readonly nodeOf = new Map<string, string>();
 
+  /** How many pods are nominated. */
+  get size(): number {
+    return this.nodeOf.size;
+  }
+
   /** Nominates `pod` to `nodeName`, replacing any earlier nomination; '' only deletes it. */
   add(pod: Pod, nodeName: string): void {
     this.delete(pod);

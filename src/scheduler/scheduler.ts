@@ -86,6 +86,7 @@ export class Scheduler {
       clock: () => this.clock.now(), binder,
       preempt: (preemptor, nodeName, victims) => this.track(this.preempt(preemptor, nodeName, victims)),
       nominatedPodsForNode: (nodeName) => this.nominator.nominatedPodsForNode(nodeName),
+      hasNominatedPods: () => this.nominator.size > 0,
     });
     const first = this.profiles.values().next().value as Framework;
     this.queue = new SchedulingQueue({

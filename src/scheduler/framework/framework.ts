@@ -24,6 +24,8 @@ export interface FrameworkOptions {
   preempt?: Preempter;
   /** Pods nominated to a node (upstream PodNominator); none by default. */
   nominatedPodsForNode?: (nodeName: string) => readonly PodInfo[];
+  /** Whether any pod is nominated anywhere (a per-node fast path for Filter); default: ask per node. */
+  hasNominatedPods?: () => boolean;
   /** Global percentageOfNodesToScore, used when the profile sets none. */
   percentageOfNodesToScore?: number;
 }
@@ -54,6 +56,8 @@ export class Framework {
   private readonly queueSortPlugin: QueueSortPlugin;
   private readonly preFilterPlugins: PreFilterPlugin[];
   private readonly filterPlugins: FilterPlugin[];
+  /** Per cycle: the Filter plugins PreFilter did not skip (see activeFilterPlugins). */
+  private readonly activeFilters = new WeakMap<CycleState, { skipped: number; plugins: FilterPlugin[] }>();
   private readonly postFilterPlugins: PostFilterPlugin[];
   private readonly preScorePlugins: PreScorePlugin[];
   private readonly scorePlugins: ScorePlugin[];
@@ -83,6 +87,7 @@ export class Framework {
       binder: opts.binder,
       preempt: opts.preempt,
       nominatedPodsForNode: nominated,
+      hasNominatedPods: opts.hasNominatedPods ?? (opts.nominatedPodsForNode ? undefined : () => false),
     };
     const built = buildPlugins(p.plugins, p.pluginConfig, registry, this.handle);
     const b = built.byPoint;
@@ -172,11 +177,9 @@ export class Framework {
 
   /** Upstream RunFilterPlugins: the first non-success status, attributed to its plugin. */
   runFilterPlugins(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
-    const plugins = this.filterPlugins;
-    const skip = state.skipFilterPlugins;
+    const plugins = this.activeFilterPlugins(state);
     for (let i = 0; i < plugins.length; i++) {
       const pl = plugins[i]!;
-      if (skip.size > 0 && skip.has(pl.name)) continue;
       const s = pl.filter(state, pod, nodeInfo);
       if (s.code !== Code.Success) {
         if (!s.isRejected()) return asStatus(`running "${pl.name}" filter plugin: ${s.message()}`).withPlugin(pl.name);
@@ -187,10 +190,25 @@ export class Framework {
   }
 
   /**
+   * The Filter plugins not skipped by PreFilter. Filter runs once per node, so the list is worked
+   * out once per cycle state (skipFilterPlugins only changes during PreFilter, before any Filter).
+   */
+  private activeFilterPlugins(state: CycleState): FilterPlugin[] {
+    const skip = state.skipFilterPlugins;
+    if (skip.size === 0) return this.filterPlugins;
+    const cached = this.activeFilters.get(state);
+    if (cached && cached.skipped === skip.size) return cached.plugins;
+    const plugins = this.filterPlugins.filter((pl) => !skip.has(pl.name));
+    this.activeFilters.set(state, { skipped: skip.size, plugins });
+    return plugins;
+  }
+
+  /**
    * Upstream RunFilterPluginsWithNominatedPods: when pods of equal or higher priority are
    * nominated to the node, the pod must fit both with them (pass 1) and without them (pass 2).
    */
   runFilterPluginsWithNominatedPods(state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
+    if (this.handle.hasNominatedPods && !this.handle.hasNominatedPods()) return this.runFilterPlugins(state, pod, nodeInfo);
     const nominated = this.handle.nominatedPodsForNode(nodeInfo.name);
     if (nominated.length === 0) return this.runFilterPlugins(state, pod, nodeInfo);
     const priority = pod.spec?.priority ?? 0;

@@ -30,6 +30,8 @@ export interface Handle {
   readonly preempt?: Preempter;
   /** Pods nominated to a node by preemption, highest priority first (upstream PodNominator). */
   nominatedPodsForNode(nodeName: string): readonly PodInfo[];
+  /** False when no pod is nominated anywhere (lets Filter skip the per-node lookup); absent: unknown. */
+  hasNominatedPods?(): boolean;
 }
 
 /** Builds a plugin from its args (already defaulted; `undefined` for plugins without args). */

@@ -1,7 +1,7 @@
 // Topology spread constraints as PodTopologySpread evaluates them (upstream
 // podtopologyspread/common.go): the pod's own constraints, or the profile's default constraints
 // for pods that have none. Built once per pod per cycle; matched against many nodes and pods.
-import { labelSelectorFromObject, labelSelectorFromSet, andLabelSelectors, isEverything, matchesLabels, type LabelSelectorObject, type ParsedLabelSelector, type Node, type Pod } from '../../../api/index.js';
+import { labelSelectorFromObject, labelSelectorFromSet, andLabelSelectors, isEverything, matchesLabels, selectorToString, type LabelSelectorObject, type ParsedLabelSelector, type Node, type Pod } from '../../../api/index.js';
 import type { NodeInfo } from '../../framework/node-info.js';
 import { doNotScheduleTaints, findMatchingUntoleratedTaint } from '../helper/taints.js';
 import { RequiredNodeAffinity } from '../node-affinity/node-affinity.js';
@@ -134,13 +134,37 @@ export function nodeIncluded(c: Constraint, pod: Pod, node: Node, affinity: Requ
 /** Pods on the node in `namespace` matching the selector, not being deleted (upstream countPodsMatchSelector). */
 export function countPodsMatchSelector(nodeInfo: NodeInfo, selector: ParsedLabelSelector, namespace: string): number {
   if (selector.matchesNothing) return 0;
+  // PreFilter/PreScore count every node each cycle, but between cycles only the nodes that
+  // received a pod change (and a changed node is a new NodeInfo, or a new generation of a
+  // preemption copy): remember counts per NodeInfo generation, selector and namespace.
+  const key = `${namespace}\u0000${selectorKey(selector)}`;
+  let memo = countMemo.get(nodeInfo);
+  if (!memo || memo.generation !== nodeInfo.generation) {
+    memo = { generation: nodeInfo.generation, counts: new Map() };
+    countMemo.set(nodeInfo, memo);
+  }
+  const known = memo.counts.get(key);
+  if (known !== undefined) return known;
   let n = 0;
   for (const pi of nodeInfo.pods) {
     const m = pi.pod.metadata;
     if (!m || m.deletionTimestamp || (m.namespace ?? '') !== namespace) continue;
     if (matchesLabels(selector, m.labels)) n++;
   }
+  memo.counts.set(key, n);
   return n;
+}
+
+const countMemo = new WeakMap<NodeInfo, { generation: number; counts: Map<string, number> }>();
+const selectorKeys = new WeakMap<ParsedLabelSelector, string>();
+
+function selectorKey(selector: ParsedLabelSelector): string {
+  let k = selectorKeys.get(selector);
+  if (k === undefined) {
+    k = selectorToString(selector);
+    selectorKeys.set(selector, k);
+  }
+  return k;
 }
 
 export { RequiredNodeAffinity };

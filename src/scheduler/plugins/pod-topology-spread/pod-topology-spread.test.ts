@@ -1,14 +1,14 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { labelSelectorFromSet, matchesLabels, type Pod } from '../../../api/index.js';
+import { labelSelectorFromObject, labelSelectorFromSet, matchesLabels, type Node, type Pod } from '../../../api/index.js';
 import { CycleState } from '../../framework/cycle-state.js';
 import type { FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../../framework/interfaces.js';
-import { PodInfo } from '../../framework/node-info.js';
+import { NodeInfo, PodInfo } from '../../framework/node-info.js';
 import type { Handle } from '../../framework/registry.js';
 import { Snapshot } from '../../framework/snapshot.js';
 import { Code } from '../../framework/status.js';
 import { makeNode, makePod, type PodSpecShort } from '../../testdata/scenario.js';
-import { ownerDerivedSelector } from './constraints.js';
+import { countPodsMatchSelector, ownerDerivedSelector } from './constraints.js';
 import { factory, type PodTopologySpreadArgs } from './pod-topology-spread.js';
 
 type Plugin = PreFilterPlugin & FilterPlugin & PreScorePlugin & ScorePlugin;
@@ -112,4 +112,22 @@ test('nodeTaintsPolicy Honor leaves untolerated tainted nodes out of the domains
     pl.preFilter(state, pod, snapshot.nodeInfoList);
     assert.equal(pl.filter(state, pod, b).isSuccess(), fits, policy);
   }
+});
+
+test('countPodsMatchSelector remembers counts per NodeInfo generation, selector and namespace', () => {
+  const labelled = (name: string, ns: string, color: string): Pod =>
+    ({ metadata: { name, namespace: ns, uid: name, labels: { color } }, spec: { containers: [{ name: 'c', image: 'i' }] } }) as Pod;
+  const ni = new NodeInfo({ metadata: { name: 'n' }, status: { allocatable: { cpu: '4', pods: '110' } } } as Node, [labelled('a', 'x', 'blue'), labelled('b', 'x', 'red')]);
+  const blue = labelSelectorFromObject({ matchLabels: { color: 'blue' } });
+  const blueAgain = labelSelectorFromObject({ matchLabels: { color: 'blue' } });
+  assert.equal(countPodsMatchSelector(ni, blue, 'x'), 1);
+  assert.equal(countPodsMatchSelector(ni, blueAgain, 'x'), 1, 'an equal selector parsed again');
+  assert.equal(countPodsMatchSelector(ni, blue, 'y'), 0, 'another namespace is counted apart');
+  ni.addPod(labelled('c', 'x', 'blue'));
+  assert.equal(countPodsMatchSelector(ni, blue, 'x'), 2, 'a changed NodeInfo is counted again');
+  const copy = ni.clone();
+  copy.removePod(labelled('a', 'x', 'blue'));
+  assert.equal(countPodsMatchSelector(copy, blue, 'x'), 1, 'a mutated copy (preemption) is counted again');
+  assert.equal(countPodsMatchSelector(ni, blue, 'x'), 2, 'the original keeps its count');
+  assert.equal(countPodsMatchSelector(ni, labelSelectorFromObject({ matchLabels: { color: 'red' } }), 'x'), 1);
 });

@@ -27,6 +27,7 @@ import { nodeEventHandlers, podEventHandlers } from './event-handlers.js';
 import { Nominator } from './nominator.js';
 import { newInTreeRegistry } from './plugins/registry.js';
 import { trimNode, trimPod } from './informer-transforms.js';
+import { ClusterListers } from './listers.js';
 import { FORGOTTEN_POD } from './queue/cluster-events.js';
 import { SchedulingQueue } from './queue/scheduling-queue.js';
 import { Recorder, scheduledMessage } from './recorder.js';
@@ -59,6 +60,8 @@ export class Scheduler {
   readonly cache: SchedulerCache;
   readonly profiles: Map<string, Framework>;
   readonly nominator = new Nominator();
+  /** Services, workload controllers and namespaces, for default spreading and namespaceSelectors. */
+  private readonly listers: ClusterListers;
   private readonly client: Client;
   private readonly clock: Clock;
   private readonly recorder: Recorder;
@@ -82,7 +85,12 @@ export class Scheduler {
         target: { apiVersion: 'v1', kind: 'Node', name: nodeName },
       } as never);
     };
-    this.profiles = buildProfiles(opts.registry ?? newInTreeRegistry(), cfg, {
+    this.listers = new ClusterListers(this.client, { onError: this.onError, backoff: opts.informerBackoff });
+    const registry = (opts.registry ?? newInTreeRegistry()).withInjectedArgs({
+      PodTopologySpread: { defaultSelector: this.listers.defaultSelector },
+      InterPodAffinity: { namespaceLabels: this.listers.namespaceLabels },
+    });
+    this.profiles = buildProfiles(registry, cfg, {
       clock: () => this.clock.now(), binder,
       preempt: (preemptor, nodeName, victims) => this.track(this.preempt(preemptor, nodeName, victims)),
       nominatedPodsForNode: (nodeName) => this.nominator.nominatedPodsForNode(nodeName),
@@ -111,7 +119,7 @@ export class Scheduler {
     podInformer.addEventHandler(podEventHandlers(targets));
     podInformer.addEventHandler(this.nominatorHandlers(targets.responsibleFor));
     nodeInformer.addEventHandler(nodeEventHandlers(targets));
-    const informers = [podInformer.start(signal), nodeInformer.start(signal)];
+    const informers = [podInformer.start(signal), nodeInformer.start(signal), this.listers.run(signal)];
     const queueRun = this.queue.run(signal);
     // Assumed pods whose binding never showed up are dropped every second (upstream cleanupAssumedPods).
     let cleanup: TimerHandle | undefined;

@@ -59,6 +59,19 @@ export class Registry {
     return this.factories.get(name);
   }
 
+  /**
+   * A copy whose factories for the named plugins receive `extra` merged over their args — how the
+   * scheduler hands plugins what a configuration file cannot hold (e.g. lookups over informers).
+   */
+  withInjectedArgs(extra: Readonly<Record<string, Record<string, unknown>>>): Registry {
+    const copy = new Registry();
+    for (const [name, f] of this.factories) {
+      const add = extra[name];
+      copy.register(name, add ? (args, handle) => f({ ...((args as Record<string, unknown> | undefined) ?? {}), ...add }, handle) : f);
+    }
+    return copy;
+  }
+
   has(name: string): boolean {
     return this.factories.has(name);
   }

@@ -71,7 +71,7 @@ function shapeOf(w: Workload): { nodes: number; init: number; measured: number }
   return { nodes, init: cap(INIT_PODS ?? own.init), measured: cap(PODS ?? own.measured) };
 }
 
-interface WorkloadResult extends PhaseResult { serverCpuPct: number; schedulerCpuPct: number; initPods: number; serverRss: number; schedulerRss: number }
+interface WorkloadResult extends PhaseResult { serverCpuPct: number; schedulerCpuPct: number; benchCpuPct: number; initPods: number; serverRss: number; schedulerRss: number }
 
 /** Runs one workload: init pods (not measured), then the measured pods. */
 async function runWorkload(cluster: Cluster, w: Workload, shape: { init: number; measured: number }): Promise<WorkloadResult> {
@@ -99,6 +99,7 @@ async function runWorkload(cluster: Cluster, w: Workload, shape: { init: number;
     const schedPid = cluster.scheduler?.pid;
     const cpu0 = cpuSeconds(pid);
     const schedCpu0 = schedPid ? cpuSeconds(schedPid) : 0;
+    const benchCpu0 = process.cpuUsage();
     const t0 = performance.now();
     await createPods(cluster.client, ns, measured, (n) => w.pod(n, 'measured'), IN_FLIGHT, (n, at) => createdAt.set(n, at));
     log(`${w.name}: ${measured.length} pods created in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -106,6 +107,8 @@ async function runWorkload(cluster: Cluster, w: Workload, shape: { init: number;
     const spanS = (performance.now() - t0) / 1000;
     const serverCpuPct = ((cpuSeconds(pid) - cpu0) / spanS) * 100;
     const schedulerCpuPct = schedPid ? ((cpuSeconds(schedPid) - schedCpu0) / spanS) * 100 : NaN;
+    const benchCpu = process.cpuUsage(benchCpu0);
+    const benchCpuPct = ((benchCpu.user + benchCpu.system) / 1e6 / spanS) * 100;
     let last = t0;
     const latencies: number[] = [];
     for (const n of measured) {
@@ -116,7 +119,7 @@ async function runWorkload(cluster: Cluster, w: Workload, shape: { init: number;
     }
     latencies.sort((a, b) => a - b);
     return {
-      pods: measured.length, spanMs: last - t0, latenciesMs: latencies, serverCpuPct, schedulerCpuPct, initPods: init.length,
+      pods: measured.length, spanMs: last - t0, latenciesMs: latencies, serverCpuPct, schedulerCpuPct, benchCpuPct, initPods: init.length,
       serverRss: rssMiB(pid), schedulerRss: schedPid ? rssMiB(schedPid) : NaN,
     };
   } finally {
@@ -209,7 +212,7 @@ async function main(): Promise<void> {
   for (const w of NOT_WRITTEN) if (wanted.has(w.name)) notes.push(`${w.name} skipped: workload not written yet`);
   for (const n of notes) log(n);
 
-  const header = ['workload', 'nodes', 'init pods', 'measured pods', 'pods/s (avg)', 'latency p50 (ms)', 'latency p99 (ms)', 'server CPU (% of a core)', 'scheduler CPU (% of a core)', 'server RSS (MiB)', 'scheduler RSS (MiB)'];
+  const header = ['workload', 'nodes', 'init pods', 'measured pods', 'pods/s (avg)', 'latency p50 (ms)', 'latency p99 (ms)', 'server CPU (% of a core)', 'scheduler CPU (% of a core)', 'benchmark CPU (% of a core)', 'server RSS (MiB)', 'scheduler RSS (MiB)'];
   const rows: string[][] = [];
   let basicRate = NaN;
   for (const w of runnable) {
@@ -218,7 +221,7 @@ async function main(): Promise<void> {
     const rate = podsPerSecond(r);
     if (w.name === 'SchedulingBasic') basicRate = rate;
     const row = [w.name, String(shape.nodes), String(r.initPods), String(r.pods), fmt(rate, 1), fmt(percentile(r.latenciesMs, 50)), fmt(percentile(r.latenciesMs, 99)),
-      fmt(r.serverCpuPct), fmt(r.schedulerCpuPct), fmt(r.serverRss), fmt(r.schedulerRss)];
+      fmt(r.serverCpuPct), fmt(r.schedulerCpuPct), fmt(r.benchCpuPct), fmt(r.serverRss), fmt(r.schedulerRss)];
     rows.push(row);
     log(`${w.name}: ${row.slice(4).join(' / ')}`);
   }

@@ -1,0 +1,34 @@
+// The contract between the controller manager and each controller (upstream
+// kube-controller-manager's ControllerDescriptor + ControllerContext).
+//
+// Lifecycle: the manager calls `create` for every enabled controller BEFORE starting the shared
+// informers, so each controller registers its event handlers on informers that have not listed
+// yet; then it starts the informers, waits for them to sync, and calls `run` on every controller.
+// `run` resolves after the controller's workers stopped (signal aborted).
+import type { Client, Clock } from '../client/index.js';
+import type { EventRecorder } from './event-recorder.js';
+import type { SharedInformers } from './shared-informers.js';
+
+export interface ControllerContext {
+  client: Client;
+  /** One informer per resource, shared by every controller of this term. */
+  informers: SharedInformers;
+  clock: Clock;
+  /** An event recorder writing as `component` (e.g. `replicaset-controller`). */
+  recorder(component: string): EventRecorder;
+  /** Failures the controllers recover from (API errors, retries). */
+  onError(err: unknown): void;
+}
+
+export interface Controller {
+  /** Runs `workers` reconcile loops until `signal` aborts; resolves once they stopped. */
+  run(signal: AbortSignal): Promise<void>;
+}
+
+export interface ControllerDescriptor {
+  /** Upstream name used by `--controllers` (`replicaset`, `deployment`, …). */
+  name: string;
+  /** Part of `*` (upstream: every controller except a few opt-in ones). */
+  enabledByDefault: boolean;
+  create(ctx: ControllerContext): Controller;
+}

@@ -1,0 +1,30 @@
+// The controllers Capstan knows, by upstream name, and upstream kube-controller-manager's
+// `--controllers` semantics: a comma-separated list where `*` enables every controller enabled by
+// default, `foo` enables foo and `-foo` disables it (a disable wins over `*`).
+import type { ControllerDescriptor } from './controller.js';
+import { replicaSetControllerDescriptor } from './replicaset/index.js';
+import { deploymentControllerDescriptor } from './deployment/index.js';
+
+/** Every known controller, in start order. */
+export const CONTROLLERS: readonly ControllerDescriptor[] = [replicaSetControllerDescriptor, deploymentControllerDescriptor];
+
+export class ControllersFlagError extends Error {}
+
+/**
+ * The controllers to run for a `--controllers` value (default `['*']`). Throws
+ * ControllersFlagError for an unknown name, as upstream's validation does.
+ */
+export function enabledControllers(list: readonly string[] = ['*'], known: readonly ControllerDescriptor[] = CONTROLLERS): ControllerDescriptor[] {
+  const names = new Set(known.map((c) => c.name));
+  const items = list.flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+  for (const item of items) {
+    const name = item.startsWith('-') ? item.slice(1) : item;
+    if (name !== '*' && !names.has(name)) throw new ControllersFlagError(`"${name}" is not in the list of known controllers`);
+  }
+  const star = items.includes('*');
+  return known.filter((c) => {
+    if (items.includes(`-${c.name}`)) return false;
+    if (items.includes(c.name)) return true;
+    return star && c.enabledByDefault;
+  });
+}

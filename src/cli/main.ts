@@ -1,6 +1,7 @@
 // `capstan <command>`: wiring only. Each subcommand parses its flags and hands them to a role.
 import { runServer, SERVER_USAGE } from './server.js';
 import { runScheduler, SCHEDULER_USAGE } from './scheduler.js';
+import { runControllerManager, CONTROLLER_MANAGER_USAGE } from './controller-manager.js';
 import { runSim, SIM_USAGE } from './sim.js';
 
 const USAGE = `Usage: capstan <command> [flags]
@@ -8,6 +9,8 @@ const USAGE = `Usage: capstan <command> [flags]
 Commands:
   server    Run the control plane (API server on an embedded store)
   scheduler Run the scheduler alone (leader-elected) against a cluster
+  controller-manager
+            Run the controllers alone (leader-elected) against a cluster
   sim       Run N hollow nodes with a fake runtime, for scale tests
   version   Print the version
 
@@ -30,6 +33,13 @@ export async function main(argv: string[]): Promise<void> {
         return;
       }
       await runScheduler(rest);
+      return;
+    case 'controller-manager':
+      if (rest.includes('--help') || rest.includes('-h')) {
+        process.stdout.write(CONTROLLER_MANAGER_USAGE);
+        return;
+      }
+      await runControllerManager(rest);
       return;
     case 'sim':
       if (rest.includes('--help') || rest.includes('-h')) {

@@ -6,6 +6,8 @@ import { join, resolve } from 'node:path';
 import { ApiServer, loadOrCreatePki, renderKubeconfig, writeKubeconfig } from '../apiserver/index.js';
 import { openSqliteStore, startCompactor, type Store } from '../store/index.js';
 import { startSchedulerThread } from './scheduler-thread.js';
+import { startControllerManagerThread } from './controller-manager-thread.js';
+import { enabledControllers } from '../controllers/index.js';
 
 export const SERVER_USAGE = `Usage: capstan server [flags]
 
@@ -22,6 +24,8 @@ Flags:
   --event-ttl DURATION         How long events are kept, e.g. 1h, 30m, 90s (default 1h)
   --disable-agent              Do not run a node agent on this host
   --disable-scheduler          Do not run the scheduler in this process
+  --disable-controller-manager Do not run the controller manager in this process
+  --controllers LIST           Controllers the controller manager runs ('*', 'foo', '-foo'; default *)
 `;
 
 function hostAddresses(): string[] {
@@ -64,9 +68,13 @@ export async function runServer(argv: string[]): Promise<void> {
       'event-ttl': { type: 'string', default: '1h' },
       'disable-agent': { type: 'boolean', default: false },
       'disable-scheduler': { type: 'boolean', default: false },
+      'disable-controller-manager': { type: 'boolean', default: false },
+      controllers: { type: 'string', multiple: true, default: ['*'] },
     },
     strict: true,
   });
+  const controllers = values.controllers as string[];
+  enabledControllers(controllers); // rejects unknown names before anything starts
   const isRoot = process.getuid?.() === 0;
   const dataDir = resolve(values['data-dir'] ?? (isRoot ? '/var/lib/capstan' : join(homedir(), '.capstan')));
   const port = Number(values['https-listen-port']);
@@ -102,6 +110,9 @@ export async function runServer(argv: string[]): Promise<void> {
   // The scheduler runs on its own thread and talks to this API server over HTTPS, leader-elected
   // like a separate one.
   const scheduler = values['disable-scheduler'] ? undefined : startSchedulerThread(join(dataDir, 'kubeconfig.yaml'), (m) => log(`scheduler: ${m}`));
+  // The controller manager likewise: its own thread, HTTPS, leader-elected.
+  const controllerManager = values['disable-controller-manager'] ? undefined
+    : startControllerManagerThread(join(dataDir, 'kubeconfig.yaml'), controllers, (m) => log(`controller-manager: ${m}`));
   if (!values['disable-agent']) log('node agent not available yet; running the control plane only');
   log('ready');
 
@@ -111,7 +122,8 @@ export async function runServer(argv: string[]): Promise<void> {
     stopping = true;
     log(`${signal} received, shutting down`);
     stop.abort();
-    await scheduler?.stop();
+    // Both roles stop (and release their leases) while the API server still answers.
+    await Promise.all([scheduler?.stop(), controllerManager?.stop()]);
     await api.stop();
     await compactor;
     await store.close();

@@ -1,0 +1,57 @@
+// Acceptance: `kubectl create deployment` against `capstan server`, which runs the scheduler and
+// the controller manager on threads of their own; 3 hollow nodes registered by the test run the
+// pods. The Deployment's pods land on the nodes and run, `kubectl rollout status` returns, and the
+// server still shuts down cleanly on SIGTERM.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnServer, tempDir } from '../support/server.js';
+import { kubectl, kubectlAvailable } from '../support/kubectl.js';
+import { Client, transportFromKubeconfig } from '../../src/client/index.js';
+import { HollowNodes } from '../../src/kubelet/index.js';
+
+const VERSION = '1.33';
+const DEADLINE_MS = 90_000;
+
+interface PodList { items: { metadata: { name: string }; spec: { nodeName?: string }; status?: { phase?: string } }[] }
+
+async function poll<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = DEADLINE_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(v).slice(0, 2000)}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+test('kubectl create deployment runs its pods on hollow nodes through capstan server', { timeout: 180_000, skip: !kubectlAvailable(VERSION) && `kubectl ${VERSION} not installed` }, async () => {
+  const dir = tempDir('capstan-kubectl-deploy-');
+  const cache = tempDir('capstan-kubectl-cache-');
+  const server = await spawnServer(dir.path);
+  const client = new Client(transportFromKubeconfig(server.kubeconfig, { userAgent: 'capstan-sim' }));
+  const stop = new AbortController();
+  const sim = new HollowNodes(client, { count: 3, cpu: '4', memory: '8Gi', pods: '110' });
+  const simDone = sim.start(stop.signal);
+  try {
+    await sim.whenRegistered();
+    const k = kubectl(VERSION, server.kubeconfig, cache.path);
+    assert.match(await k.ok(['create', 'deployment', 'web', '--image=nginx', '--replicas=3']), /deployment.apps\/web created/);
+    const pods = await poll('3 web pods Running on nodes', async () => JSON.parse(await k.ok(['get', 'pods', '-l', 'app=web', '-o', 'json'])) as PodList,
+      (l) => l.items.length === 3 && l.items.every((p) => p.status?.phase === 'Running' && !!p.spec.nodeName));
+    for (const p of pods.items) assert.match(p.spec.nodeName ?? '', /^hollow-\d$/);
+    assert.match(await k.ok(['rollout', 'status', 'deployment/web', '--timeout=60s']), /successfully rolled out/);
+    const get = await k.ok(['get', 'deployment', 'web', '--no-headers']);
+    assert.match(get, /^web\s+3\/3\s+3\s+3\s/);
+    const describe = await k.ok(['describe', 'deployment', 'web']);
+    assert.match(describe, /ScalingReplicaSet\s+.*deployment-controller\s+Scaled up replica set web-[a-z0-9]+ to 3/);
+    assert.match(server.logs(), /controller-manager: leading as /);
+  } finally {
+    stop.abort();
+    await simDone;
+    client.close();
+    const code = await server.terminate();
+    dir.remove();
+    cache.remove();
+    assert.equal(code, 0, `clean shutdown on SIGTERM:\n${server.logs()}`);
+  }
+});

@@ -17,8 +17,30 @@ test('trimPod keeps metadata, spec and the status fields the scheduler reads', (
   const t = trimPod(pod) as { metadata: unknown; spec: unknown; status: Record<string, unknown> };
   assert.equal(JSON.stringify(pod), before, 'the argument is not changed');
   assert.deepEqual(t.metadata, (pod as { metadata: unknown }).metadata);
-  assert.deepEqual(t.spec, (pod as { spec: unknown }).spec);
+  assert.deepEqual(t.spec, { nodeName: 'n1', containers: [{ name: 'c' }] });
   assert.deepEqual(Object.keys(t.status).sort(), ['conditions', 'nominatedNodeName', 'phase', 'startTime']);
+});
+
+test('trimPod keeps of containers what resources and host ports need, and only the conditions the scheduler reads', () => {
+  const container = {
+    name: 'app', image: 'nginx', command: ['x'], env: [{ name: 'A', value: 'b' }], ports: [{ containerPort: 80, hostPort: 8080 }],
+    resources: { requests: { cpu: '1' } }, terminationMessagePath: '/dev/termination-log',
+  };
+  const pod = {
+    metadata: { name: 'p', namespace: 'ns' },
+    spec: {
+      nodeSelector: { a: 'b' }, priority: 5, tolerations: [{ key: 'k', operator: 'Exists' }], overhead: { cpu: '10m' },
+      containers: [container], initContainers: [{ ...container, name: 'sidecar', restartPolicy: 'Always' }], ephemeralContainers: [{ name: 'debug', image: 'busybox' }],
+    },
+    status: { conditions: [{ type: 'Ready', status: 'True' }, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }, { type: 'DisruptionTarget', status: 'True' }] },
+  } as unknown as KubeObject;
+  const t = trimPod(pod) as unknown as { spec: Record<string, unknown>; status: { conditions: { type: string }[] } };
+  assert.deepEqual(t.spec.containers, [{ name: 'app', ports: [{ containerPort: 80, hostPort: 8080 }], resources: { requests: { cpu: '1' } } }]);
+  assert.deepEqual(t.spec.initContainers, [{ name: 'sidecar', ports: [{ containerPort: 80, hostPort: 8080 }], resources: { requests: { cpu: '1' } }, restartPolicy: 'Always' }]);
+  assert.equal(t.spec.ephemeralContainers, undefined);
+  assert.deepEqual(t.spec.nodeSelector, { a: 'b' });
+  assert.equal(t.spec.priority, 5);
+  assert.deepEqual(t.status.conditions.map((c) => c.type), ['PodScheduled', 'DisruptionTarget']);
 });
 
 test('trimNode keeps capacity, allocatable, conditions and images', () => {
@@ -35,5 +57,5 @@ test('trimNode keeps capacity, allocatable, conditions and images', () => {
   assert.deepEqual(t.spec, (node as { spec: unknown }).spec);
   const bare = { metadata: { name: 'x' } } as KubeObject;
   assert.equal(trimNode(bare), bare);
-  assert.equal(trimPod(bare), bare);
+  assert.deepEqual(trimPod(bare), bare);
 });

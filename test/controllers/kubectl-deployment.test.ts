@@ -1,7 +1,8 @@
 // Acceptance: `kubectl create deployment` against `capstan server`, which runs the scheduler and
 // the controller manager on threads of their own; 3 hollow nodes registered by the test run the
-// pods. The Deployment's pods land on the nodes and run, `kubectl rollout status` returns, and the
-// server still shuts down cleanly on SIGTERM.
+// pods. The Deployment's pods land on the nodes and run, `kubectl rollout status` returns,
+// `set image`, `rollout history`, `rollout undo` and `rollout pause`/`resume` behave as on
+// Kubernetes, and the server still shuts down cleanly on SIGTERM.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnServer, tempDir } from '../support/server.js';
@@ -45,6 +46,31 @@ test('kubectl create deployment runs its pods on hollow nodes through capstan se
     const describe = await k.ok(['describe', 'deployment', 'web']);
     assert.match(describe, /ScalingReplicaSet\s+.*deployment-controller\s+Scaled up replica set web-[a-z0-9]+ to 3/);
     assert.match(server.logs(), /controller-manager: leading as /);
+
+    // set image → a new ReplicaSet rolls out; history lists both revisions; undo brings the first
+    // template back as revision 3.
+    const images = async () => (JSON.parse(await k.ok(['get', 'pods', '-l', 'app=web', '-o', 'json'])) as { items: { metadata: { deletionTimestamp?: string }; spec: { containers: { image: string }[] } }[] })
+      .items.map((p) => p.spec.containers[0]!.image);
+    await k.ok(['set', 'image', 'deployment/web', 'nginx=nginx:1.26']);
+    assert.match(await k.ok(['rollout', 'status', 'deployment/web', '--timeout=60s']), /successfully rolled out/);
+    await poll('3 pods of nginx:1.26', images, (l) => l.length === 3 && l.every((i) => i === 'nginx:1.26'));
+    const history = await k.ok(['rollout', 'history', 'deployment/web']);
+    assert.match(history, /^1\s/m);
+    assert.match(history, /^2\s/m);
+    await k.ok(['rollout', 'undo', 'deployment/web']);
+    assert.match(await k.ok(['rollout', 'status', 'deployment/web', '--timeout=60s']), /successfully rolled out/);
+    await poll('3 pods of nginx again', images, (l) => l.length === 3 && l.every((i) => i === 'nginx'));
+    assert.equal(await k.ok(['get', 'deployment', 'web', '-o', 'jsonpath={.metadata.annotations.deployment\\.kubernetes\\.io/revision}']), '3');
+    assert.equal((await k.ok(['get', 'rs', '--no-headers'])).trim().split('\n').length, 2, 'the undo reused the first ReplicaSet');
+
+    // pause: a template change does not roll out until resume.
+    await k.ok(['rollout', 'pause', 'deployment/web']);
+    await k.ok(['set', 'image', 'deployment/web', 'nginx=nginx:1.27']);
+    await poll('Progressing DeploymentPaused', async () => k.ok(['get', 'deployment', 'web', '-o', 'jsonpath={.status.conditions[?(@.type=="Progressing")].reason}']), (r) => r === 'DeploymentPaused');
+    assert.deepEqual(await images(), ['nginx', 'nginx', 'nginx']);
+    await k.ok(['rollout', 'resume', 'deployment/web']);
+    assert.match(await k.ok(['rollout', 'status', 'deployment/web', '--timeout=60s']), /successfully rolled out/);
+    await poll('3 pods of nginx:1.27', images, (l) => l.length === 3 && l.every((i) => i === 'nginx:1.27'));
   } finally {
     stop.abort();
     await simDone;

@@ -7,9 +7,10 @@
 // follow queue the Deployment again (level-triggered). Writes carry resourceVersions, so a sync
 // working from a stale cache fails with Conflict and is retried.
 //
-// Not yet: rollback (spec.rollbackTo is gone from apps/v1; `kubectl rollout undo` patches the
-// template and works as a plain update), the revision-history annotation, pause semantics beyond
-// "scale only, no rollout".
+// Rollback needs nothing here: apps/v1 has no spec.rollbackTo, and `kubectl rollout undo` copies an
+// old ReplicaSet's template into the Deployment, which then rolls out like any update (that
+// ReplicaSet becomes the new one and takes the next revision). A paused Deployment is only scaled.
+// Not yet: the revision-history annotation, the ReplicaFailure condition copied from ReplicaSets.
 import {
   deployments as deploymentsResource, isStatusError, labelSelectorFromObject, matchesLabels, pods as podsResource,
   replicaSets as replicaSetsResource,
@@ -151,9 +152,29 @@ export class DeploymentController implements Controller {
     if (error) throw error;
 
     if (d.metadata?.deletionTimestamp) return this.syncStatusOnly(st, rsList);
+    await this.checkPausedConditions(st);
     if (d.spec?.paused || this.isScalingEvent(st, rsList)) return this.scaleOnly(st, rsList);
     if (d.spec?.strategy?.type === 'Recreate') return this.rolloutRecreate(st, rsList);
     return this.rolloutRolling(st, rsList);
+  }
+
+  /**
+   * Upstream checkPausedConditions: Progressing becomes Unknown/DeploymentPaused while paused and
+   * Unknown/DeploymentResumed when resumed (not over a timed-out rollout).
+   */
+  private async checkPausedConditions(st: SyncState): Promise<void> {
+    const d = st.d;
+    if (d.spec?.progressDeadlineSeconds === undefined) return;
+    const cur = getCondition(d.status, 'Progressing');
+    if (cur?.reason === REASONS.timedOut) return;
+    const pausedCond = cur?.reason === REASONS.paused;
+    let cond;
+    if (d.spec?.paused && !pausedCond) cond = newCondition('Progressing', 'Unknown', REASONS.paused, 'Deployment is paused', this.ctx.clock.now());
+    else if (!d.spec?.paused && pausedCond) cond = newCondition('Progressing', 'Unknown', REASONS.resumed, 'Deployment is resumed', this.ctx.clock.now());
+    if (!cond) return;
+    const status = structuredClone(d.status ?? {}) as DeploymentStatus;
+    setCondition(status, cond);
+    await this.writeStatus(st, status);
   }
 
   private isScalingEvent(st: SyncState, rsList: ReplicaSet[]): boolean {

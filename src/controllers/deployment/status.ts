@@ -15,6 +15,8 @@ export const REASONS = {
   timedOut: 'ProgressDeadlineExceeded',
   minimumAvailable: 'MinimumReplicasAvailable',
   minimumUnavailable: 'MinimumReplicasUnavailable',
+  paused: 'DeploymentPaused',
+  resumed: 'DeploymentResumed',
 } as const;
 
 export function timestamp(now: number): string {

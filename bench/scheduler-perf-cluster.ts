@@ -58,7 +58,9 @@ export interface Cluster {
  */
 export async function startCluster(opts: { nodeCount: number; mode: NodeMode; scheduler: SchedulerMode; inFlight: number; nodeGroups?: Record<string, string>[] }): Promise<Cluster> {
   const dir = tempDir('capstan-sched-perf-');
-  const server = await spawnServer(dir.path, 0, opts.scheduler === 'in-server' ? ['--disable-agent'] : ['--disable-scheduler', '--disable-agent']).catch((e: unknown) => {
+  // As upstream scheduler_perf: no controllers, only the API server (and the scheduler).
+  const flags = ['--disable-agent', '--disable-controller-manager', ...(opts.scheduler === 'in-server' ? [] : ['--disable-scheduler'])];
+  const server = await spawnServer(dir.path, 0, flags).catch((e: unknown) => {
     dir.remove();
     throw e;
   });

@@ -71,7 +71,25 @@ function shapeOf(w: Workload): { nodes: number; init: number; measured: number }
   return { nodes, init: cap(INIT_PODS ?? own.init), measured: cap(PODS ?? own.measured) };
 }
 
-interface WorkloadResult extends PhaseResult { serverCpuPct: number; schedulerCpuPct: number; benchCpuPct: number; initPods: number; serverRss: number; schedulerRss: number }
+interface WorkloadResult extends PhaseResult {
+  serverCpuPct: number; schedulerCpuPct: number; benchCpuPct: number; initPods: number;
+  /** RSS sampled every 250 ms over the measured phase: median and largest (MiB). */
+  serverRss: { median: number; max: number }; schedulerRss: { median: number; max: number };
+}
+
+/** Samples a process's RSS every 250 ms until stopped; median and largest sample (MiB). */
+function sampleRss(pid: number | undefined): () => { median: number; max: number } {
+  const samples: number[] = [];
+  const take = () => { if (pid) samples.push(rssMiB(pid)); };
+  take();
+  const timer = setInterval(take, 250).unref();
+  return () => {
+    clearInterval(timer);
+    take();
+    const sorted = samples.filter(Number.isFinite).sort((a, b) => a - b);
+    return { median: percentile(sorted, 50), max: sorted.at(-1) ?? NaN };
+  };
+}
 
 /** Runs one workload: init pods (not measured), then the measured pods. */
 async function runWorkload(cluster: Cluster, w: Workload, shape: { init: number; measured: number }): Promise<WorkloadResult> {
@@ -100,6 +118,8 @@ async function runWorkload(cluster: Cluster, w: Workload, shape: { init: number;
     const cpu0 = cpuSeconds(pid);
     const schedCpu0 = schedPid ? cpuSeconds(schedPid) : 0;
     const benchCpu0 = process.cpuUsage();
+    const serverRss = sampleRss(pid);
+    const schedulerRss = sampleRss(schedPid);
     const t0 = performance.now();
     await createPods(cluster.client, ns, measured, (n) => w.pod(n, 'measured'), IN_FLIGHT, (n, at) => createdAt.set(n, at));
     log(`${w.name}: ${measured.length} pods created in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
@@ -120,7 +140,7 @@ async function runWorkload(cluster: Cluster, w: Workload, shape: { init: number;
     latencies.sort((a, b) => a - b);
     return {
       pods: measured.length, spanMs: last - t0, latenciesMs: latencies, serverCpuPct, schedulerCpuPct, benchCpuPct, initPods: init.length,
-      serverRss: rssMiB(pid), schedulerRss: schedPid ? rssMiB(schedPid) : NaN,
+      serverRss: serverRss(), schedulerRss: schedulerRss(),
     };
   } finally {
     await watcher.stop();
@@ -212,7 +232,7 @@ async function main(): Promise<void> {
   for (const w of NOT_WRITTEN) if (wanted.has(w.name)) notes.push(`${w.name} skipped: workload not written yet`);
   for (const n of notes) log(n);
 
-  const header = ['workload', 'nodes', 'init pods', 'measured pods', 'pods/s (avg)', 'latency p50 (ms)', 'latency p99 (ms)', 'server CPU (% of a core)', 'scheduler CPU (% of a core)', 'benchmark CPU (% of a core)', 'server RSS (MiB)', 'scheduler RSS (MiB)'];
+  const header = ['workload', 'nodes', 'init pods', 'measured pods', 'pods/s (avg)', 'latency p50 (ms)', 'latency p99 (ms)', 'server CPU (% of a core)', 'scheduler CPU (% of a core)', 'benchmark CPU (% of a core)', 'server RSS median/max (MiB)', 'scheduler RSS median/max (MiB)'];
   const rows: string[][] = [];
   let basicRate = NaN;
   for (const w of runnable) {
@@ -221,7 +241,7 @@ async function main(): Promise<void> {
     const rate = podsPerSecond(r);
     if (w.name === 'SchedulingBasic') basicRate = rate;
     const row = [w.name, String(shape.nodes), String(r.initPods), String(r.pods), fmt(rate, 1), fmt(percentile(r.latenciesMs, 50)), fmt(percentile(r.latenciesMs, 99)),
-      fmt(r.serverCpuPct), fmt(r.schedulerCpuPct), fmt(r.benchCpuPct), fmt(r.serverRss), fmt(r.schedulerRss)];
+      fmt(r.serverCpuPct), fmt(r.schedulerCpuPct), fmt(r.benchCpuPct), `${fmt(r.serverRss.median)} / ${fmt(r.serverRss.max)}`, `${fmt(r.schedulerRss.median)} / ${fmt(r.schedulerRss.max)}`];
     rows.push(row);
     log(`${w.name}: ${row.slice(4).join(' / ')}`);
   }

@@ -1,26 +1,42 @@
-// The scheduler `capstan server` runs, on a worker thread of its own: the same leader-elected role
-// as `capstan scheduler`, talking HTTPS to this server with the admin kubeconfig, so scheduling
-// gets its own event loop (and core) instead of sharing the API server's.
+// The scheduler on a worker thread of its own: the leader-elected role talking HTTPS to the API
+// server in a kubeconfig. `capstan server` runs it so that scheduling gets its own event loop (and
+// core) instead of sharing the API server's; `capstan scheduler` runs it so that the thread's young
+// generation can be bounded (YOUNG_GENERATION_MB), which keeps the scheduler's memory down —
+// informer traffic is mostly short-lived garbage.
 //
-// Contract with the parent (startSchedulerThread): workerData is `{ kubeconfig: path }`; the
+// Contract with the parent (startSchedulerThread): workerData is SchedulerThreadOptions; the
 // thread posts `{ log: string }` lines; the message 'stop' ends scheduling, after which the
 // thread finishes in-flight bindings and exits on its own.
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { Client, transportFromKubeconfig } from '../client/index.js';
-import { SchedulerRole } from '../scheduler/index.js';
+import { SchedulerRole, type KubeSchedulerConfiguration } from '../scheduler/index.js';
+
+/** The thread's young generation (V8's default is 32 MiB of semi-spaces, plus copies). */
+const YOUNG_GENERATION_MB = 16;
+
+export interface SchedulerThreadOptions {
+  kubeconfig: string;
+  config?: KubeSchedulerConfiguration;
+  /** Default true. */
+  leaderElect?: boolean;
+  userAgent?: string;
+}
 
 export interface SchedulerThread {
+  /** Resolves when the thread has exited (after stop, or on its own after a failure). */
+  readonly exited: Promise<void>;
   /** Stops scheduling; resolves when the thread has exited (terminated after `graceMs`). */
   stop(graceMs?: number): Promise<void>;
 }
 
 /** Starts the scheduler thread; `log` receives its log lines. */
-export function startSchedulerThread(kubeconfig: string, log: (msg: string) => void): SchedulerThread {
-  const worker = new Worker(new URL(import.meta.url), { workerData: { kubeconfig } });
+export function startSchedulerThread(opts: SchedulerThreadOptions, log: (msg: string) => void): SchedulerThread {
+  const worker = new Worker(new URL(import.meta.url), { workerData: opts, resourceLimits: { maxYoungGenerationSizeMb: YOUNG_GENERATION_MB } });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   worker.on('message', (m: { log?: string }) => { if (m.log) log(m.log); });
   worker.on('error', (e) => log(`thread failed: ${e.message}`));
   return {
+    exited,
     async stop(graceMs = 10_000) {
       worker.postMessage('stop');
       const timer = setTimeout(() => void worker.terminate(), graceMs);
@@ -30,13 +46,13 @@ export function startSchedulerThread(kubeconfig: string, log: (msg: string) => v
   };
 }
 
-async function runInThread(port: NonNullable<typeof parentPort>, kubeconfig: string): Promise<void> {
+async function runInThread(port: NonNullable<typeof parentPort>, opts: SchedulerThreadOptions): Promise<void> {
   const log = (line: string) => port.postMessage({ log: line });
-  const client = new Client(transportFromKubeconfig(kubeconfig, { userAgent: 'capstan-server/scheduler' }));
+  const client = new Client(transportFromKubeconfig(opts.kubeconfig, { userAgent: opts.userAgent ?? 'capstan-scheduler' }));
   const stop = new AbortController();
   port.on('message', (m) => { if (m === 'stop') stop.abort(); });
   const role = new SchedulerRole({
-    client,
+    client, config: opts.config, leaderElect: opts.leaderElect ?? true,
     onError: (e) => log(`${(e as Error).message ?? String(e)} (will retry)`),
     onLeading: (id, on) => log(on ? `leading as ${id}: scheduling` : `stopped leading (${id})`),
   });
@@ -45,6 +61,6 @@ async function runInThread(port: NonNullable<typeof parentPort>, kubeconfig: str
   port.close();
 }
 
-if (!isMainThread && parentPort && (workerData as { kubeconfig?: string } | null)?.kubeconfig) {
-  void runInThread(parentPort, (workerData as { kubeconfig: string }).kubeconfig);
+if (!isMainThread && parentPort && (workerData as Partial<SchedulerThreadOptions> | null)?.kubeconfig) {
+  void runInThread(parentPort, workerData as SchedulerThreadOptions);
 }

@@ -109,7 +109,7 @@ export async function runServer(argv: string[]): Promise<void> {
   log(`API server listening on https://${values['bind-address']}:${api.port}; kubeconfig written to ${join(dataDir, 'kubeconfig.yaml')}`);
   // The scheduler runs on its own thread and talks to this API server over HTTPS, leader-elected
   // like a separate one.
-  const scheduler = values['disable-scheduler'] ? undefined : startSchedulerThread(join(dataDir, 'kubeconfig.yaml'), (m) => log(`scheduler: ${m}`));
+  const scheduler = values['disable-scheduler'] ? undefined : startSchedulerThread({ kubeconfig: join(dataDir, 'kubeconfig.yaml'), userAgent: 'capstan-server/scheduler' }, (m) => log(`scheduler: ${m}`));
   // The controller manager likewise: its own thread, HTTPS, leader-elected.
   const controllerManager = values['disable-controller-manager'] ? undefined
     : startControllerManagerThread(join(dataDir, 'kubeconfig.yaml'), controllers, (m) => log(`controller-manager: ${m}`));

@@ -68,7 +68,8 @@ async function createStorm(client: ApiClient, ns: string, concurrency: number, d
 
 async function main() {
   const dir = tempDir('capstan-bench-');
-  const server = await spawnServer(dir.path);
+  // The API server alone: no scheduler or controllers reacting to the pods written here.
+  const server = await spawnServer(dir.path, 0, ['--disable-scheduler', '--disable-controller-manager']);
   const pid = server.child.pid!;
   const client = new ApiClient(credentialsFrom(server.kubeconfig), { maxSockets: 64 });
   const rows: string[] = [];

@@ -27,7 +27,8 @@ function procRssMiB(pid: number): number {
 }
 
 const dir = tempDir('capstan-sim-bench-');
-const server = await spawnServer(dir.path);
+// The API server alone with the hollow nodes: no scheduler or controllers.
+const server = await spawnServer(dir.path, 0, ['--disable-scheduler', '--disable-controller-manager']);
 const pid = server.child.pid!;
 const client = new Client(transportFromKubeconfig(server.kubeconfig, { userAgent: 'capstan-sim-bench' }));
 let errors = 0;

@@ -1,19 +1,15 @@
-// Acceptance: the real kubectl against a server running the scheduler, with 3 hollow nodes
-// registering and running pods over HTTPS as real API clients. Pods are placed with the default
-// profile (LeastAllocated spreads them), a pod too big for every node stays Pending with the
-// upstream FailedScheduling message shown by `kubectl describe`, a NoSchedule taint set by
-// `kubectl taint` admits only tolerating pods, and nodeSelector / required node affinity follow
-// labels set by `kubectl label`.
-//
-// There is no Deployment controller yet, so `kubectl create deployment` would never produce pods:
-// the test applies bare pods carrying the labels a Deployment's template would give them.
+// Acceptance: the real kubectl against `capstan server` (its scheduler and controller manager on
+// threads of their own) with `capstan sim --nodes 3` as a separate process, every role a real API
+// client over HTTPS. `kubectl create deployment` pods land on the nodes, spread by default; a pod
+// too big for every node stays Pending with the upstream FailedScheduling message shown by
+// `kubectl describe`; a NoSchedule taint set by `kubectl taint` admits only tolerating pods; and
+// nodeSelector / required node affinity follow labels set by `kubectl label`.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, tempDir, type TestServer } from '../support/server.js';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+import { REPO_ROOT, spawnServer, tempDir, type ServerProcess } from '../support/server.js';
 import { kubectl, kubectlAvailable, type Kubectl } from '../support/kubectl.js';
-import { Client, transportFromKubeconfig } from '../../src/client/index.js';
-import { SchedulerRole } from '../../src/scheduler/index.js';
-import { HollowNodes } from '../../src/kubelet/index.js';
 
 const VERSION = '1.33';
 const NODES = ['hollow-0', 'hollow-1', 'hollow-2'];
@@ -53,38 +49,34 @@ async function poll<T>(what: string, read: () => Promise<T>, ok: (v: T) => boole
   }
 }
 
-describe('kubectl with the scheduler and 3 hollow nodes', { skip: !kubectlAvailable(VERSION) && `kubectl ${VERSION} not installed` }, () => {
-  let server: TestServer;
-  let cache: { path: string; remove(): void };
+describe('kubectl with capstan server and capstan sim --nodes 3', { skip: !kubectlAvailable(VERSION) && `kubectl ${VERSION} not installed` }, () => {
+  let dir: { path: string; remove(): void };
+  let server: ServerProcess;
+  let sim: ChildProcess;
+  let simLog = '';
   let k: Kubectl;
-  let simClient: Client;
-  let schedClient: Client;
-  let sim: HollowNodes;
-  const stop = new AbortController();
-  const running: Promise<void>[] = [];
-  const errors: unknown[] = [];
 
   before(async () => {
-    cache = tempDir('capstan-kubectl-cache-');
-    server = await startTestServer();
-    // Both roles are remote clients over HTTPS, as `capstan scheduler` and `capstan sim` would be.
-    schedClient = new Client(transportFromKubeconfig(server.kubeconfig, { userAgent: 'kube-scheduler' }));
-    simClient = new Client(transportFromKubeconfig(server.kubeconfig, { userAgent: 'capstan-sim' }));
-    sim = new HollowNodes(simClient, { count: NODES.length, cpu: '4', memory: '8Gi', pods: '110', onError: (e) => errors.push(e) });
-    running.push(sim.start(stop.signal));
-    running.push(new SchedulerRole({ client: schedClient, onError: (e) => errors.push(e) }).start(stop.signal));
-    await sim.whenRegistered();
-    k = kubectl(VERSION, server.kubeconfig, cache.path);
+    dir = tempDir('capstan-kubectl-sim-');
+    server = await spawnServer(dir.path);
+    sim = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'capstan'), 'sim', '--nodes', '3', '--kubeconfig', server.kubeconfig, '--cpu', '4', '--memory', '8Gi', '--pods', '110'], {
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    sim.stderr!.setEncoding('utf8').on('data', (d: string) => { simLog += d; });
+    await poll('capstan sim ready', async () => simLog, (l) => /ready: 3 nodes registered/.test(l) || sim.exitCode !== null);
+    assert.equal(sim.exitCode, null, `capstan sim exited:\n${simLog}`);
+    k = kubectl(VERSION, server.kubeconfig, join(dir.path, 'kubectl-cache'));
   });
 
   after(async () => {
-    stop.abort();
-    await Promise.allSettled(running);
-    simClient?.close();
-    schedClient?.close();
-    await server?.stop();
-    cache?.remove();
-    if (process.env.CAPSTAN_TEST_DEBUG) console.error(errors);
+    if (sim && sim.exitCode === null) {
+      const exited = new Promise((r) => sim.once('exit', r));
+      sim.kill('SIGTERM');
+      await exited;
+    }
+    await server?.terminate();
+    if (process.env.CAPSTAN_TEST_DEBUG) console.error(server?.logs(), simLog);
+    dir?.remove();
   });
 
   const apply = (...manifests: object[]) => k.ok(['apply', '-f', '-'], { input: JSON.stringify({ apiVersion: 'v1', kind: 'List', items: manifests }) });
@@ -106,16 +98,21 @@ describe('kubectl with the scheduler and 3 hollow nodes', { skip: !kubectlAvaila
     for (const n of NODES) assert.match(out, new RegExp(`^${n}\\s+Ready\\s`, 'm'));
   });
 
-  test('pods with a Deployment-like label set are spread over the 3 nodes and run', async () => {
-    await apply(...Array.from({ length: 6 }, (_, i) => podManifest(`web-${i}`, { labels: { app: 'web' }, cpu: '500m' })));
+  test('kubectl create deployment: its pods land on the 3 nodes, spread, and run', async () => {
+    await k.ok(['create', 'deployment', 'web', '--image=registry.example/app:1.0', '--replicas=6']);
     const placed = await poll('6 web pods Running', () => getPods('app=web'), (ps) => allBound(6)(ps) && ps.every((p) => p.phase === 'Running'));
     const perNode = new Map<string, number>();
     for (const p of placed) perNode.set(p.node, (perNode.get(p.node) ?? 0) + 1);
-    // Equal nodes and equal pods: LeastAllocated scoring puts each next pod on the emptiest node.
+    // Equal nodes, equal pods: the default profile (LeastAllocated scoring and the system default
+    // topology spreading over the ReplicaSet's selector) puts each next pod on the emptiest node.
     assert.deepEqual([...perNode.keys()].sort(), NODES, `placement: ${JSON.stringify([...perNode])}`);
     assert.deepEqual([...perNode.values()], [2, 2, 2], `placement: ${JSON.stringify([...perNode])}`);
+    for (const p of placed) assert.match(p.name, /^web-[a-z0-9]+-[a-z0-9]{5}$/, 'named by the ReplicaSet');
     const wide = await k.ok(['get', 'pods', '-l', 'app=web', '-o', 'wide']);
-    assert.match(wide, /web-0\s+1\/1\s+Running\s+0\s+\S+\s+\S+\s+hollow-\d/);
+    assert.match(wide, /web-\S+\s+1\/1\s+Running\s+0\s+\S+\s+\S+\s+hollow-\d/);
+    const describe = await k.ok(['describe', 'pod', placed[0]!.name]);
+    assert.match(describe, new RegExp(`Normal\\s+Scheduled\\s+.*default-scheduler\\s+Successfully assigned default/${placed[0]!.name} to hollow-\\d`));
+    await poll('deployment available', () => k.ok(['get', 'deployment', 'web', '-o', 'jsonpath={.status.availableReplicas}']), (v) => v === '6');
   });
 
   test('a pod requesting more CPU than any node has stays Pending with FailedScheduling', async () => {

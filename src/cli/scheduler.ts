@@ -3,8 +3,8 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parseSchedulerConfiguration, type KubeSchedulerConfiguration } from '../scheduler/index.js';
-import { startSchedulerThread } from './scheduler-thread.js';
+import { Client, transportFromKubeconfig } from '../client/index.js';
+import { parseSchedulerConfiguration, SchedulerRole, type KubeSchedulerConfiguration } from '../scheduler/index.js';
 
 export const SCHEDULER_USAGE = `Usage: capstan scheduler [flags]
 
@@ -45,17 +45,23 @@ export async function runScheduler(argv: string[]): Promise<void> {
   const config: KubeSchedulerConfiguration | undefined = values.config ? parseSchedulerConfiguration(readFileSync(resolve(values.config), 'utf8')) : undefined;
   const isRoot = process.getuid?.() === 0;
   const kubeconfig = resolve(values.kubeconfig ?? join(isRoot ? '/var/lib/capstan' : join(homedir(), '.capstan'), 'kubeconfig.yaml'));
-  // The role runs on a thread of its own (see scheduler-thread.ts: a bounded young generation).
-  const thread = startSchedulerThread({ kubeconfig, config, leaderElect, userAgent: 'capstan-scheduler' }, log);
-  let stopping: Promise<void> | undefined;
+  const client = new Client(transportFromKubeconfig(kubeconfig, { userAgent: 'capstan-scheduler' }));
+  const role = new SchedulerRole({
+    client, config, leaderElect,
+    onError: (e) => log(`${(e as Error).message ?? String(e)} (will retry)`),
+    onLeading: (id, on) => log(on ? `leading as ${id}: scheduling` : `stopped leading (${id})`),
+  });
+
+  const stop = new AbortController();
   const shutdown = (signal: string) => {
-    if (stopping) return;
+    if (stop.signal.aborted) return;
     log(`${signal} received, shutting down`);
-    stopping = thread.stop();
+    stop.abort();
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
   log(`ready${leaderElect ? '; campaigning for kube-system/kube-scheduler' : ''}`);
-  await thread.exited;
+  await role.start(stop.signal);
+  client.close();
   log('stopped');
 }

@@ -8,3 +8,4 @@ export { ControllerExpectations } from './expectations.js';
 export { ApiEventRecorder, type EventRecorder } from './event-recorder.js';
 export * as replicaset from './replicaset/index.js';
 export * as deployment from './deployment/index.js';
+export * as garbagecollector from './garbage-collector/index.js';

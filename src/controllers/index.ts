@@ -9,3 +9,4 @@ export { ApiEventRecorder, type EventRecorder } from './event-recorder.js';
 export * as replicaset from './replicaset/index.js';
 export * as deployment from './deployment/index.js';
 export * as garbagecollector from './garbage-collector/index.js';
+export * as namespace from './namespace/index.js';

@@ -5,9 +5,10 @@ import type { ControllerDescriptor } from './controller.js';
 import { replicaSetControllerDescriptor } from './replicaset/index.js';
 import { deploymentControllerDescriptor } from './deployment/index.js';
 import { garbageCollectorControllerDescriptor } from './garbage-collector/index.js';
+import { namespaceControllerDescriptor } from './namespace/index.js';
 
 /** Every known controller, in start order. */
-export const CONTROLLERS: readonly ControllerDescriptor[] = [replicaSetControllerDescriptor, deploymentControllerDescriptor, garbageCollectorControllerDescriptor];
+export const CONTROLLERS: readonly ControllerDescriptor[] = [replicaSetControllerDescriptor, deploymentControllerDescriptor, garbageCollectorControllerDescriptor, namespaceControllerDescriptor];
 
 export class ControllersFlagError extends Error {}
 

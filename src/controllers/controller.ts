@@ -9,8 +9,25 @@ import type { Client, Clock } from '../client/index.js';
 import type { EventRecorder } from './event-recorder.js';
 import type { SharedInformers } from './shared-informers.js';
 
+/**
+ * Settings from kube-controller-manager's flags that controllers read (upstream
+ * KubeControllerManagerConfiguration); every field is optional and defaults as upstream.
+ */
+export interface ControllerConfig {
+  /** `--node-monitor-period` in ms (default 5 s). */
+  nodeMonitorPeriodMs?: number;
+  /** `--node-monitor-grace-period` in ms (default 50 s). */
+  nodeMonitorGracePeriodMs?: number;
+  /** `--cluster-cidr` (default 10.42.0.0/16). */
+  clusterCIDR?: string;
+  /** `--terminated-pod-gc-threshold` (default 12500; 0 or less disables). */
+  terminatedPodGCThreshold?: number;
+}
+
 export interface ControllerContext {
   client: Client;
+  /** Flag-derived settings (absent fields take upstream's defaults). */
+  config?: ControllerConfig;
   /** One informer per resource, shared by every controller of this term. */
   informers: SharedInformers;
   clock: Clock;

@@ -1,6 +1,6 @@
 // Public surface of the controllers component: the controller manager role, the registry of
 // controllers by upstream name, and the controllers' pure cores (for tests and tools).
-export type { Controller, ControllerContext, ControllerDescriptor } from './controller.js';
+export type { Controller, ControllerConfig, ControllerContext, ControllerDescriptor } from './controller.js';
 export { ControllerManager, type ControllerManagerOptions } from './manager.js';
 export { CONTROLLERS, enabledControllers, ControllersFlagError } from './registry.js';
 export { SharedInformers } from './shared-informers.js';

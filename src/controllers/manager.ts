@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { LeaderElector, realClock, type Client, type Clock } from '../client/index.js';
-import type { Controller, ControllerContext, ControllerDescriptor } from './controller.js';
+import type { Controller, ControllerConfig, ControllerContext, ControllerDescriptor } from './controller.js';
 import { ApiEventRecorder, type EventRecorder } from './event-recorder.js';
 import { CONTROLLERS, enabledControllers } from './registry.js';
 import { SharedInformers } from './shared-informers.js';
@@ -33,6 +33,8 @@ export interface ControllerManagerOptions {
   onError?(err: unknown): void;
   /** Called with this instance's identity when it starts and stops leading. */
   onLeading?(identity: string, leading: boolean): void;
+  /** Flag-derived settings handed to every controller (`--node-monitor-grace-period`, …). */
+  config?: ControllerConfig;
   /** Informer retry delays (tests shorten them). */
   informerBackoff?: { initialMs?: number; maxMs?: number };
 }
@@ -79,7 +81,7 @@ export class ControllerManager {
     const informers = new SharedInformers(this.opts.client, { onError, backoff: this.opts.informerBackoff });
     const recorders: EventRecorder[] = [];
     const ctx: ControllerContext = {
-      client: this.opts.client, informers, clock, onError,
+      client: this.opts.client, informers, clock, onError, config: this.opts.config,
       recorder: (component) => {
         const r = new ApiEventRecorder(this.opts.client, component, this.identity, clock, onError);
         recorders.push(r);

@@ -121,6 +121,14 @@ test('dependents of owners deleted while no collector ran are collected when it 
     await cm('only-kept', [kept]);
     await cms.delete('default', 'gone');
 
+    // The API server records propagation policies as finalizers; the deprecated
+    // orphanDependents: false withdraws an Orphan request, as Background does.
+    await cm('held');
+    const held = await cms.delete('default', 'held', { propagationPolicy: 'Orphan' }) as KubeObject;
+    assert.deepEqual(held.metadata?.finalizers, ['orphan']);
+    await client.requestJSON('DELETE', cms.path('default', 'held'), { kind: 'DeleteOptions', apiVersion: 'v1', orphanDependents: false });
+    await assert.rejects(cms.get('default', 'held'), /not found/);
+
     running = new ControllerManager({ client, controllers: ['garbage-collector'], leaderElect: false }).start(stop.signal);
     const names = async () => ((await cms.list('default')) as KubeList).items.map((o) => o.metadata!.name!).filter((n) => n !== 'kube-root-ca.crt').sort();
     await poll('only-gone collected', names, (l) => !l.includes('only-gone'));

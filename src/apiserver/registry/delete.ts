@@ -80,7 +80,9 @@ export async function deleteObject(deps: RegistryDeps, ctx: OpContext, opts: Del
 
     const grace = hooks?.gracePeriodSeconds ? hooks.gracePeriodSeconds(obj, opts.gracePeriodSeconds) : 0;
     const finalizers = [...(meta.finalizers ?? [])];
-    const policy = opts.propagationPolicy ?? (opts.orphanDependents === true ? 'Orphan' : undefined);
+    // The deprecated orphanDependents: true is Orphan; false drops both propagation finalizers, as
+    // Background does (upstream deletionFinalizersForGarbageCollection).
+    const policy = opts.propagationPolicy ?? (opts.orphanDependents === undefined ? undefined : opts.orphanDependents ? 'Orphan' : 'Background');
     const wanted = policy === 'Orphan' ? 'orphan' : policy === 'Foreground' ? 'foregroundDeletion' : undefined;
     // An explicit policy replaces a previously requested one.
     let changedFinalizers = false;

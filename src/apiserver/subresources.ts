@@ -1,7 +1,7 @@
 // Subresources: status (through the generic update path), scale (autoscaling/v1 Scale view of
-// a workload), pods/binding, namespaces/finalize, and the kubelet-backed pod streams.
+// a workload), pods/binding, pods/eviction, namespaces/finalize, and the kubelet-backed pod streams.
 import {
-  applyScale, bindPod, BindingSchema, errors, groupResourceOf, ScaleSchema, scaleOf, successStatus, validateBinding, validateScale,
+  applyScale, bindPod, BindingSchema, errors, EvictionSchema, groupResourceOf, ScaleSchema, scaleOf, successStatus, validateBinding, validateScale,
   type Binding, type KubeObject, type Scale,
 } from '../api/index.js';
 import { isStoreError } from '../store/index.js';
@@ -15,6 +15,7 @@ import { commitUpdate, patchObject, readCurrent, updateObject, type PatchType } 
 import { getObject } from './registry/read.js';
 import { decodeBody, fieldValidationOf } from './registry/decode-body.js';
 import { deepCopy, timestamp } from './registry/meta-ops.js';
+import { evictPod } from './registry/eviction.js';
 import { encodeForStorage } from './watchcache/cached-object.js';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, patchTypeOf, SERVED_PATCH_TYPES, unsupportedPatchType } from './patch/index.js';
 
@@ -42,6 +43,9 @@ export async function handleSubresource(
     case 'binding':
       if (info.verb !== 'create') throw notAllowed();
       return bindPodRequest(deps, ctx, readObjectBody(req, BindingSchema));
+    case 'eviction':
+      if (info.verb !== 'create') throw notAllowed();
+      return evictPod(deps, ctx, readObjectBody(req, EvictionSchema));
     case 'finalize':
       if (info.verb !== 'update') throw notAllowed();
       return one(200, await finalizeNamespace(deps, ctx, readObjectBody(req, rt.schema)));

@@ -142,3 +142,43 @@ test('dependents of owners deleted while no collector ran are collected when it 
     await server.stop();
   }
 });
+
+const NAMESPACES = { group: '', version: 'v1', plural: 'namespaces', namespaced: false, kind: 'Namespace' };
+
+test('a namespace whose content is held by a finalizer stays Terminating with the upstream conditions', { timeout: 90_000 }, async () => {
+  const server = await startTestServer();
+  const client = new Client(transportFromKubeconfig(server.kubeconfig, { userAgent: 'namespace-test' }));
+  const stop = new AbortController();
+  let running: Promise<void> | undefined;
+  try {
+    const nss = client.resource(NAMESPACES);
+    const cms = client.resource(CONFIGMAPS);
+    await nss.create('', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'held' } } as KubeObject);
+    await cms.create('held', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'pinned', finalizers: ['example.com/hold'] } } as KubeObject);
+    await cms.create('held', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'plain' } } as KubeObject);
+    running = new ControllerManager({ client, controllers: ['namespace'], leaderElect: false }).start(stop.signal);
+    await nss.delete('', 'held');
+
+    type Cond = { type: string; status: string; reason: string; message: string };
+    const conditions = async () => ((await nss.get('', 'held')).status as { conditions?: Cond[] } | undefined)?.conditions ?? [];
+    const conds = await poll('content conditions', conditions, (l) => l.some((c) => c.type === 'NamespaceFinalizersRemaining' && c.status === 'True'));
+    const byType = new Map(conds.map((c) => [c.type, c]));
+    assert.deepEqual(byType.get('NamespaceContentRemaining'), { ...byType.get('NamespaceContentRemaining'), status: 'True', reason: 'SomeResourcesRemain', message: 'Some resources are remaining: configmaps. has 1 resource instances' });
+    assert.equal(byType.get('NamespaceFinalizersRemaining')?.message, 'Some content in the namespace has finalizers remaining: example.com/hold in 1 resource instances');
+    assert.equal(byType.get('NamespaceDeletionDiscoveryFailure')?.reason, 'ResourcesDiscovered');
+    assert.equal(byType.get('NamespaceDeletionContentFailure')?.reason, 'ContentDeleted');
+    const ns = await nss.get('', 'held');
+    assert.equal((ns.status as { phase?: string }).phase, 'Terminating');
+    assert.deepEqual((ns.spec as { finalizers?: string[] }).finalizers, ['kubernetes']);
+    assert.deepEqual(((await cms.list('held')) as KubeList).items.map((o) => o.metadata?.name), ['pinned']);
+
+    // The finalizer's owner lets go: the namespace empties and goes.
+    await cms.patch('held', 'pinned', 'merge', { metadata: { finalizers: null } });
+    await poll('namespace held gone', async () => nss.get('', 'held').then(() => 'present', (e: Error) => e.message), (m) => /not found/.test(m));
+  } finally {
+    stop.abort();
+    await running;
+    client.close();
+    await server.stop();
+  }
+});

@@ -106,11 +106,16 @@ export class GarbageCollector implements Controller {
   private observe(w: Watched, obj: KubeObject): void {
     const key = itemKey(w.id, objectKey(obj));
     const before = this.graph.ownersOf(key);
+    const beforeUID = this.graph.uidOf(key);
+    const uid = obj.metadata?.uid ?? '';
     const owners = ownerRefsOf(obj).map((r) => r.uid);
-    this.graph.upsert(key, obj.metadata?.uid ?? '', owners);
+    this.graph.upsert(key, uid, owners);
+    // Replaced under the same name while the informer did not see the deletion: the old object's
+    // dependents now name a gone owner.
+    if (beforeUID !== undefined && beforeUID !== uid) for (const dep of this.graph.dependentsOf(beforeUID)) this.queue.add(dep);
     if (owners.length > 0 || (obj.metadata?.deletionTimestamp && hasPropagationFinalizer(obj))) this.queue.add(key);
     // An owner waiting on this object may be free once its reference is gone.
-    for (const uid of before) if (!owners.includes(uid)) this.enqueueUID(uid);
+    for (const o of before) if (!owners.includes(o)) this.enqueueUID(o);
   }
 
   private forget(w: Watched, obj: KubeObject): void {

@@ -34,6 +34,7 @@ test('a recreated object (same key, new uid) replaces the old identity', () => {
   g.upsert('/pods|ns/p', 'new', ['o2']);
   assert.equal(g.keyOf('old'), undefined);
   assert.equal(g.keyOf('new'), '/pods|ns/p');
+  assert.equal(g.uidOf('/pods|ns/p'), 'new');
   assert.deepEqual(g.dependentsOf('o1'), []);
   assert.deepEqual(g.dependentsOf('o2'), ['/pods|ns/p']);
   assert.equal(g.size, 1);

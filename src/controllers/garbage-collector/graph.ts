@@ -68,6 +68,11 @@ export class OwnershipGraph {
     return (this.dependents.get(ownerUID)?.size ?? 0) > 0;
   }
 
+  /** The uid recorded for `key`, if any. */
+  uidOf(key: string): string | undefined {
+    return this.nodes.get(key)?.uid;
+  }
+
   /** The key of the observed object with `uid`, if any. */
   keyOf(uid: string): string | undefined {
     return this.byUID.get(uid);

@@ -10,3 +10,7 @@ export * as replicaset from './replicaset/index.js';
 export * as deployment from './deployment/index.js';
 export * as garbagecollector from './garbage-collector/index.js';
 export * as namespace from './namespace/index.js';
+export * as endpoints from './endpoints/index.js';
+export * as endpointslice from './endpointslice/index.js';
+export * as endpointslicemirroring from './endpointslice-mirroring/index.js';
+export * as serviceaccount from './serviceaccount/index.js';

@@ -6,9 +6,13 @@ import { replicaSetControllerDescriptor } from './replicaset/index.js';
 import { deploymentControllerDescriptor } from './deployment/index.js';
 import { garbageCollectorControllerDescriptor } from './garbage-collector/index.js';
 import { namespaceControllerDescriptor } from './namespace/index.js';
+import { endpointsControllerDescriptor } from './endpoints/index.js';
+import { endpointSliceControllerDescriptor } from './endpointslice/index.js';
+import { endpointSliceMirroringControllerDescriptor } from './endpointslice-mirroring/index.js';
+import { serviceAccountControllerDescriptor } from './serviceaccount/index.js';
 
 /** Every known controller, in start order. */
-export const CONTROLLERS: readonly ControllerDescriptor[] = [replicaSetControllerDescriptor, deploymentControllerDescriptor, garbageCollectorControllerDescriptor, namespaceControllerDescriptor];
+export const CONTROLLERS: readonly ControllerDescriptor[] = [replicaSetControllerDescriptor, deploymentControllerDescriptor, garbageCollectorControllerDescriptor, namespaceControllerDescriptor, endpointsControllerDescriptor, endpointSliceControllerDescriptor, endpointSliceMirroringControllerDescriptor, serviceAccountControllerDescriptor];
 
 export class ControllersFlagError extends Error {}
 

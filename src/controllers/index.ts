@@ -14,3 +14,4 @@ export * as endpoints from './endpoints/index.js';
 export * as endpointslice from './endpointslice/index.js';
 export * as endpointslicemirroring from './endpointslice-mirroring/index.js';
 export * as serviceaccount from './serviceaccount/index.js';
+export * as disruption from './disruption/index.js';

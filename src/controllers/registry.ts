@@ -10,9 +10,10 @@ import { endpointsControllerDescriptor } from './endpoints/index.js';
 import { endpointSliceControllerDescriptor } from './endpointslice/index.js';
 import { endpointSliceMirroringControllerDescriptor } from './endpointslice-mirroring/index.js';
 import { serviceAccountControllerDescriptor } from './serviceaccount/index.js';
+import { disruptionControllerDescriptor } from './disruption/index.js';
 
 /** Every known controller, in start order. */
-export const CONTROLLERS: readonly ControllerDescriptor[] = [replicaSetControllerDescriptor, deploymentControllerDescriptor, garbageCollectorControllerDescriptor, namespaceControllerDescriptor, endpointsControllerDescriptor, endpointSliceControllerDescriptor, endpointSliceMirroringControllerDescriptor, serviceAccountControllerDescriptor];
+export const CONTROLLERS: readonly ControllerDescriptor[] = [replicaSetControllerDescriptor, deploymentControllerDescriptor, garbageCollectorControllerDescriptor, namespaceControllerDescriptor, endpointsControllerDescriptor, endpointSliceControllerDescriptor, endpointSliceMirroringControllerDescriptor, serviceAccountControllerDescriptor, disruptionControllerDescriptor];
 
 export class ControllersFlagError extends Error {}
 

@@ -12,7 +12,7 @@ test('each subset mirrors to a group per address type: ready and not-ready addre
     ],
   } as Endpoints;
   const groups = mirroredGroups(ep);
-  assert.deepEqual(groups.map((g) => [g.addressType, g.ports, g.endpoints.map((e) => [e.addresses[0], e.conditions?.ready])]), [
+  assert.deepEqual(groups.map((g) => [g.addressType, g.ports, g.endpoints.map((e) => [e.addresses?.[0], e.conditions?.ready])]), [
     ['IPv4', [{ name: 'http', port: 80, protocol: 'TCP' }], [['192.0.2.1', true], ['192.0.2.2', false]]],
     ['IPv6', [{ name: 'http', port: 80, protocol: 'TCP' }], [['2001:db8::1', true]]],
     ['IPv4', [{ name: '', port: 53, protocol: 'UDP' }], [['192.0.2.3', true]]],

@@ -17,7 +17,7 @@ test('conditions: ready = serving and not terminating; terminating pods stay lis
   const [g] = desiredEndpointGroups(svc(), [pod('a', '10.0.0.1', true), pod('b', '10.0.0.2', false), pod('c', '10.0.0.3', true, true)]);
   assert.deepEqual(g!.ports, [{ name: 'web', port: 8080, protocol: 'TCP' }]);
   assert.equal(g!.addressType, 'IPv4');
-  assert.deepEqual(g!.endpoints.map((e) => [e.addresses[0], e.conditions]), [
+  assert.deepEqual(g!.endpoints.map((e) => [e.addresses?.[0], e.conditions]), [
     ['10.0.0.1', { ready: true, serving: true, terminating: false }],
     ['10.0.0.2', { ready: false, serving: false, terminating: false }],
     ['10.0.0.3', { ready: false, serving: true, terminating: true }],

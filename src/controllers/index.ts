@@ -15,3 +15,6 @@ export * as endpointslice from './endpointslice/index.js';
 export * as endpointslicemirroring from './endpointslice-mirroring/index.js';
 export * as serviceaccount from './serviceaccount/index.js';
 export * as disruption from './disruption/index.js';
+export * as nodelifecycle from './node-lifecycle/index.js';
+export * as nodeipam from './node-ipam/index.js';
+export * as podgc from './podgc/index.js';

@@ -11,9 +11,12 @@ import { endpointSliceControllerDescriptor } from './endpointslice/index.js';
 import { endpointSliceMirroringControllerDescriptor } from './endpointslice-mirroring/index.js';
 import { serviceAccountControllerDescriptor } from './serviceaccount/index.js';
 import { disruptionControllerDescriptor } from './disruption/index.js';
+import { nodeLifecycleControllerDescriptor, taintEvictionControllerDescriptor } from './node-lifecycle/index.js';
+import { nodeIpamControllerDescriptor } from './node-ipam/index.js';
+import { podGCControllerDescriptor } from './podgc/index.js';
 
 /** Every known controller, in start order. */
-export const CONTROLLERS: readonly ControllerDescriptor[] = [replicaSetControllerDescriptor, deploymentControllerDescriptor, garbageCollectorControllerDescriptor, namespaceControllerDescriptor, endpointsControllerDescriptor, endpointSliceControllerDescriptor, endpointSliceMirroringControllerDescriptor, serviceAccountControllerDescriptor, disruptionControllerDescriptor];
+export const CONTROLLERS: readonly ControllerDescriptor[] = [replicaSetControllerDescriptor, deploymentControllerDescriptor, garbageCollectorControllerDescriptor, namespaceControllerDescriptor, endpointsControllerDescriptor, endpointSliceControllerDescriptor, endpointSliceMirroringControllerDescriptor, serviceAccountControllerDescriptor, disruptionControllerDescriptor, nodeLifecycleControllerDescriptor, taintEvictionControllerDescriptor, nodeIpamControllerDescriptor, podGCControllerDescriptor];
 
 export class ControllersFlagError extends Error {}
 

@@ -18,3 +18,4 @@ export * as disruption from './disruption/index.js';
 export * as nodelifecycle from './node-lifecycle/index.js';
 export * as nodeipam from './node-ipam/index.js';
 export * as podgc from './podgc/index.js';
+export * as resourcequota from './resourcequota/index.js';

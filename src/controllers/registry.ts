@@ -14,9 +14,10 @@ import { disruptionControllerDescriptor } from './disruption/index.js';
 import { nodeLifecycleControllerDescriptor, taintEvictionControllerDescriptor } from './node-lifecycle/index.js';
 import { nodeIpamControllerDescriptor } from './node-ipam/index.js';
 import { podGCControllerDescriptor } from './podgc/index.js';
+import { resourceQuotaControllerDescriptor } from './resourcequota/index.js';
 
 /** Every known controller, in start order. */
-export const CONTROLLERS: readonly ControllerDescriptor[] = [replicaSetControllerDescriptor, deploymentControllerDescriptor, garbageCollectorControllerDescriptor, namespaceControllerDescriptor, endpointsControllerDescriptor, endpointSliceControllerDescriptor, endpointSliceMirroringControllerDescriptor, serviceAccountControllerDescriptor, disruptionControllerDescriptor, nodeLifecycleControllerDescriptor, taintEvictionControllerDescriptor, nodeIpamControllerDescriptor, podGCControllerDescriptor];
+export const CONTROLLERS: readonly ControllerDescriptor[] = [replicaSetControllerDescriptor, deploymentControllerDescriptor, garbageCollectorControllerDescriptor, namespaceControllerDescriptor, endpointsControllerDescriptor, endpointSliceControllerDescriptor, endpointSliceMirroringControllerDescriptor, serviceAccountControllerDescriptor, disruptionControllerDescriptor, nodeLifecycleControllerDescriptor, taintEvictionControllerDescriptor, nodeIpamControllerDescriptor, podGCControllerDescriptor, resourceQuotaControllerDescriptor];
 
 export class ControllersFlagError extends Error {}
 

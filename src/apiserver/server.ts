@@ -7,6 +7,7 @@ import type { Store } from '../store/index.js';
 import { AdmissionChain } from './admission/chain.js';
 import { namespaceLifecycle } from './admission/namespace-lifecycle.js';
 import { priorityAdmission, type PriorityClassLookup } from './admission/priority.js';
+import { defaultTolerationSeconds } from './admission/default-toleration-seconds.js';
 import { AuthenticatorChain, clientCertificateAuthenticator, tokenAuthenticator, type StaticToken } from './auth/authenticator.js';
 import { AuthorizerChain, discoveryAuthorizer, mastersAuthorizer } from './auth/authorizer.js';
 import { Discovery, SERVER_VERSION } from './discovery/discovery.js';
@@ -106,7 +107,7 @@ export class ApiServer {
       const { kv } = await config.store.get(objectKey(namespaces.rt, '', name));
       return kv ? (JSON.parse(kv.value) as KubeObject) : undefined;
     };
-    const admission = new AdmissionChain([namespaceLifecycle(lookupNamespace), priorityAdmission(priorityClassLookup(cache, config.store, byKind('scheduling.k8s.io', 'priorityclasses')))]);
+    const admission = new AdmissionChain([namespaceLifecycle(lookupNamespace), priorityAdmission(priorityClassLookup(cache, config.store, byKind('scheduling.k8s.io', 'priorityclasses'))), defaultTolerationSeconds()]);
     const deps: RegistryDeps = {
       store: config.store, cache, catalogue, admission, hooks,
       leases: createLeaseManager(config.store), now: config.now ?? (() => new Date()),

@@ -3,23 +3,23 @@
 // kubeconfig, so reconciling gets its own event loop instead of sharing the API server's.
 //
 // Contract with the parent (startControllerManagerThread): workerData is
-// `{ kubeconfig: path, controllers: string[] }`; the thread posts `{ log: string }` lines; the
+// `{ kubeconfig: path, controllers: string[], config?: ControllerConfig }`; the thread posts `{ log: string }` lines; the
 // message 'stop' ends the controllers, after which the thread finishes in-flight writes, releases
 // the lease and exits on its own.
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { Client, transportFromKubeconfig } from '../client/index.js';
-import { ControllerManager } from '../controllers/index.js';
+import { ControllerManager, type ControllerConfig } from '../controllers/index.js';
 
 export interface ControllerManagerThread {
   /** Stops the controllers; resolves when the thread has exited (terminated after `graceMs`). */
   stop(graceMs?: number): Promise<void>;
 }
 
-interface ThreadData { controllerManagerKubeconfig: string; controllers: string[] }
+interface ThreadData { controllerManagerKubeconfig: string; controllers: string[]; config?: ControllerConfig }
 
 /** Starts the controller manager thread; `log` receives its log lines. */
-export function startControllerManagerThread(kubeconfig: string, controllers: string[], log: (msg: string) => void): ControllerManagerThread {
-  const data: ThreadData = { controllerManagerKubeconfig: kubeconfig, controllers };
+export function startControllerManagerThread(kubeconfig: string, controllers: string[], log: (msg: string) => void, config?: ControllerConfig): ControllerManagerThread {
+  const data: ThreadData = { controllerManagerKubeconfig: kubeconfig, controllers, config };
   const worker = new Worker(new URL(import.meta.url), { workerData: data });
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   worker.on('message', (m: { log?: string }) => { if (m.log) log(m.log); });
@@ -40,7 +40,7 @@ async function runInThread(port: NonNullable<typeof parentPort>, data: ThreadDat
   const stop = new AbortController();
   port.on('message', (m) => { if (m === 'stop') stop.abort(); });
   const manager = new ControllerManager({
-    client, controllers: data.controllers,
+    client, controllers: data.controllers, config: data.config,
     onError: (e) => log(`${(e as Error).message ?? String(e)} (will retry)`),
     onLeading: (id, on) => log(on ? `leading as ${id}: running controllers` : `stopped leading (${id})`),
   });

@@ -4,7 +4,14 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, transportFromKubeconfig } from '../client/index.js';
-import { CONTROLLERS, ControllerManager } from '../controllers/index.js';
+import { CONTROLLERS, ControllerManager, nodeipam, type ControllerConfig } from '../controllers/index.js';
+
+/** The controller settings flags, shared with `capstan server` (upstream names and defaults). */
+export const CONTROLLER_CONFIG_USAGE = `  --node-monitor-period DURATION       How often node health is checked (default 5s)
+  --node-monitor-grace-period DURATION A silent node is marked Unknown and tainted after this (default 50s)
+  --cluster-cidr CIDR                  Range the nodes' pod CIDRs (/24 each) come from (default 10.42.0.0/16)
+  --terminated-pod-gc-threshold N      Terminated pods kept before PodGC deletes the oldest (default 12500; 0 disables)
+`;
 
 export const CONTROLLER_MANAGER_USAGE = `Usage: capstan controller-manager [flags]
 
@@ -16,7 +23,44 @@ Flags:
   --controllers LIST       Controllers to run: '*' runs every default one, 'foo' enables foo, '-foo' disables it
                            (default *; known: ${CONTROLLERS.map((c) => c.name).join(', ')})
   --leader-elect=BOOL      Campaign for the lease before acting (default true)
-`;
+${CONTROLLER_CONFIG_USAGE}`;
+
+/** parseArgs options for CONTROLLER_CONFIG_USAGE's flags. */
+export const CONTROLLER_CONFIG_OPTIONS = {
+  'node-monitor-period': { type: 'string' },
+  'node-monitor-grace-period': { type: 'string' },
+  'cluster-cidr': { type: 'string' },
+  'terminated-pod-gc-threshold': { type: 'string' },
+} as const;
+
+/** Go duration syntax (`40s`, `1m30s`, `500ms`, `1.5s`) in milliseconds; throws a readable error. */
+export function parseDurationMs(text: string, flag: string): number {
+  let total = 0;
+  let consumed = 0;
+  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) {
+    total += Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as Record<string, number>)[m[2]];
+    consumed += m[0].length;
+  }
+  if (!text || consumed !== text.length || total <= 0) throw new Error(`invalid ${flag} "${text}": use a duration such as 40s or 1m`);
+  return total;
+}
+
+/** The ControllerConfig the flags ask for (absent flags stay absent: the controllers default them). */
+export function controllerConfigFromFlags(values: Partial<Record<keyof typeof CONTROLLER_CONFIG_OPTIONS, string>>): ControllerConfig {
+  const config: ControllerConfig = {};
+  if (values['node-monitor-period'] !== undefined) config.nodeMonitorPeriodMs = parseDurationMs(values['node-monitor-period'], '--node-monitor-period');
+  if (values['node-monitor-grace-period'] !== undefined) config.nodeMonitorGracePeriodMs = parseDurationMs(values['node-monitor-grace-period'], '--node-monitor-grace-period');
+  if (values['cluster-cidr'] !== undefined) {
+    new nodeipam.CIDRSet(values['cluster-cidr']); // throws on a bad range
+    config.clusterCIDR = values['cluster-cidr'];
+  }
+  const threshold = values['terminated-pod-gc-threshold'];
+  if (threshold !== undefined) {
+    if (!/^-?\d+$/.test(threshold)) throw new Error(`invalid --terminated-pod-gc-threshold "${threshold}": want an integer`);
+    config.terminatedPodGCThreshold = Number(threshold);
+  }
+  return config;
+}
 
 function log(msg: string): void {
   process.stderr.write(`${new Date().toISOString()} capstan controller-manager: ${msg}\n`);
@@ -40,14 +84,14 @@ export async function runControllerManager(argv: string[]): Promise<void> {
   const { rest, leaderElect } = takeLeaderElect(argv);
   const { values } = parseArgs({
     args: rest,
-    options: { kubeconfig: { type: 'string' }, controllers: { type: 'string', multiple: true } },
+    options: { kubeconfig: { type: 'string' }, controllers: { type: 'string', multiple: true }, ...CONTROLLER_CONFIG_OPTIONS },
     strict: true,
   });
   const isRoot = process.getuid?.() === 0;
   const kubeconfig = resolve(values.kubeconfig ?? join(isRoot ? '/var/lib/capstan' : join(homedir(), '.capstan'), 'kubeconfig.yaml'));
   const client = new Client(transportFromKubeconfig(kubeconfig, { userAgent: 'capstan-controller-manager' }));
   const manager = new ControllerManager({
-    client, leaderElect, controllers: values.controllers ?? ['*'],
+    client, leaderElect, controllers: values.controllers ?? ['*'], config: controllerConfigFromFlags(values),
     onError: (e) => log(`${(e as Error).message ?? String(e)} (will retry)`),
     onLeading: (id, on) => log(on ? `leading as ${id}: running controllers` : `stopped leading (${id})`),
   });

@@ -7,6 +7,7 @@ import { ApiServer, loadOrCreatePki, renderKubeconfig, writeKubeconfig } from '.
 import { openSqliteStore, startCompactor, type Store } from '../store/index.js';
 import { startSchedulerThread } from './scheduler-thread.js';
 import { startControllerManagerThread } from './controller-manager-thread.js';
+import { CONTROLLER_CONFIG_OPTIONS, CONTROLLER_CONFIG_USAGE, controllerConfigFromFlags } from './controller-manager.js';
 import { enabledControllers } from '../controllers/index.js';
 
 export const SERVER_USAGE = `Usage: capstan server [flags]
@@ -26,7 +27,7 @@ Flags:
   --disable-scheduler          Do not run the scheduler in this process
   --disable-controller-manager Do not run the controller manager in this process
   --controllers LIST           Controllers the controller manager runs ('*', 'foo', '-foo'; default *)
-`;
+${CONTROLLER_CONFIG_USAGE}`;
 
 function hostAddresses(): string[] {
   const out: string[] = [];
@@ -70,11 +71,13 @@ export async function runServer(argv: string[]): Promise<void> {
       'disable-scheduler': { type: 'boolean', default: false },
       'disable-controller-manager': { type: 'boolean', default: false },
       controllers: { type: 'string', multiple: true, default: ['*'] },
+      ...CONTROLLER_CONFIG_OPTIONS,
     },
     strict: true,
   });
   const controllers = values.controllers as string[];
   enabledControllers(controllers); // rejects unknown names before anything starts
+  const controllerConfig = controllerConfigFromFlags(values);
   const isRoot = process.getuid?.() === 0;
   const dataDir = resolve(values['data-dir'] ?? (isRoot ? '/var/lib/capstan' : join(homedir(), '.capstan')));
   const port = Number(values['https-listen-port']);
@@ -112,7 +115,7 @@ export async function runServer(argv: string[]): Promise<void> {
   const scheduler = values['disable-scheduler'] ? undefined : startSchedulerThread({ kubeconfig: join(dataDir, 'kubeconfig.yaml'), userAgent: 'capstan-server/scheduler' }, (m) => log(`scheduler: ${m}`));
   // The controller manager likewise: its own thread, HTTPS, leader-elected.
   const controllerManager = values['disable-controller-manager'] ? undefined
-    : startControllerManagerThread(join(dataDir, 'kubeconfig.yaml'), controllers, (m) => log(`controller-manager: ${m}`));
+    : startControllerManagerThread(join(dataDir, 'kubeconfig.yaml'), controllers, (m) => log(`controller-manager: ${m}`), controllerConfig);
   if (!values['disable-agent']) log('node agent not available yet; running the control plane only');
   log('ready');
 

@@ -94,14 +94,28 @@ export class EndpointsController implements Controller {
     const svcRef = { ...svc, apiVersion: 'v1', kind: 'Service' } as KubeObject;
     try {
       if (current) await this.client.update(namespace, body);
-      else await this.client.create(namespace, body);
+      else await this.createOrReplace(namespace, body);
     } catch (e) {
       // A Service in a namespace being deleted: its Endpoints cannot be created; nothing to retry.
       if (!current && isStatusError(e, 'Forbidden') && /being terminated/.test((e as Error).message)) return;
-      if (!current && isStatusError(e, 'AlreadyExists')) throw e;
+      if (isStatusError(e, 'Conflict')) throw e;
       this.recorder.event(svcRef, 'Warning', current ? 'FailedToUpdateEndpoint' : 'FailedToCreateEndpoint',
         `Failed to ${current ? 'update' : 'create'} endpoint ${namespace}/${name}: ${(e as Error).message ?? String(e)}`);
       throw e;
+    }
+  }
+
+  /**
+   * Creates `body`; when the cache had not shown an existing Endpoints yet (our own earlier
+   * write, or one left by a previous Service of that name), replaces it at its fresh version.
+   */
+  private async createOrReplace(namespace: string, body: KubeObject): Promise<void> {
+    try {
+      await this.client.create(namespace, body);
+    } catch (e) {
+      if (!isStatusError(e, 'AlreadyExists')) throw e;
+      const fresh = await this.client.get(namespace, body.metadata?.name ?? '');
+      await this.client.update(namespace, { ...body, metadata: { ...fresh.metadata, ...body.metadata, resourceVersion: fresh.metadata?.resourceVersion } } as KubeObject);
     }
   }
 }

@@ -4,6 +4,7 @@ import { isStatusError, type KubeObject, type Pod } from '../../api/index.js';
 import type { Clock, Indexer, ResourceClient } from '../../client/index.js';
 import type { ContainerStatus } from '../../runtime/index.js';
 import type { HollowNode, PodRecord } from './hollow-node.js';
+import { exitIfDue } from './pod-exit.js';
 import { reportsRunning, runningPodStatus } from './pod-status.js';
 
 export interface PodSyncContext {
@@ -77,6 +78,8 @@ export async function syncPod(ctx: PodSyncContext, key: string): Promise<void> {
     }
   }
   if (!record.sandboxId && !(record.ip && reportsRunning(pod, record.ip))) await runPod(node, pod, record);
+  // Pods annotated to exit (pod-exit.ts) end here once due.
+  if (await exitIfDue(ctx, key, pod, record)) return;
   if (reportsRunning(pod, record.ip!)) return;
   const containers = new Map<string, ContainerStatus>();
   for (const [cname, id] of record.containerIds) {

@@ -226,4 +226,10 @@ describe('endpoints controllers with the scheduler and 3 hollow nodes', { timeou
     assert.match(out, /^endpointslice\.discovery\.k8s\.io\/web-[a-z0-9]{5}\s+IPv4\s+8080\s+\S+/m);
     assert.match(out, /^endpointslice\.discovery\.k8s\.io\/manual-[a-z0-9]{5}\s+IPv4\s+9000\s+10\.99\.0\.1,10\.99\.0\.2\s/m);
   });
+
+  test('deleting a Service deletes its Endpoints', async () => {
+    await client.resource(SERVICES).delete('default', 'manual');
+    await poll('Endpoints manual gone', async () => (await client.resource(ENDPOINTS).list('default')) as KubeList,
+      (l) => !l.items.some((e) => e.metadata?.name === 'manual'));
+  });
 });

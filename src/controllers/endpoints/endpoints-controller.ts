@@ -21,6 +21,8 @@ import { rfc3339, TriggerTimeTracker } from './trigger-time.js';
 
 /** Upstream --concurrent-endpoint-syncs default. */
 export const ENDPOINTS_WORKERS = 5;
+/** Upstream resourcelock.LeaderElectionRecordAnnotationKey. */
+const LEADER_ELECTION_ANNOTATION = 'control-plane.alpha.kubernetes.io/leader';
 
 export class EndpointsController implements Controller {
   readonly queue: WorkQueue<string>;
@@ -49,7 +51,20 @@ export class EndpointsController implements Controller {
   }
 
   run(signal: AbortSignal): Promise<void> {
+    this.checkLeftoverEndpoints();
     return runWorkers(this.queue, this.workers, (key) => this.sync(key), signal, (e) => this.ctx.onError(e));
+  }
+
+  /**
+   * Queues every Endpoints once at start (caches synced), so Endpoints whose Service was deleted
+   * while no controller ran are found and deleted. Leader-election records kept in Endpoints
+   * have no Service and are skipped (upstream checkLeftoverEndpoints).
+   */
+  private checkLeftoverEndpoints(): void {
+    for (const ep of this.endpointsStore.list()) {
+      if (ep.metadata?.annotations?.[LEADER_ELECTION_ANNOTATION] !== undefined) continue;
+      this.queue.add(objectKey(ep));
+    }
   }
 
   /** Converges the Endpoints of one Service (upstream syncService). Idempotent. */

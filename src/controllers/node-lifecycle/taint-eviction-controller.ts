@@ -14,16 +14,15 @@ import type { EventRecorder } from '../event-recorder.js';
 import { runWorkers, type ReconcileResult } from '../workers.js';
 import { PodsByNode } from './pods-by-node.js';
 import { isoSeconds } from './health.js';
-import { evictionDecision, noExecuteTaints, type Toleration } from './taint-eviction.js';
+import { evictionDecision, evictionStep, noExecuteTaints, type PlannedEvictionTime, type Toleration } from './taint-eviction.js';
 
 /** Upstream UpdateWorkerSize. */
 export const TAINT_EVICTION_WORKERS = 8;
 
-interface PlannedEviction {
-  /** When the eviction was first planned: tolerationSeconds count from here (upstream CreatedAt). */
-  createdAt: number;
-  fireAt: number;
+interface PlannedEviction extends PlannedEvictionTime {
   timer: TimerHandle;
+  /** The timer ran (a timer that fires a little early must be set again, not trusted). */
+  fired: boolean;
 }
 
 export class TaintEvictionController implements Controller {
@@ -68,7 +67,7 @@ export class TaintEvictionController implements Controller {
   }
 
   /** Evictions planned but not yet due, by pod key (tests, status). */
-  get plannedEvictions(): ReadonlyMap<string, { createdAt: number; fireAt: number }> {
+  get plannedEvictions(): ReadonlyMap<string, PlannedEvictionTime> {
     return this.planned;
   }
 
@@ -82,30 +81,30 @@ export class TaintEvictionController implements Controller {
       return;
     }
     const decision = evictionDecision(node.spec?.taints, pod.spec?.tolerations as Toleration[] | undefined);
-    if (decision.kind === 'keep') {
+    const step = evictionStep(decision, this.planned.get(key), this.ctx.clock.now());
+    if (step.kind === 'wait') {
+      this.plan(key, step.plan);
+      return;
+    }
+    if (step.kind === 'cancel') {
       if (this.planned.has(key)) this.recorder.event(asPod(pod), 'Normal', 'TaintManagerEviction', `Cancelling deletion of Pod ${key}`);
       this.cancel(key);
       return;
-    }
-    const now = this.ctx.clock.now();
-    if (decision.kind === 'delete-after') {
-      const createdAt = this.planned.get(key)?.createdAt ?? now;
-      const fireAt = createdAt + decision.afterMs;
-      if (fireAt > now) {
-        this.plan(key, createdAt, fireAt);
-        return;
-      }
     }
     this.cancel(key);
     await this.evict(pod);
   }
 
-  private plan(key: string, createdAt: number, fireAt: number): void {
+  private plan(key: string, plan: PlannedEvictionTime): void {
     const existing = this.planned.get(key);
-    if (existing?.fireAt === fireAt) return;
+    if (existing?.fireAt === plan.fireAt && !existing.fired) return;
     existing?.timer.cancel();
-    const timer = this.ctx.clock.setTimer(fireAt - this.ctx.clock.now(), () => this.queue.add(key));
-    this.planned.set(key, { createdAt, fireAt, timer });
+    const entry: PlannedEviction = { ...plan, fired: false, timer: { cancel() {} } };
+    entry.timer = this.ctx.clock.setTimer(Math.max(1, plan.fireAt - this.ctx.clock.now()), () => {
+      entry.fired = true;
+      this.queue.add(key);
+    });
+    this.planned.set(key, entry);
   }
 
   private cancel(key: string): void {

@@ -2,7 +2,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { Taint } from '../../api/index.js';
-import { evictionDecision, matchingTolerations } from './taint-eviction.js';
+import { ManualClock } from '../../client/index.js';
+import { evictionDecision, evictionStep, matchingTolerations } from './taint-eviction.js';
 import { TAINT_NOT_READY, TAINT_UNREACHABLE } from './health.js';
 
 const unreachable: Taint = { key: TAINT_UNREACHABLE, effect: 'NoExecute' };
@@ -37,4 +38,22 @@ test('the first matching toleration per taint is the one used (upstream GetMatch
   assert.deepEqual(matchingTolerations([unreachable], tols), [{ operator: 'Exists' }]);
   assert.deepEqual(evictionDecision([unreachable], tols), { kind: 'keep' });
   assert.equal(matchingTolerations([{ key: 'k', value: 'v', effect: 'NoExecute' }], [{ key: 'k', value: 'w', effect: 'NoExecute' }]), undefined);
+});
+
+test('eviction timing on a ManualClock: tolerationSeconds count from the first plan, re-syncs do not postpone', () => {
+  const clock = new ManualClock(1_000_000);
+  const tols = [{ key: TAINT_UNREACHABLE, operator: 'Exists', effect: 'NoExecute', tolerationSeconds: 30 }];
+  let step = evictionStep(evictionDecision([unreachable], tols), undefined, clock.now());
+  assert.deepEqual(step, { kind: 'wait', plan: { createdAt: 1_000_000, fireAt: 1_030_000 } });
+  const plan = step.kind === 'wait' ? step.plan : undefined;
+  clock.advance(20_000);
+  step = evictionStep(evictionDecision([unreachable], tols), plan, clock.now());
+  assert.deepEqual(step, { kind: 'wait', plan: { createdAt: 1_000_000, fireAt: 1_030_000 } }, 'a resync keeps the deadline');
+  // A shorter toleration now (pod updated) brings the deadline forward, still from the first plan.
+  const shorter = [{ ...tols[0], tolerationSeconds: 10 }];
+  assert.deepEqual(evictionStep(evictionDecision([unreachable], shorter), plan, clock.now()), { kind: 'delete' });
+  clock.advance(10_000);
+  assert.deepEqual(evictionStep(evictionDecision([unreachable], tols), plan, clock.now()), { kind: 'delete' }, 'due at 30 s');
+  assert.deepEqual(evictionStep(evictionDecision([], tols), plan, clock.now()), { kind: 'cancel' }, 'taint gone: cancelled');
+  assert.deepEqual(evictionStep(evictionDecision([unreachable], []), undefined, clock.now()), { kind: 'delete' });
 });

@@ -57,3 +57,25 @@ export function evictionDecision(taints: readonly Taint[] | undefined, toleratio
   }
   return min < 0 ? { kind: 'keep' } : { kind: 'delete-after', afterMs: min * 1000 };
 }
+
+/** A planned eviction: when it was first planned and when it is due. */
+export interface PlannedEvictionTime {
+  createdAt: number;
+  fireAt: number;
+}
+
+/** What the controller does for one pod at `now`: forget any plan, delete now, or wait for `plan`. */
+export type EvictionStep = { kind: 'cancel' } | { kind: 'delete' } | { kind: 'wait'; plan: PlannedEvictionTime };
+
+/**
+ * One sync's step (upstream processPodOnNode with its timed worker queue): tolerationSeconds
+ * count from when the eviction was first planned, so re-syncs (resyncs, a taint swapped for
+ * another) neither postpone nor restart it; a shorter toleration brings it forward.
+ */
+export function evictionStep(decision: EvictionDecision, existing: PlannedEvictionTime | undefined, now: number): EvictionStep {
+  if (decision.kind === 'keep') return { kind: 'cancel' };
+  if (decision.kind === 'delete-now') return { kind: 'delete' };
+  const createdAt = existing?.createdAt ?? now;
+  const fireAt = createdAt + decision.afterMs;
+  return fireAt > now ? { kind: 'wait', plan: { createdAt, fireAt } } : { kind: 'delete' };
+}

@@ -11,5 +11,6 @@ export { planSlices, endpointKey, type EndpointGroup, type SlicePlan } from './r
 export const endpointSliceControllerDescriptor: ControllerDescriptor = {
   name: 'endpointslice',
   enabledByDefault: true,
-  create: (ctx) => new EndpointSliceController(ctx),
+  // `--max-endpoints-per-slice` arrives as config.maxEndpointsPerSlice once the flag is bound.
+  create: (ctx) => new EndpointSliceController(ctx, { maxEndpointsPerSlice: (ctx.config as { maxEndpointsPerSlice?: number } | undefined)?.maxEndpointsPerSlice }),
 };

@@ -19,3 +19,5 @@ export * as nodelifecycle from './node-lifecycle/index.js';
 export * as nodeipam from './node-ipam/index.js';
 export * as podgc from './podgc/index.js';
 export * as resourcequota from './resourcequota/index.js';
+export * as job from './job/index.js';
+export * as ttlafterfinished from './ttl-after-finished/index.js';

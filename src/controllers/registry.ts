@@ -14,10 +14,12 @@ import { disruptionControllerDescriptor } from './disruption/index.js';
 import { nodeLifecycleControllerDescriptor, taintEvictionControllerDescriptor } from './node-lifecycle/index.js';
 import { nodeIpamControllerDescriptor } from './node-ipam/index.js';
 import { podGCControllerDescriptor } from './podgc/index.js';
+import { jobControllerDescriptor } from './job/index.js';
+import { ttlAfterFinishedControllerDescriptor } from './ttl-after-finished/index.js';
 import { resourceQuotaControllerDescriptor } from './resourcequota/index.js';
 
 /** Every known controller, in start order. */
-export const CONTROLLERS: readonly ControllerDescriptor[] = [replicaSetControllerDescriptor, deploymentControllerDescriptor, garbageCollectorControllerDescriptor, namespaceControllerDescriptor, endpointsControllerDescriptor, endpointSliceControllerDescriptor, endpointSliceMirroringControllerDescriptor, serviceAccountControllerDescriptor, disruptionControllerDescriptor, nodeLifecycleControllerDescriptor, taintEvictionControllerDescriptor, nodeIpamControllerDescriptor, podGCControllerDescriptor, resourceQuotaControllerDescriptor];
+export const CONTROLLERS: readonly ControllerDescriptor[] = [replicaSetControllerDescriptor, deploymentControllerDescriptor, garbageCollectorControllerDescriptor, namespaceControllerDescriptor, endpointsControllerDescriptor, endpointSliceControllerDescriptor, endpointSliceMirroringControllerDescriptor, serviceAccountControllerDescriptor, disruptionControllerDescriptor, nodeLifecycleControllerDescriptor, taintEvictionControllerDescriptor, nodeIpamControllerDescriptor, podGCControllerDescriptor, resourceQuotaControllerDescriptor, jobControllerDescriptor, ttlAfterFinishedControllerDescriptor];
 
 export class ControllersFlagError extends Error {}
 

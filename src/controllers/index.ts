@@ -21,3 +21,6 @@ export * as podgc from './podgc/index.js';
 export * as resourcequota from './resourcequota/index.js';
 export * as job from './job/index.js';
 export * as ttlafterfinished from './ttl-after-finished/index.js';
+export * as daemonset from './daemonset/index.js';
+export * as statefulset from './statefulset/index.js';
+export * as history from './history/index.js';

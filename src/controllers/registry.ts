@@ -17,9 +17,11 @@ import { podGCControllerDescriptor } from './podgc/index.js';
 import { jobControllerDescriptor } from './job/index.js';
 import { ttlAfterFinishedControllerDescriptor } from './ttl-after-finished/index.js';
 import { resourceQuotaControllerDescriptor } from './resourcequota/index.js';
+import { daemonSetControllerDescriptor } from './daemonset/index.js';
+import { statefulSetControllerDescriptor } from './statefulset/index.js';
 
 /** Every known controller, in start order. */
-export const CONTROLLERS: readonly ControllerDescriptor[] = [replicaSetControllerDescriptor, deploymentControllerDescriptor, garbageCollectorControllerDescriptor, namespaceControllerDescriptor, endpointsControllerDescriptor, endpointSliceControllerDescriptor, endpointSliceMirroringControllerDescriptor, serviceAccountControllerDescriptor, disruptionControllerDescriptor, nodeLifecycleControllerDescriptor, taintEvictionControllerDescriptor, nodeIpamControllerDescriptor, podGCControllerDescriptor, resourceQuotaControllerDescriptor, jobControllerDescriptor, ttlAfterFinishedControllerDescriptor];
+export const CONTROLLERS: readonly ControllerDescriptor[] = [replicaSetControllerDescriptor, deploymentControllerDescriptor, daemonSetControllerDescriptor, statefulSetControllerDescriptor, garbageCollectorControllerDescriptor, namespaceControllerDescriptor, endpointsControllerDescriptor, endpointSliceControllerDescriptor, endpointSliceMirroringControllerDescriptor, serviceAccountControllerDescriptor, disruptionControllerDescriptor, nodeLifecycleControllerDescriptor, taintEvictionControllerDescriptor, nodeIpamControllerDescriptor, podGCControllerDescriptor, resourceQuotaControllerDescriptor, jobControllerDescriptor, ttlAfterFinishedControllerDescriptor];
 
 export class ControllersFlagError extends Error {}
 

@@ -3,10 +3,10 @@
 // - a DaemonSet lands on the untainted nodes only (on the tainted one too when it tolerates the
 //   taint), each pod pinned by a matchFields node affinity and carrying the default daemon
 //   tolerations; a node joining gets its pod; a template change rolls out; `kubectl rollout
-//   status ds/…` returns;
+//   status ds/…` returns and `rollout undo` brings the first template back;
 // - a StatefulSet of 3 comes up in order (web-0 Running and Ready before web-1 exists) with stable
-//   names, hostnames and claims; `kubectl rollout status sts/…` returns; scaling to 1 removes
-//   web-2 before web-1.
+//   names, hostnames and claims; a new image replaces web-2, web-1, web-0 in that order;
+//   `kubectl rollout status sts/…` returns; scaling to 1 removes web-2 before web-1.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, tempDir, type TestServer } from '../support/server.js';
@@ -145,7 +145,16 @@ describe('DaemonSet and StatefulSet controllers with the scheduler and hollow no
     assert.deepEqual(nodesOf(updated), ['late-0', 'node-0', 'node-1']);
     const revs = ((await client.resource(REVISIONS).list('default', { labelSelector: 'app=agent' })) as KubeList).items as ControllerRevision[];
     assert.deepEqual(revs.map((r) => r.revision).sort(), [1, 2]);
-    if (k) assert.match(await k.ok(['rollout', 'history', 'ds/agent']), /^2\s/m);
+    if (k) {
+      assert.match(await k.ok(['rollout', 'history', 'ds/agent']), /^2\s/m);
+      // Undo re-applies revision 1's template, which becomes revision 3.
+      await k.ok(['rollout', 'undo', 'ds/agent']);
+      assert.match(await k.ok(['rollout', 'status', 'ds/agent', '--timeout=60s']), /daemon set "agent" successfully rolled out/);
+      await poll('3 agent:1 pods again', () => livePods('app=agent'), (ps) => allRunning(3)(ps) && ps.every((p) => p.spec?.containers?.[0]?.image === 'agent:1'));
+      const after = ((await client.resource(REVISIONS).list('default', { labelSelector: 'app=agent' })) as KubeList).items as ControllerRevision[];
+      assert.deepEqual(after.map((r) => r.revision).sort(), [2, 3]);
+      assert.equal(after.find((r) => r.revision === 3)?.metadata?.name, rev!.metadata?.name, 'the first revision was reused');
+    }
   });
 
   test('a StatefulSet comes up in order with stable names and claims, and scales down from the top', async () => {
@@ -182,8 +191,19 @@ describe('DaemonSet and StatefulSet controllers with the scheduler and hollow no
     // kubectl reports a RollingUpdate with a (defaulted) partition as partitioned, as on Kubernetes.
     if (k) assert.match(await k.ok(['rollout', 'status', 'sts/web', '--timeout=60s']), /partitioned roll out complete: 3 new pods have been updated/);
 
+    // A new image rolls out in reverse ordinal order, one pod at a time.
+    let mark = podLog.length;
+    await client.resource(STATEFULSETS).patch('default', 'web', 'merge', { spec: { template: { spec: { containers: [{ name: 'nginx', image: 'nginx:1.26' }] } } } });
+    const rolled = await poll('web rolled to nginx:1.26', async () => (await client.resource(STATEFULSETS).get('default', 'web') as StatefulSet),
+      (s) => s.status?.readyReplicas === 3 && s.status.updatedReplicas === 3 && s.status.currentRevision === s.status.updateRevision && s.status.updateRevision !== sts.status?.updateRevision);
+    if (k) assert.match(await k.ok(['rollout', 'status', 'sts/web', '--timeout=60s']), /partitioned roll out complete: 3 new pods have been updated/);
+    const updated = await livePods('app=web');
+    assert.ok(updated.every((p) => p.spec?.containers?.[0]?.image === 'nginx:1.26' && p.metadata?.labels?.['controller-revision-hash'] === rolled.status?.updateRevision));
+    const replaced = [...new Set(podLog.slice(mark).filter((e) => e.type === 'delete' || e.pod.metadata?.deletionTimestamp).map((e) => e.pod.metadata?.name))];
+    assert.deepEqual(replaced, ['web-2', 'web-1', 'web-0']);
+
     // Scale to 1: web-2 goes before web-1; the claims stay (retention policy Retain).
-    const mark = podLog.length;
+    mark = podLog.length;
     await client.resource(STATEFULSETS).patch('default', 'web', 'merge', { spec: { replicas: 1 } });
     await poll('only web-0 left', async () => (await podsOf('app=web')).map((p) => p.metadata?.name), (names) => names.length === 1 && names[0] === 'web-0');
     const goneOrder = [...new Set(podLog.slice(mark).filter((e) => e.type === 'delete' || e.pod.metadata?.deletionTimestamp).map((e) => e.pod.metadata?.name))];

@@ -66,7 +66,7 @@ export async function evictPod(deps: RegistryDeps, ctx: OpContext, body: unknown
 
   const pod = (await readCurrent(deps, podCtx)).obj as PodView;
   const done = async (options: DeleteOptions) => {
-    await deleteObject(deps, podCtx, options);
+    await deleteObject(deps, podCtx, dryRun ? options : await markDisruptionTarget(deps, podCtx, options));
     return jsonResponse(201, { ...successStatus(), code: 201 });
   };
   if (canIgnorePDB(pod)) return done(opts);
@@ -100,6 +100,44 @@ export async function evictPod(deps: RegistryDeps, ctx: OpContext, body: unknown
       throw e;
     }
     return done(opts);
+  }
+}
+
+/**
+ * Adds the DisruptionTarget condition to the pod's status before it is deleted (upstream
+ * addConditionAndDeletePod), checking the delete preconditions against the latest pod. A
+ * resourceVersion precondition moves to the version this write made, so the delete still applies.
+ */
+async function markDisruptionTarget(deps: RegistryDeps, podCtx: OpContext, opts: DeleteOptions): Promise<DeleteOptions> {
+  const statusCtx: OpContext = { ...podCtx, subresource: 'status' };
+  const gr = { group: '', resource: 'pods' };
+  for (let attempt = 0; ; attempt++) {
+    const current = await readCurrent(deps, statusCtx);
+    const meta = current.obj.metadata!;
+    const pre = opts.preconditions;
+    if (pre?.uid && pre.uid !== meta.uid) {
+      throw errors.conflict(gr, podCtx.name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${meta.uid}`);
+    }
+    if (pre?.resourceVersion && pre.resourceVersion !== meta.resourceVersion) {
+      throw errors.conflict(gr, podCtx.name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${meta.resourceVersion}`);
+    }
+    const next = deepCopy(current.obj) as PodView;
+    const status = (next.status ??= {}) as { conditions?: Record<string, unknown>[] };
+    const conditions = status.conditions ?? [];
+    const old = conditions.find((c) => c.type === 'DisruptionTarget');
+    const condition = {
+      type: 'DisruptionTarget', status: 'True', reason: 'EvictionByEvictionAPI', message: 'Eviction API: evicting',
+      lastTransitionTime: old?.status === 'True' && old.lastTransitionTime ? old.lastTransitionTime : timestamp(deps.now()),
+    };
+    status.conditions = old ? conditions.map((c) => (c === old ? condition : c)) : [...conditions, condition];
+    try {
+      const updated = await commitUpdate(deps, statusCtx, current, next);
+      if (!pre?.resourceVersion) return opts;
+      return { ...opts, preconditions: { ...pre, resourceVersion: updated.metadata?.resourceVersion } };
+    } catch (e) {
+      if ((e as StatusError).status?.reason === 'Conflict' && attempt < EVICTION_RETRIES) continue;
+      throw e;
+    }
   }
 }
 

@@ -25,6 +25,7 @@ import { CONTROLLER_UID_INDEX, NAMESPACE_INDEX } from '../shared-informers.js';
 import { slowStartBatch, SLOW_START_INITIAL_BATCH_SIZE } from '../replicaset/slow-start.js';
 import { runWorkers, type ReconcileResult } from '../workers.js';
 import { pinToNode, targetNodeName, withDaemonTolerations } from './eligibility.js';
+import { FailedPodsBackoff } from './failed-pod-backoff.js';
 import { daemonSetCounts, planManage, planRollingUpdate, type SyncPlan } from './plan.js';
 
 /** Upstream ConcurrentDaemonSetSyncs default. */
@@ -51,6 +52,7 @@ export class DaemonSetController implements Controller {
   private readonly podClient: ResourceClient;
   private readonly revClient: ResourceClient;
   private readonly recorder: EventRecorder;
+  private readonly failedPodsBackoff: FailedPodsBackoff;
 
   constructor(private readonly ctx: ControllerContext, private readonly workers = DAEMONSET_WORKERS) {
     this.queue = new WorkQueue<string>({ clock: ctx.clock });
@@ -60,6 +62,7 @@ export class DaemonSetController implements Controller {
     this.podClient = ctx.client.resource(podsResource);
     this.revClient = ctx.client.resource(revisionsResource);
     this.recorder = ctx.recorder('daemonset-controller');
+    this.failedPodsBackoff = new FailedPodsBackoff(ctx.clock);
     const dsInformer = ctx.informers.informerFor(daemonSetsResource);
     const podInformer = ctx.informers.informerFor(podsResource);
     const nodeInformer = ctx.informers.informerFor(nodesResource);
@@ -175,11 +178,24 @@ export class DaemonSetController implements Controller {
     if (!satisfied()) return this.writeStatus(ds, nodes, nodeToPods, hash, collisionCount, false);
 
     let failure: unknown;
+    let backoffMs: number | undefined;
     try {
       const managed = planManage(ds, nodes, nodeToPods, hash, now);
-      for (const p of managed.failedPods) {
-        this.recorder.event(ref, 'Warning', 'FailedDaemonPod', `Found failed daemon pod ${p.metadata?.namespace}/${p.metadata?.name} on node ${targetNodeName(p.spec)}, will try to kill it`);
-      }
+      // A failed pod is killed at most once per backoff period per node (upstream failedPodsBackoff).
+      this.failedPodsBackoff.gc();
+      managed.deletePods = managed.deletePods.filter((p) => {
+        if (!managed.failedPods.includes(p)) return true;
+        const node = targetNodeName(p.spec) ?? '';
+        const backoffKey = `${ds.metadata?.uid}/${node}`;
+        const left = this.failedPodsBackoff.remainingMs(backoffKey);
+        if (left > 0) {
+          backoffMs = Math.min(backoffMs ?? left, left);
+          return false;
+        }
+        this.failedPodsBackoff.next(backoffKey);
+        this.recorder.event(ref, 'Warning', 'FailedDaemonPod', `Found failed daemon pod ${p.metadata?.namespace}/${p.metadata?.name} on node ${node}, will try to kill it`);
+        return true;
+      });
       await this.syncNodes(key, ds, managed, hash);
       if (managed.createOn.length === 0 && managed.deletePods.length === 0 && ds.spec?.updateStrategy?.type !== 'OnDelete') {
         await this.syncNodes(key, ds, planRollingUpdate(ds, nodes, nodeToPods, hash, now), hash);
@@ -190,6 +206,7 @@ export class DaemonSetController implements Controller {
     }
     const res = await this.writeStatus(ds, nodes, nodeToPods, hash, collisionCount, true);
     if (failure) throw failure;
+    if (backoffMs !== undefined) return { requeueAfterMs: Math.min(backoffMs, res?.requeueAfterMs ?? backoffMs) };
     return res;
   }
 

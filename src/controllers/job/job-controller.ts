@@ -69,6 +69,8 @@ export class JobController implements Controller {
   private readonly recorder: EventRecorder;
   /** Per job key: consecutive failures and when the last was seen (upstream backoffRecordStore). */
   private readonly backoff = new Map<string, BackoffRecord>();
+  /** Per job key: uids of finished pods already fed into `backoff` (a retried sync must not count them twice). */
+  private readonly backoffSeen = new Map<string, Set<string>>();
   /** Pod uids whose finalizer this controller removed, until the informer shows it (upstream finalizerExpectations). */
   private readonly finalizerRemoved = new Set<string>();
 
@@ -88,6 +90,7 @@ export class JobController implements Controller {
       onDelete: (j) => {
         this.expectations.delete(objectKey(j));
         this.backoff.delete(objectKey(j));
+        this.backoffSeen.delete(objectKey(j));
         this.queue.add(objectKey(j));
       },
     });
@@ -128,6 +131,7 @@ export class JobController implements Controller {
     if (!job) {
       this.expectations.delete(key);
       this.backoff.delete(key);
+      this.backoffSeen.delete(key);
       return;
     }
     if (job.spec?.managedBy && job.spec.managedBy !== 'kubernetes.io/job-controller') return;
@@ -154,8 +158,6 @@ export class JobController implements Controller {
 
     // 1. Record newly finished pods as uncounted (before touching their finalizers).
     const uncounted = { succeeded: new Set(status.uncountedTerminatedPods?.succeeded ?? []), failed: new Set(status.uncountedTerminatedPods?.failed ?? []) };
-    let newSucceeded = 0;
-    let newFailed = 0;
     let failJobMessage: string | undefined;
     const succeededIndexes = indexed ? parseIndexes(status.completedIndexes, completions) : new Set<number>();
     const toUnfinalize: Pod[] = [];
@@ -175,7 +177,6 @@ export class JobController implements Controller {
         const ix = completionIndexOf(p);
         if (indexed && (ix === undefined || ix >= completions || succeededIndexes.has(ix))) continue;
         uncounted.succeeded.add(uid);
-        newSucceeded++;
         if (ix !== undefined) succeededIndexes.add(ix);
         continue;
       }
@@ -183,9 +184,8 @@ export class JobController implements Controller {
       if (!match.countFailed) continue;
       if ('message' in match && match.message) failJobMessage ??= match.message;
       uncounted.failed.add(uid);
-      newFailed++;
     }
-    if (newSucceeded || newFailed) this.backoff.set(key, nextBackoffRecord(this.backoff.get(key), newSucceeded, newFailed, now));
+    this.observeFinished(key, pods, now);
     if (failJobMessage) status.conditions = setJobCondition(status.conditions, 'FailureTarget', 'True', 'PodFailurePolicy', failJobMessage, nowTime);
     if (toUnfinalize.length) {
       status.uncountedTerminatedPods = { succeeded: [...uncounted.succeeded], failed: [...uncounted.failed] };
@@ -260,6 +260,26 @@ export class JobController implements Controller {
     if (JSON.stringify(status) !== JSON.stringify(job.status ?? {})) await this.writeStatus(job, status);
     if (status.uncountedTerminatedPods.succeeded!.length + status.uncountedTerminatedPods.failed!.length > 0) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, 1000);
     return requeueAfterMs === undefined ? undefined : { requeueAfterMs };
+  }
+
+  /** Feeds pods that finished since the last look into the job's backoff record (at `now`). */
+  private observeFinished(key: string, pods: Pod[], now: number): void {
+    const seen = this.backoffSeen.get(key) ?? new Set<string>();
+    this.backoffSeen.set(key, seen);
+    let succeeded = 0;
+    let failed = 0;
+    const policy = (this.jobStore.get(key) as Job | undefined)?.spec?.podFailurePolicy;
+    for (const p of pods) {
+      const uid = p.metadata?.uid ?? '';
+      const outcome = finishedAs(p);
+      if (!outcome || seen.has(uid)) continue;
+      // Deleted by this controller (finalizer already dropped, never ran to an end): not a failure.
+      if (!p.status?.phase?.match(/^(Succeeded|Failed)$/) && !this.tracked(p)) continue;
+      seen.add(uid);
+      if (outcome === 'Succeeded') succeeded++;
+      else if (!policy || p.status?.phase !== 'Failed' || matchPodFailurePolicy(policy, p).countFailed) failed++;
+    }
+    if (succeeded || failed) this.backoff.set(key, nextBackoffRecord(this.backoff.get(key), succeeded, failed, now));
   }
 
   /** Creates or deletes pods toward the wanted active count (upstream manageJob). */

@@ -24,3 +24,4 @@ export * as ttlafterfinished from './ttl-after-finished/index.js';
 export * as daemonset from './daemonset/index.js';
 export * as statefulset from './statefulset/index.js';
 export * as history from './history/index.js';
+export * as cronjob from './cronjob/index.js';

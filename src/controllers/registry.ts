@@ -16,12 +16,13 @@ import { nodeIpamControllerDescriptor } from './node-ipam/index.js';
 import { podGCControllerDescriptor } from './podgc/index.js';
 import { jobControllerDescriptor } from './job/index.js';
 import { ttlAfterFinishedControllerDescriptor } from './ttl-after-finished/index.js';
+import { cronJobControllerDescriptor } from './cronjob/index.js';
 import { resourceQuotaControllerDescriptor } from './resourcequota/index.js';
 import { daemonSetControllerDescriptor } from './daemonset/index.js';
 import { statefulSetControllerDescriptor } from './statefulset/index.js';
 
 /** Every known controller, in start order. */
-export const CONTROLLERS: readonly ControllerDescriptor[] = [replicaSetControllerDescriptor, deploymentControllerDescriptor, daemonSetControllerDescriptor, statefulSetControllerDescriptor, garbageCollectorControllerDescriptor, namespaceControllerDescriptor, endpointsControllerDescriptor, endpointSliceControllerDescriptor, endpointSliceMirroringControllerDescriptor, serviceAccountControllerDescriptor, disruptionControllerDescriptor, nodeLifecycleControllerDescriptor, taintEvictionControllerDescriptor, nodeIpamControllerDescriptor, podGCControllerDescriptor, resourceQuotaControllerDescriptor, jobControllerDescriptor, ttlAfterFinishedControllerDescriptor];
+export const CONTROLLERS: readonly ControllerDescriptor[] = [replicaSetControllerDescriptor, deploymentControllerDescriptor, daemonSetControllerDescriptor, statefulSetControllerDescriptor, garbageCollectorControllerDescriptor, namespaceControllerDescriptor, endpointsControllerDescriptor, endpointSliceControllerDescriptor, endpointSliceMirroringControllerDescriptor, serviceAccountControllerDescriptor, disruptionControllerDescriptor, nodeLifecycleControllerDescriptor, taintEvictionControllerDescriptor, nodeIpamControllerDescriptor, podGCControllerDescriptor, resourceQuotaControllerDescriptor, jobControllerDescriptor, cronJobControllerDescriptor, ttlAfterFinishedControllerDescriptor];
 
 export class ControllersFlagError extends Error {}
 

@@ -1,0 +1,152 @@
+// The Job and CronJob controllers against a real API server, with the scheduler and 3 hollow
+// nodes running pods (they finish through the capstan.dev/hollow-exit-* annotations): a Job with
+// completions=5 and parallelism=2 completes, never running more than 2 pods at once; a failing
+// Job stops at its backoffLimit with the Failed condition; a CronJob on a manual clock creates
+// its Job, named as upstream names it, when the clock reaches the scheduled time.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startTestServer, type TestServer } from '../support/server.js';
+import { Client, ManualClock, transportFromKubeconfig, type KubeList } from '../../src/client/index.js';
+import { SchedulerRole } from '../../src/scheduler/index.js';
+import { HollowNodes } from '../../src/kubelet/index.js';
+import { ControllerManager } from '../../src/controllers/index.js';
+import type { CronJob, Event, Job, KubeObject, Pod } from '../../src/api/index.js';
+
+const JOBS = { group: 'batch', version: 'v1', plural: 'jobs', namespaced: true, kind: 'Job' };
+const CRONJOBS = { group: 'batch', version: 'v1', plural: 'cronjobs', namespaced: true, kind: 'CronJob' };
+const PODS = { group: '', version: 'v1', plural: 'pods', namespaced: true, kind: 'Pod' };
+const EVENTS = { group: '', version: 'v1', plural: 'events', namespaced: true, kind: 'Event' };
+/** Generous: the whole team shares a loaded 2-core machine. */
+const DEADLINE_MS = 60_000;
+
+async function poll<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = DEADLINE_MS): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(v).slice(0, 2000)}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const condition = (j: Job, type: string) => j.status?.conditions?.find((c) => c.type === type && c.status === 'True');
+
+function jobManifest(name: string, spec: Record<string, unknown>, exit: { afterMs: number; code: number }): KubeObject {
+  return {
+    apiVersion: 'batch/v1', kind: 'Job', metadata: { name },
+    spec: {
+      ...spec,
+      template: {
+        metadata: { annotations: { 'capstan.dev/hollow-exit-after-ms': String(exit.afterMs), 'capstan.dev/hollow-exit-code': String(exit.code) } },
+        spec: { restartPolicy: 'Never', containers: [{ name: 'main', image: 'busybox', resources: { requests: { cpu: '10m' } } }] },
+      },
+    },
+  } as KubeObject;
+}
+
+describe('job and cronjob controllers with the scheduler and 3 hollow nodes', () => {
+  let server: TestServer;
+  const clients: Client[] = [];
+  let client: Client;
+  const stop = new AbortController();
+  const running: Promise<void>[] = [];
+  const errors: unknown[] = [];
+  // The CronJob controller runs in its own manager on a manual clock (no leader election, so it
+  // does not compete with the main manager for the lease).
+  const cronClock = new ManualClock(Date.now());
+
+  const remote = (agent: string) => {
+    const c = new Client(transportFromKubeconfig(server.kubeconfig, { userAgent: agent }));
+    clients.push(c);
+    return c;
+  };
+  const jobPods = async (job: string) => ((await client.resource(PODS).list('default', { labelSelector: `batch.kubernetes.io/job-name=${job}` })) as KubeList).items as Pod[];
+  const getJob = async (name: string) => (await client.resource(JOBS).get('default', name)) as Job;
+  const events = async (name: string) => ((await client.resource(EVENTS).list('default')) as KubeList).items
+    .filter((e) => (e as Event).involvedObject?.name === name) as Event[];
+
+  before(async () => {
+    server = await startTestServer();
+    client = remote('jobs-test');
+    const sim = new HollowNodes(remote('capstan-sim'), { count: 3, cpu: '4', memory: '8Gi', pods: '110', onError: (e) => errors.push(e) });
+    running.push(sim.start(stop.signal));
+    running.push(new SchedulerRole({ client: remote('kube-scheduler'), onError: (e) => errors.push(e) }).start(stop.signal));
+    running.push(new ControllerManager({ client: remote('kube-controller-manager'), controllers: ['*', '-cronjob'], onError: (e) => errors.push(e) }).start(stop.signal));
+    running.push(new ControllerManager({
+      client: remote('cronjob-controller'), controllers: ['cronjob'], leaderElect: false, clock: cronClock, onError: (e) => errors.push(e),
+    }).start(stop.signal));
+    await sim.whenRegistered();
+  });
+
+  after(async () => {
+    stop.abort();
+    await Promise.allSettled(running);
+    for (const c of clients) c.close();
+    await server?.stop();
+    if (process.env.CAPSTAN_TEST_DEBUG) console.error(errors);
+  });
+
+  test('a Job with completions=5 and parallelism=2 completes, never more than 2 pods active', async () => {
+    await client.resource(JOBS).create('default', jobManifest('five', { completions: 5, parallelism: 2 }, { afterMs: 300, code: 0 }));
+    let maxActive = 0;
+    const done = await poll('job five Complete', async () => {
+      const ps = await jobPods('five');
+      maxActive = Math.max(maxActive, ps.filter((p) => !['Succeeded', 'Failed'].includes(p.status?.phase ?? '') && !p.metadata?.deletionTimestamp).length);
+      return getJob('five');
+    }, (j) => !!condition(j, 'Complete'));
+    assert.ok(maxActive <= 2, `at most 2 pods active at once, saw ${maxActive}`);
+    assert.equal(done.status?.succeeded, 5);
+    assert.equal(done.status?.active ?? 0, 0);
+    assert.equal(done.status?.failed ?? 0, 0);
+    assert.ok(done.status?.startTime && done.status.completionTime);
+    assert.equal(condition(done, 'SuccessCriteriaMet')?.reason, 'CompletionsReached');
+    assert.equal(condition(done, 'Complete')?.reason, 'CompletionsReached');
+    assert.deepEqual(done.status?.uncountedTerminatedPods, { succeeded: [], failed: [] });
+    const ps = await poll('tracking finalizers removed', () => jobPods('five'), (list) => list.every((p) => !p.metadata?.finalizers?.includes('batch.kubernetes.io/job-tracking')));
+    assert.equal(ps.filter((p) => p.status?.phase === 'Succeeded').length, 5);
+    const evs = await poll('events', () => events('five'), (e) => e.some((x) => x.reason === 'Completed'));
+    assert.equal(evs.filter((e) => e.reason === 'SuccessfulCreate').length, 5);
+  });
+
+  test('a failing Job stops at its backoffLimit with the Failed condition', async () => {
+    await client.resource(JOBS).create('default', jobManifest('fails', { completions: 1, backoffLimit: 1 }, { afterMs: 0, code: 3 }));
+    const failed = await poll('job fails Failed', () => getJob('fails'), (j) => !!condition(j, 'Failed'));
+    assert.equal(condition(failed, 'Failed')?.reason, 'BackoffLimitExceeded');
+    assert.equal(condition(failed, 'Failed')?.message, 'Job has reached the specified backoff limit');
+    assert.equal(condition(failed, 'FailureTarget')?.reason, 'BackoffLimitExceeded');
+    assert.equal(failed.status?.failed, 2, 'backoffLimit 1: the first pod and one retry');
+    assert.equal(failed.status?.succeeded ?? 0, 0);
+    assert.equal((await jobPods('fails')).length, 2, 'no pod after the limit');
+    await poll('BackoffLimitExceeded event', () => events('fails'), (e) => e.some((x) => x.reason === 'BackoffLimitExceeded' && x.type === 'Warning'));
+  });
+
+  test('a CronJob fires on a manual clock: a Job named <cronjob>-<minutes> appears when the time comes', async () => {
+    const cj = await client.resource(CRONJOBS).create('default', {
+      apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'tick' },
+      spec: {
+        schedule: '*/5 * * * *', timeZone: 'UTC', concurrencyPolicy: 'Forbid',
+        jobTemplate: { spec: (jobManifest('unused', { completions: 1 }, { afterMs: 200, code: 0 }) as Job).spec },
+      },
+    } as KubeObject) as CronJob;
+    const created = Date.parse(cj.metadata?.creationTimestamp ?? '');
+    const due = (Math.floor(created / 300_000) + 1) * 300_000;
+    // Before the scheduled time nothing runs (give the controller a moment to see the CronJob).
+    await new Promise((r) => setTimeout(r, 500));
+    assert.deepEqual(((await client.resource(JOBS).list('default')) as KubeList).items.filter((j) => j.metadata?.name?.startsWith('tick-')), []);
+    cronClock.advance(due - cronClock.now() + 1000);
+    const name = `tick-${due / 60_000}`;
+    const job = await poll(`job ${name}`, () => client.resource(JOBS).get('default', name).catch(() => undefined) as Promise<Job | undefined>, (j) => !!j);
+    assert.deepEqual(job!.metadata?.ownerReferences?.map((r) => [r.kind, r.name, r.controller]), [['CronJob', 'tick', true]]);
+    assert.equal(job!.metadata?.annotations?.['batch.kubernetes.io/cronjob-scheduled-timestamp'], new Date(due).toISOString().replace('.000Z', 'Z'));
+    const getCj = async () => {
+      cronClock.advance(10); // lets any retry backoff on the manual clock elapse
+      return (await client.resource(CRONJOBS).get('default', 'tick')) as CronJob;
+    };
+    let st = await poll('lastScheduleTime', getCj, (c) => !!c.status?.lastScheduleTime);
+    assert.equal(st.status?.lastScheduleTime, new Date(due).toISOString().replace('.000Z', 'Z'));
+    // The Job runs to completion on a hollow node; the CronJob notices.
+    st = await poll('lastSuccessfulTime and no active job', getCj, (c) => !!c.status?.lastSuccessfulTime && !c.status?.active?.length);
+    await poll('SuccessfulCreate and SawCompletedJob events', () => events('tick'), (e) => e.some((x) => x.reason === 'SuccessfulCreate' && x.message === `Created job ${name}`)
+      && e.some((x) => x.reason === 'SawCompletedJob'));
+  });
+});

@@ -120,6 +120,45 @@ describe('job and cronjob controllers with the scheduler and 3 hollow nodes', ()
     await poll('BackoffLimitExceeded event', () => events('fails'), (e) => e.some((x) => x.reason === 'BackoffLimitExceeded' && x.type === 'Warning'));
   });
 
+  test('an Indexed Job runs each index once, with hostnames, and reports completedIndexes', async () => {
+    await client.resource(JOBS).create('default', jobManifest('idx', { completions: 3, parallelism: 3, completionMode: 'Indexed' }, { afterMs: 300, code: 0 }));
+    const done = await poll('job idx Complete', () => getJob('idx'), (j) => !!condition(j, 'Complete'));
+    assert.equal(done.status?.completedIndexes, '0-2');
+    assert.equal(done.status?.succeeded, 3);
+    const ps = await jobPods('idx');
+    assert.deepEqual(ps.map((p) => [p.metadata?.annotations?.['batch.kubernetes.io/job-completion-index'], p.spec?.hostname]).sort(),
+      [['0', 'idx-0'], ['1', 'idx-1'], ['2', 'idx-2']]);
+  });
+
+  test('a podFailurePolicy FailJob rule fails the Job at the first matching exit code', async () => {
+    await client.resource(JOBS).create('default', jobManifest('policy', {
+      completions: 1, backoffLimit: 6,
+      podFailurePolicy: { rules: [{ action: 'FailJob', onExitCodes: { containerName: 'main', operator: 'In', values: [42] } }] },
+    }, { afterMs: 0, code: 42 }));
+    const failed = await poll('job policy Failed', () => getJob('policy'), (j) => !!condition(j, 'Failed'));
+    assert.equal(condition(failed, 'Failed')?.reason, 'PodFailurePolicy');
+    assert.match(condition(failed, 'Failed')?.message ?? '', /^Container main for pod default\/policy-\S+ failed with exit code 42 matching FailJob rule at index 0$/);
+    assert.equal((await jobPods('policy')).length, 1, 'no retry');
+  });
+
+  test('activeDeadlineSeconds fails a Job that runs too long and stops its pods', async () => {
+    await client.resource(JOBS).create('default', jobManifest('slow', { completions: 1, activeDeadlineSeconds: 1 }, { afterMs: 3_600_000, code: 0 }));
+    const failed = await poll('job slow Failed', () => getJob('slow'), (j) => !!condition(j, 'Failed'));
+    assert.equal(condition(failed, 'Failed')?.reason, 'DeadlineExceeded');
+    assert.equal(condition(failed, 'Failed')?.message, 'Job was active longer than specified deadline');
+    await poll('its pod gone', () => jobPods('slow'), (ps) => ps.length === 0);
+  });
+
+  test('a suspended Job creates no pods until resumed; ttlSecondsAfterFinished then deletes it', async () => {
+    await client.resource(JOBS).create('default', jobManifest('later', { completions: 1, suspend: true, ttlSecondsAfterFinished: 0 }, { afterMs: 100, code: 0 }));
+    const suspended = await poll('Suspended condition', () => getJob('later'), (j) => !!condition(j, 'Suspended'));
+    assert.equal(condition(suspended, 'Suspended')?.reason, 'JobSuspended');
+    assert.equal((await jobPods('later')).length, 0);
+    await client.resource(JOBS).patch('default', 'later', 'merge', { spec: { suspend: false } });
+    await poll('job later deleted after it completed', () => getJob('later').then(() => true, () => false), (exists) => !exists);
+    await poll('Resumed and Completed events', () => events('later'), (e) => ['Suspended', 'Resumed', 'Completed'].every((r) => e.some((x) => x.reason === r)));
+  });
+
   test('a CronJob fires on a manual clock: a Job named <cronjob>-<minutes> appears when the time comes', async () => {
     const cj = await client.resource(CRONJOBS).create('default', {
       apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'tick' },

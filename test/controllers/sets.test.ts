@@ -6,7 +6,8 @@
 //   status ds/…` returns and `rollout undo` brings the first template back;
 // - a StatefulSet of 3 comes up in order (web-0 Running and Ready before web-1 exists) with stable
 //   names, hostnames and claims; a new image replaces web-2, web-1, web-0 in that order;
-//   `kubectl rollout status sts/…` returns; scaling to 1 removes web-2 before web-1.
+//   `kubectl rollout status sts/…` returns; scaling to 1 removes web-2 before web-1;
+// - with whenScaled=Delete, the claims of scaled-away ordinals go with their pods.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, tempDir, type TestServer } from '../support/server.js';
@@ -210,5 +211,23 @@ describe('DaemonSet and StatefulSet controllers with the scheduler and hollow no
     assert.deepEqual(goneOrder, ['web-2', 'web-1']);
     assert.equal(((await client.resource(PVCS).list('default')) as KubeList).items.length, 3);
     await poll('web status 1', async () => (await client.resource(STATEFULSETS).get('default', 'web') as StatefulSet).status, (s) => s?.replicas === 1 && s.readyReplicas === 1);
+  });
+
+  test('Parallel pods and whenScaled=Delete: scaling down removes the claims of the removed ordinals', async () => {
+    await client.resource(STATEFULSETS).create('default', {
+      apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: { name: 'db' },
+      spec: {
+        replicas: 3, serviceName: 'db', podManagementPolicy: 'Parallel', selector: { matchLabels: { app: 'db' } },
+        persistentVolumeClaimRetentionPolicy: { whenDeleted: 'Retain', whenScaled: 'Delete' },
+        template: { metadata: { labels: { app: 'db' } }, spec: { containers: [{ name: 'db', image: 'db:1' }] } },
+        volumeClaimTemplates: [{ metadata: { name: 'data' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } }],
+      },
+    } as KubeObject);
+    await poll('db-0..2 Running', () => livePods('app=db'), allRunning(3));
+    const dataClaims = async () => ((await client.resource(PVCS).list('default', { labelSelector: 'app=db' })) as KubeList).items.map((c) => c.metadata?.name).sort();
+    assert.deepEqual(await dataClaims(), ['data-db-0', 'data-db-1', 'data-db-2']);
+    await client.resource(STATEFULSETS).patch('default', 'db', 'merge', { spec: { replicas: 1 } });
+    await poll('only db-0 left', async () => (await podsOf('app=db')).map((p) => p.metadata?.name), (names) => names.length === 1 && names[0] === 'db-0');
+    await poll('claims of db-1 and db-2 gone', dataClaims, (names) => names.length === 1 && names[0] === 'data-db-0');
   });
 });

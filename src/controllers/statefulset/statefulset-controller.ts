@@ -5,7 +5,8 @@
 //
 // Ordering contracts (as upstream UpdateStatefulSet):
 // - the update revision exists BEFORE any pod of it is created;
-// - a pod's claims exist BEFORE the pod is created;
+// - a pod's claims exist BEFORE the pod is created, and a condemned pod's claims get their
+//   retention-policy owners BEFORE the pod is deleted;
 // - actions run in plan order and stop at the first failure, so OrderedReady never skips an
 //   ordinal; status is written after them from what this sync did.
 // Pod names are fixed, so no expectations are needed: a create the cache has not shown yet fails
@@ -24,7 +25,8 @@ import { controllerRefOf } from '../owner-refs.js';
 import { isPodReady } from '../pod-util.js';
 import { CONTROLLER_UID_INDEX, NAMESPACE_INDEX } from '../shared-informers.js';
 import { runWorkers, type ReconcileResult } from '../workers.js';
-import { claimsFor, isMemberOf, newStatefulSetPod } from './identity.js';
+import { claimOwnerRefs } from './claim-retention.js';
+import { claimsFor, isMemberOf, newStatefulSetPod, ordinalOf } from './identity.js';
 import { planStatefulSet, type StatefulSetAction } from './plan.js';
 
 /** Upstream ConcurrentStatefulSetSyncs default. */
@@ -133,6 +135,7 @@ export class StatefulSetController implements Controller {
 
     let failure: unknown;
     try {
+      await this.updateClaimOwners(set, claimed);
       for (const a of actions) await this.act(set, a, currentRev, updateRev);
       await this.truncateHistory(set, owned, claimed, currentRev, updateRev);
     } catch (e) {
@@ -180,6 +183,25 @@ export class StatefulSetController implements Controller {
     }
   }
 
+  /** Upstream UpdatePodClaimForRetentionPolicy for every live pod: claims' owners follow the retention policy. */
+  private async updateClaimOwners(set: StatefulSet, pods: readonly Pod[]): Promise<void> {
+    const replicas = set.spec?.replicas ?? 1;
+    const start = set.spec?.ordinals?.start ?? 0;
+    for (const pod of pods) {
+      const ord = ordinalOf(set, pod);
+      if (ord < 0 || pod.metadata?.deletionTimestamp) continue;
+      const condemned = ord < start || ord >= start + replicas;
+      for (const template of claimsFor(set, ord)) {
+        const claim = this.pvcStore.getByName(template.metadata?.namespace ?? '', template.metadata?.name ?? '');
+        const refs = claim && claimOwnerRefs(set, claim, pod, condemned);
+        if (!claim || !refs) continue;
+        await this.pvcClient.patch(claim.metadata?.namespace ?? '', claim.metadata?.name ?? '', 'merge', {
+          metadata: { uid: claim.metadata?.uid, resourceVersion: claim.metadata?.resourceVersion, ownerReferences: refs.length ? refs : null },
+        });
+      }
+    }
+  }
+
   /** Upstream createPersistentVolumeClaims: each missing claim of the ordinal is created. */
   private async createClaims(set: StatefulSet, ordinal: number, podName: string): Promise<void> {
     const ref = { ...set, apiVersion: API_VERSION, kind: KIND } as KubeObject;
@@ -187,6 +209,9 @@ export class StatefulSetController implements Controller {
       const ns = claim.metadata?.namespace ?? '';
       const name = claim.metadata?.name ?? '';
       if (this.pvcStore.getByName(ns, name)) continue;
+      if (set.spec?.persistentVolumeClaimRetentionPolicy?.whenDeleted === 'Delete') {
+        claim.metadata = { ...claim.metadata, ownerReferences: [{ apiVersion: API_VERSION, kind: KIND, name: set.metadata?.name ?? '', uid: set.metadata?.uid ?? '' }] };
+      }
       try {
         await this.pvcClient.create(ns, claim as KubeObject);
         this.recorder.event(ref, 'Normal', 'SuccessfulCreate', `create Claim ${name} Pod ${podName} in StatefulSet ${set.metadata?.name} success`);

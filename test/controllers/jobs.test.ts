@@ -188,4 +188,30 @@ describe('job and cronjob controllers with the scheduler and 3 hollow nodes', ()
     await poll('SuccessfulCreate and SawCompletedJob events', () => events('tick'), (e) => e.some((x) => x.reason === 'SuccessfulCreate' && x.message === `Created job ${name}`)
       && e.some((x) => x.reason === 'SawCompletedJob'));
   });
+
+  test('concurrencyPolicy: Forbid skips a run while one is active, Replace replaces it', async () => {
+    const make = (name: string, policy: string) => client.resource(CRONJOBS).create('default', {
+      apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name },
+      spec: {
+        schedule: '*/5 * * * *', timeZone: 'UTC', concurrencyPolicy: policy,
+        jobTemplate: { spec: (jobManifest('unused', { completions: 1 }, { afterMs: 3_600_000, code: 0 }) as Job).spec },
+      },
+    } as KubeObject);
+    await make('forbid', 'Forbid');
+    await make('replace', 'Replace');
+    const cronJobsOf = async (prefix: string) => {
+      cronClock.advance(10);
+      return ((await client.resource(JOBS).list('default')) as KubeList).items.filter((j) => j.metadata?.name?.startsWith(`${prefix}-`) && !j.metadata?.deletionTimestamp);
+    };
+    // The manual clock may be ahead of the creation time already: a run may be due at once.
+    const first = Math.floor(cronClock.now() / 300_000) * 300_000 + 300_000;
+    cronClock.advance(first - cronClock.now() + 1000);
+    const [f1] = await poll('Forbid: first run', () => cronJobsOf('forbid'), (js) => js.length === 1);
+    const [r1] = await poll('Replace: first run', () => cronJobsOf('replace'), (js) => js.length === 1);
+    cronClock.advance(300_000);
+    await poll('Replace: only a newer run left', () => cronJobsOf('replace'), (js) => js.length === 1 && js[0]!.metadata?.name !== r1!.metadata?.name);
+    await poll('Forbid: JobAlreadyActive', () => events('forbid'), (e) => e.some((x) => x.reason === 'JobAlreadyActive'));
+    assert.deepEqual((await cronJobsOf('forbid')).map((j) => j.metadata?.name), [f1!.metadata?.name]);
+    await poll('Replace: SuccessfulDelete', () => events('replace'), (e) => e.some((x) => x.reason === 'SuccessfulDelete' && x.message === `Deleted job ${r1!.metadata?.name}`));
+  });
 });

@@ -159,6 +159,13 @@ describe('job and cronjob controllers with the scheduler and 3 hollow nodes', ()
     await poll('Resumed and Completed events', () => events('later'), (e) => ['Suspended', 'Resumed', 'Completed'].every((r) => e.some((x) => x.reason === r)));
   });
 
+  test('deleting a running Job removes its pods (their tracking finalizer is dropped)', async () => {
+    await client.resource(JOBS).create('default', jobManifest('doomed', { completions: 2, parallelism: 2 }, { afterMs: 3_600_000, code: 0 }));
+    await poll('2 pods running', () => jobPods('doomed'), (ps) => ps.filter((p) => p.status?.phase === 'Running').length === 2);
+    await client.resource(JOBS).delete('default', 'doomed', { propagationPolicy: 'Background' });
+    await poll('pods gone', () => jobPods('doomed'), (ps) => ps.length === 0);
+  });
+
   test('a CronJob fires on a manual clock: a Job named <cronjob>-<minutes> appears when the time comes', async () => {
     const cj = await client.resource(CRONJOBS).create('default', {
       apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'tick' },

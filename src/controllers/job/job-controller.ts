@@ -37,6 +37,8 @@ import { activeDeadlineAt, isJobFinished, jobOutcome, setJobCondition, wantActiv
 export const JOB_WORKERS = 5;
 /** Upstream MaxPodCreateDeletePerSync. */
 export const MAX_POD_CREATE_DELETE_PER_SYNC = 500;
+/** Queue keys of pods whose Job is gone, beside the jobs' `namespace/name` keys. */
+const ORPHAN_POD_PREFIX = 'orphan-pod:';
 /** Upstream MaxUncountedPods: at most this many uids recorded per status write. */
 const MAX_UNCOUNTED_PODS = 500;
 
@@ -111,9 +113,12 @@ export class JobController implements Controller {
   private podChanged(pod: Pod, added: boolean): void {
     if (!hasTrackingFinalizer(pod)) this.finalizerRemoved.delete(pod.metadata?.uid ?? '');
     const ref = controllerRefOf(pod);
-    if (!ref || ref.kind !== JOB_KIND) return;
-    const job = this.jobStore.getByName(pod.metadata?.namespace ?? '', ref.name);
-    if (job?.metadata?.uid !== ref.uid) return;
+    const job = ref?.kind === JOB_KIND ? this.jobStore.getByName(pod.metadata?.namespace ?? '', ref.name) : undefined;
+    if (!ref || job?.metadata?.uid !== ref.uid) {
+      // Its Job is gone (or released it): nobody will count it, so let it go.
+      if (hasTrackingFinalizer(pod)) this.queue.add(`${ORPHAN_POD_PREFIX}${objectKey(pod)}`);
+      return;
+    }
     const key = objectKey(job);
     if (added) this.expectations.creationObserved(key);
     this.queue.add(key);
@@ -124,8 +129,9 @@ export class JobController implements Controller {
     return hasTrackingFinalizer(p) && !this.finalizerRemoved.has(p.metadata?.uid ?? '');
   }
 
-  /** Converges one Job (upstream syncJob). Idempotent. */
+  /** Converges one Job (upstream syncJob), or lets an orphaned pod go. Idempotent. */
   async sync(key: string): Promise<ReconcileResult | void> {
+    if (key.startsWith(ORPHAN_POD_PREFIX)) return this.syncOrphanPod(key.slice(ORPHAN_POD_PREFIX.length));
     let job = this.jobStore.get(key) as Job | undefined;
     const { namespace } = splitKey(key);
     if (!job) {
@@ -260,6 +266,21 @@ export class JobController implements Controller {
     if (JSON.stringify(status) !== JSON.stringify(job.status ?? {})) await this.writeStatus(job, status);
     if (status.uncountedTerminatedPods.succeeded!.length + status.uncountedTerminatedPods.failed!.length > 0) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, 1000);
     return requeueAfterMs === undefined ? undefined : { requeueAfterMs };
+  }
+
+  /**
+   * Removes the tracking finalizer from a pod whose Job no longer exists or no longer controls it
+   * (upstream orphan pod cleanup), after confirming with the API that the Job is really gone.
+   */
+  private async syncOrphanPod(podKey: string): Promise<void> {
+    const pod = this.podStore.get(podKey) as Pod | undefined;
+    if (!pod || !this.tracked(pod)) return;
+    const ref = controllerRefOf(pod);
+    if (ref?.kind === JOB_KIND) {
+      const live = await this.jobClient.get(pod.metadata?.namespace ?? '', ref.name).catch((e: unknown) => (isStatusError(e, 'NotFound') ? undefined : Promise.reject(e)));
+      if (live && live.metadata?.uid === ref.uid && !live.metadata?.deletionTimestamp) return;
+    }
+    await this.removeFinalizers([pod]);
   }
 
   /** Feeds pods that finished since the last look into the job's backoff record (at `now`). */

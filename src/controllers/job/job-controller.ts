@@ -219,6 +219,8 @@ export class JobController implements Controller {
       failed: status.failed + status.uncountedTerminatedPods.failed!.length,
       active: active.length,
       succeededIndexes: succeededIndexes.size,
+      restarts: active.reduce((n, p) => n + [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]
+        .reduce((m, c) => m + (c.restartCount ?? 0), 0), 0),
     };
     let requeueAfterMs: number | undefined;
     const outcome = jobOutcome({ ...job, status } as Job, counts, now, failJobMessage);

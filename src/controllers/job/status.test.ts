@@ -4,7 +4,7 @@ import type { Job } from '../../api/index.js';
 import { jobOutcome, setJobCondition, wantActive } from './status.js';
 
 const job = (spec: NonNullable<Job['spec']>, status: Job['status'] = {}): Job => ({ metadata: { name: 'j' }, spec, status } as Job);
-const counts = (c: Partial<{ succeeded: number; failed: number; active: number; succeededIndexes: number }>) => ({ succeeded: 0, failed: 0, active: 0, succeededIndexes: 0, ...c });
+const counts = (c: Partial<{ succeeded: number; failed: number; active: number; succeededIndexes: number; restarts: number }>) => ({ succeeded: 0, failed: 0, active: 0, succeededIndexes: 0, ...c });
 
 test('wantActive: parallelism capped by the missing completions', () => {
   assert.equal(wantActive(job({ completions: 5, parallelism: 2 }), counts({ succeeded: 0 })), 2);
@@ -29,6 +29,10 @@ test('jobOutcome: failure policy, backoff limit, deadline, then completion', () 
   assert.equal(jobOutcome(job({ parallelism: 2 }), counts({ succeeded: 1, active: 1 }), t0), undefined);
   assert.equal(jobOutcome(job({ parallelism: 2 }), counts({ succeeded: 1 }), t0)?.type, 'Complete');
   assert.equal(jobOutcome(job({ completions: 3, completionMode: 'Indexed' }), counts({ succeeded: 3, succeededIndexes: 2 }), t0), undefined);
+  // OnFailure: container restarts of active pods count against the limit.
+  const onFailure = job({ completions: 1, backoffLimit: 2, template: { spec: { restartPolicy: 'OnFailure', containers: [] } } });
+  assert.equal(jobOutcome(onFailure, counts({ active: 1, restarts: 1 }), t0), undefined);
+  assert.equal(jobOutcome(onFailure, counts({ active: 1, restarts: 2 }), t0)?.reason, 'BackoffLimitExceeded');
   // A recorded FailureTarget wins (the job is being failed).
   const targeted = job({ completions: 1 }, { conditions: [{ type: 'FailureTarget', status: 'True', reason: 'DeadlineExceeded', message: 'm' }] });
   assert.deepEqual(jobOutcome(targeted, counts({ succeeded: 1 }), t0), { type: 'Failed', reason: 'DeadlineExceeded', message: 'm' });

@@ -23,6 +23,8 @@ export interface JobCounts {
   active: number;
   /** Indexed mode: how many distinct indexes succeeded. */
   succeededIndexes: number;
+  /** restartPolicy OnFailure: container restarts summed over active pods (absent: 0). */
+  restarts?: number;
 }
 
 export type JobOutcome =
@@ -40,7 +42,7 @@ export function hasCondition(job: Job, type: string): boolean {
 
 /**
  * Whether the job reached an end at `now`, in upstream's order: a pod failure policy FailJob
- * match, then backoffLimit (failed > backoffLimit), then activeDeadlineSeconds since startTime,
+ * match, then backoffLimit (failed > backoffLimit, or for OnFailure pods restarts ≥ backoffLimit), then activeDeadlineSeconds since startTime,
  * then completion (Indexed: every index succeeded; NonIndexed: completions succeeded, or — work
  * queue jobs without completions — some pod succeeded and none is active).
  */
@@ -49,7 +51,12 @@ export function jobOutcome(job: Job, counts: JobCounts, now: number, failJobMess
   const existing = job.status?.conditions?.find((c) => c.type === 'FailureTarget' && c.status === 'True');
   if (existing) return { type: 'Failed', reason: existing.reason ?? '', message: existing.message ?? '' };
   if (failJobMessage) return { type: 'Failed', reason: REASON_POD_FAILURE_POLICY, message: failJobMessage };
-  if (counts.failed > (spec.backoffLimit ?? 6)) return { type: 'Failed', reason: REASON_BACKOFF_LIMIT_EXCEEDED, message: MESSAGE_BACKOFF_LIMIT_EXCEEDED };
+  const backoffLimit = spec.backoffLimit ?? 6;
+  // OnFailure: the kubelet restarts failed containers in place, so restarts count as failures
+  // (upstream pastBackoffLimitOnFailure).
+  const restarts = counts.restarts ?? 0;
+  const pastOnFailure = spec.template?.spec?.restartPolicy === 'OnFailure' && (backoffLimit === 0 ? restarts > 0 : restarts >= backoffLimit);
+  if (counts.failed > backoffLimit || pastOnFailure) return { type: 'Failed', reason: REASON_BACKOFF_LIMIT_EXCEEDED, message: MESSAGE_BACKOFF_LIMIT_EXCEEDED };
   const deadline = activeDeadlineAt(job);
   if (deadline !== undefined && now >= deadline) return { type: 'Failed', reason: REASON_DEADLINE_EXCEEDED, message: MESSAGE_DEADLINE_EXCEEDED };
   const completions = spec.completions;

@@ -2,7 +2,9 @@
 // nodes running pods (they finish through the capstan.dev/hollow-exit-* annotations): a Job with
 // completions=5 and parallelism=2 completes, never running more than 2 pods at once; a failing
 // Job stops at its backoffLimit with the Failed condition; a CronJob on a manual clock creates
-// its Job, named as upstream names it, when the clock reaches the scheduled time.
+// its Job, named as upstream names it, when the clock reaches the scheduled time. Also: Indexed
+// mode, podFailurePolicy, activeDeadlineSeconds, suspend, ttlSecondsAfterFinished, deleting a
+// running Job, and the CronJob's concurrencyPolicy, suspend and startingDeadlineSeconds.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -220,5 +222,27 @@ describe('job and cronjob controllers with the scheduler and 3 hollow nodes', ()
     await poll('Forbid: JobAlreadyActive', () => events('forbid'), (e) => e.some((x) => x.reason === 'JobAlreadyActive'));
     assert.deepEqual((await cronJobsOf('forbid')).map((j) => j.metadata?.name), [f1!.metadata?.name]);
     await poll('Replace: SuccessfulDelete', () => events('replace'), (e) => e.some((x) => x.reason === 'SuccessfulDelete' && x.message === `Deleted job ${r1!.metadata?.name}`));
+  });
+
+  test('a suspended CronJob does not fire; startingDeadlineSeconds skips a run missed for too long', async () => {
+    const make = (name: string, extra: Record<string, unknown>) => client.resource(CRONJOBS).create('default', {
+      apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name },
+      spec: { schedule: '*/5 * * * *', timeZone: 'UTC', ...extra, jobTemplate: { spec: (jobManifest('unused', { completions: 1 }, { afterMs: 100, code: 0 }) as Job).spec } },
+    } as KubeObject);
+    await make('paused', { suspend: true });
+    await new Promise((r) => setTimeout(r, 300));
+    cronClock.advance(600_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    const list = async (prefix: string) => ((await client.resource(JOBS).list('default')) as KubeList).items.filter((j) => j.metadata?.name?.startsWith(`${prefix}-`));
+    assert.deepEqual(await list('paused'), []);
+    assert.equal(((await client.resource(CRONJOBS).get('default', 'paused')) as CronJob).status?.lastScheduleTime, undefined);
+    // A run due 60 s ago is past a 10 s startingDeadlineSeconds: skipped; the next one runs.
+    const boundary = Math.floor(cronClock.now() / 300_000) * 300_000 + 300_000;
+    cronClock.advance(boundary + 60_000 - cronClock.now());
+    await make('strict', { startingDeadlineSeconds: 10 });
+    await new Promise((r) => setTimeout(r, 1000));
+    assert.deepEqual(await list('strict'), []);
+    cronClock.advance(240_000 + 1000);
+    await poll('the next run of strict', () => list('strict'), (js) => js.length === 1 && js[0]!.metadata?.name === `strict-${(boundary + 300_000) / 60_000}`);
   });
 });

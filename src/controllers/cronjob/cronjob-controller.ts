@@ -5,7 +5,7 @@
 // ManualClock fires schedules by advancing it. Level-triggered: each sync recomputes what is due
 // from the CronJob's status and its Jobs, then asks to run again at the next scheduled time.
 import {
-  isStatusError, cronJobs as cronJobsResource, jobs as jobsResource,
+  isStatusError, cronJobs as cronJobsResource, jobs as jobsResource, jsonEqual,
   type CronJob, type Job, type KubeObject,
 } from '../../api/index.js';
 import { objectKey, splitKey, WorkQueue, type Indexer, type ResourceClient } from '../../client/index.js';
@@ -108,10 +108,11 @@ export class CronJobController implements Controller {
         this.recorder.event(this.ref(cj), 'Normal', 'MissingJob', `Active job went missing: ${ref.name}`);
       }
     }
-    status.active = active;
+    // An empty list is omitted, as upstream serializes it.
+    status.active = active.length ? active : undefined;
 
     const result = await this.schedule(cj, jobs, status, now);
-    if (JSON.stringify(status) !== JSON.stringify(cj.status ?? {})) {
+    if (!jsonEqual(status, cj.status ?? {})) {
       await this.cjClient.updateStatus(namespace, { ...this.ref(cj), status } as KubeObject);
     }
     await this.cleanupHistory(cj, jobs);

@@ -14,7 +14,7 @@
 // Finished Jobs keep a Complete or Failed condition; the intermediate SuccessCriteriaMet /
 // FailureTarget conditions are set first, as current upstream does.
 import {
-  isStatusError, jobs as jobsResource, labelSelectorFromObject, pods as podsResource,
+  isStatusError, jobs as jobsResource, jsonEqual, labelSelectorFromObject, pods as podsResource,
   type Job, type KubeObject, type LabelSelectorObject, type Pod,
 } from '../../api/index.js';
 import { objectKey, splitKey, WorkQueue, type Indexer, type ResourceClient } from '../../client/index.js';
@@ -47,6 +47,20 @@ type JobStatus = NonNullable<Job['status']>;
 /** Go's RFC 3339 at whole seconds, as metav1.Time serializes. */
 export function rfc3339(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+}
+
+/** `v` without empty lists and objects (which the API may or may not keep): for comparisons. */
+function pruneEmpty(v: unknown): unknown {
+  if (Array.isArray(v)) return v.length ? v.map(pruneEmpty) : undefined;
+  if (v && typeof v === 'object') {
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      const p = pruneEmpty(x);
+      if (p !== undefined) out[k] = p;
+    }
+    return Object.keys(out).length ? out : undefined;
+  }
+  return v;
 }
 
 function hasTrackingFinalizer(p: Pod): boolean {
@@ -207,16 +221,21 @@ export class JobController implements Controller {
     const movedFailed = move(uncounted.failed);
     status.succeeded = (status.succeeded ?? 0) + movedSucceeded.length;
     status.failed = (status.failed ?? 0) + movedFailed.length;
-    status.uncountedTerminatedPods = {
+    const uncountedLeft = {
       succeeded: [...uncounted.succeeded].filter((u) => stillTracked.has(u)),
       failed: [...uncounted.failed].filter((u) => stillTracked.has(u)),
+    };
+    // Empty lists are omitted, as upstream serializes them.
+    status.uncountedTerminatedPods = {
+      ...(uncountedLeft.succeeded.length ? { succeeded: uncountedLeft.succeeded } : {}),
+      ...(uncountedLeft.failed.length ? { failed: uncountedLeft.failed } : {}),
     };
     if (indexed) status.completedIndexes = formatIndexes(succeededIndexes);
 
     let active = pods.filter(isPodActive);
     const counts: JobCounts = {
-      succeeded: status.succeeded + status.uncountedTerminatedPods.succeeded!.length,
-      failed: status.failed + status.uncountedTerminatedPods.failed!.length,
+      succeeded: status.succeeded + uncountedLeft.succeeded.length,
+      failed: status.failed + uncountedLeft.failed.length,
       active: active.length,
       succeededIndexes: succeededIndexes.size,
       restarts: active.reduce((n, p) => n + [...(p.status?.initContainerStatuses ?? []), ...(p.status?.containerStatuses ?? [])]
@@ -230,8 +249,7 @@ export class JobController implements Controller {
       active = [];
       const target = outcome.type === 'Failed' ? 'FailureTarget' : 'SuccessCriteriaMet';
       status.conditions = setJobCondition(status.conditions, target, 'True', outcome.reason, outcome.message, nowTime);
-      const uncountedLeft = status.uncountedTerminatedPods.succeeded!.length + status.uncountedTerminatedPods.failed!.length;
-      if (uncountedLeft === 0) {
+      if (uncountedLeft.succeeded.length + uncountedLeft.failed.length === 0) {
         status.conditions = setJobCondition(status.conditions, outcome.type, 'True', outcome.reason, outcome.message, nowTime);
         if (outcome.type === 'Complete') {
           status.completionTime = nowTime;
@@ -265,8 +283,8 @@ export class JobController implements Controller {
     status.active = active.length;
     status.ready = active.filter(isPodReady).length;
     status.terminating = pods.filter((p) => p.metadata?.deletionTimestamp && !['Succeeded', 'Failed'].includes(p.status?.phase ?? '')).length;
-    if (JSON.stringify(status) !== JSON.stringify(job.status ?? {})) await this.writeStatus(job, status);
-    if (status.uncountedTerminatedPods.succeeded!.length + status.uncountedTerminatedPods.failed!.length > 0) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, 1000);
+    if (!jsonEqual(pruneEmpty(status), pruneEmpty(job.status ?? {}))) await this.writeStatus(job, status);
+    if (uncountedLeft.succeeded.length + uncountedLeft.failed.length > 0) requeueAfterMs = Math.min(requeueAfterMs ?? Infinity, 1000);
     return requeueAfterMs === undefined ? undefined : { requeueAfterMs };
   }
 

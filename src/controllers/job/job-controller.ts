@@ -29,8 +29,9 @@ import { runWorkers, type ReconcileResult } from '../workers.js';
 import { slowStartBatch, SLOW_START_INITIAL_BATCH_SIZE } from '../replicaset/slow-start.js';
 import { nextBackoffRecord, remainingBackoffMs, type BackoffRecord } from './backoff.js';
 import { matchPodFailurePolicy } from './failure-policy.js';
-import { completionIndexOf, firstPendingIndexes, formatIndexes, parseIndexes } from './indexes.js';
+import { completionIndexOf, firstPendingIndexes, formatIndexes } from './indexes.js';
 import { JOB_API_VERSION, JOB_KIND, JOB_TRACKING_FINALIZER, podFromJob, removeTrackingFinalizerPatch } from './pod-template.js';
+import { finishedAs, recordFinishedPods } from './tracking.js';
 import { activeDeadlineAt, isJobFinished, jobOutcome, setJobCondition, wantActive, type JobCounts } from './status.js';
 
 /** Upstream ConcurrentJobSyncs default. */
@@ -39,8 +40,6 @@ export const JOB_WORKERS = 5;
 export const MAX_POD_CREATE_DELETE_PER_SYNC = 500;
 /** Queue keys of pods whose Job is gone, beside the jobs' `namespace/name` keys. */
 const ORPHAN_POD_PREFIX = 'orphan-pod:';
-/** Upstream MaxUncountedPods: at most this many uids recorded per status write. */
-const MAX_UNCOUNTED_PODS = 500;
 
 type JobStatus = NonNullable<Job['status']>;
 
@@ -65,14 +64,6 @@ function pruneEmpty(v: unknown): unknown {
 
 function hasTrackingFinalizer(p: Pod): boolean {
   return (p.metadata?.finalizers ?? []).includes(JOB_TRACKING_FINALIZER);
-}
-
-/** A finished pod as the counting sees it: Succeeded, or Failed (including deleted before it succeeded). */
-function finishedAs(p: Pod): 'Succeeded' | 'Failed' | undefined {
-  const phase = p.status?.phase;
-  if (phase === 'Succeeded') return 'Succeeded';
-  if (phase === 'Failed' || p.metadata?.deletionTimestamp) return 'Failed';
-  return undefined;
 }
 
 export class JobController implements Controller {
@@ -172,39 +163,11 @@ export class JobController implements Controller {
     const nowTime = rfc3339(now);
     const spec = job.spec ?? {};
     const indexed = spec.completionMode === 'Indexed';
-    const completions = spec.completions ?? 1;
     let status: JobStatus = structuredClone(job.status ?? {});
     if (!spec.suspend && !status.startTime) status.startTime = nowTime;
 
     // 1. Record newly finished pods as uncounted (before touching their finalizers).
-    const uncounted = { succeeded: new Set(status.uncountedTerminatedPods?.succeeded ?? []), failed: new Set(status.uncountedTerminatedPods?.failed ?? []) };
-    let failJobMessage: string | undefined;
-    const succeededIndexes = indexed ? parseIndexes(status.completedIndexes, completions) : new Set<number>();
-    const toUnfinalize: Pod[] = [];
-    let recorded = 0;
-    for (const p of pods) {
-      const uid = p.metadata?.uid ?? '';
-      const outcome = finishedAs(p);
-      if (!outcome || !this.tracked(p)) continue;
-      if (uncounted.succeeded.has(uid) || uncounted.failed.has(uid)) {
-        toUnfinalize.push(p);
-        continue;
-      }
-      if (recorded >= MAX_UNCOUNTED_PODS) continue;
-      recorded++;
-      toUnfinalize.push(p);
-      if (outcome === 'Succeeded') {
-        const ix = completionIndexOf(p);
-        if (indexed && (ix === undefined || ix >= completions || succeededIndexes.has(ix))) continue;
-        uncounted.succeeded.add(uid);
-        if (ix !== undefined) succeededIndexes.add(ix);
-        continue;
-      }
-      const match = spec.podFailurePolicy && p.status?.phase === 'Failed' ? matchPodFailurePolicy(spec.podFailurePolicy, p) : { countFailed: true };
-      if (!match.countFailed) continue;
-      if ('message' in match && match.message) failJobMessage ??= match.message;
-      uncounted.failed.add(uid);
-    }
+    const { uncounted, succeededIndexes, toUnfinalize, failJobMessage } = recordFinishedPods(job, pods, (p) => this.tracked(p));
     this.observeFinished(key, pods, now);
     if (failJobMessage) status.conditions = setJobCondition(status.conditions, 'FailureTarget', 'True', 'PodFailurePolicy', failJobMessage, nowTime);
     if (toUnfinalize.length) {

@@ -21,6 +21,14 @@ test('the most recent due time counts from lastScheduleTime or creation', () => 
   assert.deepEqual(mostRecentScheduleTime(cj({ startingDeadlineSeconds: 180 }), s, 'UTC', t('2026-03-01T10:17:00Z')), { time: t('2026-03-01T10:15:00Z'), missed: 1 });
 });
 
+test('a long outage of a frequent schedule still finds the most recent time, quickly', () => {
+  const started = Date.now();
+  const r = mostRecentScheduleTime(cj({ schedule: '* * * * *' }, { lastScheduleTime: '2025-03-01T10:00:00Z' }), parseSchedule('* * * * *'), 'UTC', t('2026-03-01T10:17:30Z'));
+  assert.equal(r.time, t('2026-03-01T10:17:00Z'));
+  assert.ok(r.missed > 100);
+  assert.ok(Date.now() - started < 5_000, 'no year-long minute-by-minute walk');
+});
+
 test('jobs are named after the scheduled minute and carry the template and scheduled time', () => {
   const at = t('2026-03-01T10:05:00Z');
   assert.equal(jobNameFor(cj({}), at), `backup-${at / 60_000}`);

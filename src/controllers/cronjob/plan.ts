@@ -10,24 +10,39 @@ export const CRONJOB_SCHEDULED_TIMESTAMP_ANNOTATION = 'batch.kubernetes.io/cronj
 /** Upstream warns when more start times than this were missed. */
 export const TOO_MANY_MISSED = 100;
 
+/** Missed times counted one by one; past this, the most recent is found from windows before now. */
+const MAX_COUNTED = 1000;
+const HOUR = 3_600_000;
+const WINDOWS_MS = [HOUR, 24 * HOUR, 31 * 24 * HOUR, 366 * 24 * HOUR, 5 * 366 * 24 * HOUR];
+
 /**
  * The most recent scheduled time at or before `now` not yet handled, counting from
  * lastScheduleTime (or the creation time), bounded by startingDeadlineSeconds (upstream
- * mostRecentScheduleTime). `missed` is how many times were due since then.
+ * mostRecentScheduleTime). `missed` is how many times were due since then (counted up to
+ * 1000 and reported as 1001 beyond: enough for upstream's "too many missed" warning).
  */
 export function mostRecentScheduleTime(cj: CronJob, sched: CronSchedule, timeZone: string, now: number): { time?: number; missed: number } {
   let earliest = Date.parse(cj.status?.lastScheduleTime ?? cj.metadata?.creationTimestamp ?? '');
   if (Number.isNaN(earliest)) earliest = now;
   const sds = cj.spec?.startingDeadlineSeconds;
   if (sds !== undefined && sds !== null) earliest = Math.max(earliest, now - sds * 1000);
-  let time: number | undefined;
-  let missed = 0;
-  // Bounded: a minutely schedule missed for a year is ~500k steps; past this, the last seen wins.
-  for (let t = nextScheduleTime(sched, earliest, timeZone); t !== undefined && t <= now && missed < 1_000_000; t = nextScheduleTime(sched, t, timeZone)) {
-    time = t;
-    missed++;
+  const lastIn = (from: number, limit = Infinity): { time?: number; count: number } => {
+    let time: number | undefined;
+    let count = 0;
+    for (let t = nextScheduleTime(sched, from, timeZone); t !== undefined && t <= now && count < limit; t = nextScheduleTime(sched, t, timeZone)) {
+      time = t;
+      count++;
+    }
+    return { time, count };
+  };
+  const counted = lastIn(earliest, MAX_COUNTED + 1);
+  if (counted.count <= MAX_COUNTED) return { time: counted.time, missed: counted.count };
+  // A long outage of a frequent schedule: look for the latest time in growing windows before now.
+  for (const w of WINDOWS_MS) {
+    const { time } = lastIn(Math.max(earliest, now - w));
+    if (time !== undefined) return { time, missed: counted.count };
   }
-  return { time, missed };
+  return { time: counted.time, missed: counted.count };
 }
 
 /** Upstream getJobName: `<cronjob>-<scheduled time in minutes since the epoch>`. */

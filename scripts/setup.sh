@@ -27,4 +27,7 @@ if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modu
 fi
 
 echo "setup: building"
+# A clean build: tsc never removes outputs of deleted sources, and the test runner runs every
+# compiled test it finds.
+rm -rf dist
 npx tsc -p tsconfig.json

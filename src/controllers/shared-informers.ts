@@ -3,6 +3,7 @@
 // after every controller registered its handlers. Every cache carries two indexes, `namespace`
 // and `controllerUID` (the uid of the object's controller ownerReference), which is how the
 // workload controllers find their pods and ReplicaSets without scanning everything.
+import { getMaxListeners, setMaxListeners } from 'node:events';
 import { Informer, namespaceIndex, type Client, type IndexFunc, type ResourceRef } from '../client/index.js';
 import { controllerRefOf } from './owner-refs.js';
 
@@ -39,6 +40,9 @@ export class SharedInformers {
 
   /** Starts every informer; resolves when all stopped (after `signal` aborts). Call once. */
   async start(signal: AbortSignal): Promise<void> {
+    // Every informer (and its watch) listens on this one signal: a listener per informer is
+    // expected, not a leak.
+    setMaxListeners(Math.max(getMaxListeners(signal), 4 * this.informers.size + 10), signal);
     this.started = true;
     await Promise.all([...this.informers.values()].map((i) => i.start(signal)));
   }

@@ -66,7 +66,7 @@ function log(msg: string): void {
   process.stderr.write(`${new Date().toISOString()} capstan controller-manager: ${msg}\n`);
 }
 
-/** kube-controller-manager spells booleans `--leader-elect=false`; node's parseArgs does not. */
+/** Upstream components spell booleans `--leader-elect=false`; node's parseArgs does not (shared with `capstan scheduler`). */
 export function takeLeaderElect(argv: string[]): { rest: string[]; leaderElect: boolean } {
   let leaderElect = true;
   const rest: string[] = [];

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, transportFromKubeconfig } from '../client/index.js';
+import { takeLeaderElect } from './controller-manager.js';
 import { parseSchedulerConfiguration, SchedulerRole, type KubeSchedulerConfiguration } from '../scheduler/index.js';
 
 export const SCHEDULER_USAGE = `Usage: capstan scheduler [flags]
@@ -19,20 +20,6 @@ Flags:
 
 function log(msg: string): void {
   process.stderr.write(`${new Date().toISOString()} capstan scheduler: ${msg}\n`);
-}
-
-/** kube-scheduler spells booleans `--leader-elect=false`; node's parseArgs does not. */
-function takeLeaderElect(argv: string[]): { rest: string[]; leaderElect: boolean } {
-  let leaderElect = true;
-  const rest: string[] = [];
-  for (const a of argv) {
-    const m = /^--leader-elect(?:=(.*))?$/.exec(a);
-    if (!m) { rest.push(a); continue; }
-    if (m[1] === undefined || m[1] === 'true') leaderElect = true;
-    else if (m[1] === 'false') leaderElect = false;
-    else throw new Error(`invalid --leader-elect "${m[1]}": use true or false`);
-  }
-  return { rest, leaderElect };
 }
 
 export async function runScheduler(argv: string[]): Promise<void> {

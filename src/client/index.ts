@@ -16,4 +16,4 @@ export { WorkQueue, type WorkQueueOptions } from './workqueue.js';
 export {
   ItemExponentialRateLimiter, BucketRateLimiter, MaxOfRateLimiter, defaultControllerRateLimiter, type RateLimiter,
 } from './rate-limiter.js';
-export { LeaderElector, microTime, type LeaderElectionConfig, type LeaderCallbacks } from './leader-election.js';
+export { LeaderElector, microTime, runLeaderElected, type LeaderElectionConfig, type LeaderCallbacks } from './leader-election.js';

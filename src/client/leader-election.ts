@@ -230,3 +230,21 @@ export class LeaderElector {
     }
   }
 }
+
+/**
+ * How a leader-elected component runs (upstream's `--leader-elect` loop): calls `lead` for each
+ * term of leadership, with a signal that aborts when the term ends, until `signal` aborts; with
+ * `leaderElect: false`, calls it once with `signal`. Resolves after the last term ended.
+ */
+export async function runLeaderElected(
+  config: LeaderElectionConfig & { leaderElect?: boolean },
+  signal: AbortSignal,
+  lead: (termSignal: AbortSignal) => Promise<void>,
+): Promise<void> {
+  if (config.leaderElect === false) {
+    await lead(signal);
+    return;
+  }
+  const elector = new LeaderElector(config);
+  while (!signal.aborted) await elector.run(signal, { onStartedLeading: lead });
+}

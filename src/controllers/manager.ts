@@ -5,7 +5,7 @@
 // on; `start` resolves after everything stopped and the lease was released.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { LeaderElector, realClock, type Client, type Clock } from '../client/index.js';
+import { realClock, runLeaderElected, type Client, type Clock } from '../client/index.js';
 import type { Controller, ControllerConfig, ControllerContext, ControllerDescriptor } from './controller.js';
 import { ApiEventRecorder, type EventRecorder } from './event-recorder.js';
 import { CONTROLLERS, enabledControllers } from './registry.js';
@@ -55,23 +55,12 @@ export class ControllerManager {
 
   /** Runs until `signal` aborts; resolves after every controller stopped and the lease was released. */
   async start(signal: AbortSignal): Promise<void> {
-    if (this.opts.leaderElect === false) {
-      await this.lead(signal);
-      return;
-    }
-    const elector = new LeaderElector({
-      client: this.opts.client,
-      namespace: this.opts.leaseNamespace ?? 'kube-system',
-      name: this.opts.leaseName ?? 'kube-controller-manager',
-      identity: this.identity,
-      leaseDurationSeconds: this.opts.leaseDurationSeconds,
-      renewDeadlineMs: this.opts.renewDeadlineMs,
-      retryPeriodMs: this.opts.retryPeriodMs,
+    await runLeaderElected({
+      client: this.opts.client, leaderElect: this.opts.leaderElect,
+      namespace: this.opts.leaseNamespace ?? 'kube-system', name: this.opts.leaseName ?? 'kube-controller-manager', identity: this.identity,
+      leaseDurationSeconds: this.opts.leaseDurationSeconds, renewDeadlineMs: this.opts.renewDeadlineMs, retryPeriodMs: this.opts.retryPeriodMs,
       onError: this.opts.onError,
-    });
-    while (!signal.aborted) {
-      await elector.run(signal, { onStartedLeading: (leaderSignal) => this.lead(leaderSignal) });
-    }
+    }, signal, (termSignal) => this.lead(termSignal));
   }
 
   /** One term: informers and controllers built fresh, stopped when `signal` aborts. */

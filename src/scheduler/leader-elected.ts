@@ -4,7 +4,7 @@
 // queue and cache) and aborts it the moment leadership ends, before the lease can pass on.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { LeaderElector } from '../client/index.js';
+import { runLeaderElected } from '../client/index.js';
 import { Scheduler, type SchedulerOptions } from './scheduler.js';
 
 export interface SchedulerRoleOptions extends SchedulerOptions {
@@ -35,23 +35,12 @@ export class SchedulerRole {
 
   /** Runs until `signal` aborts; resolves after scheduling stopped and the lease was released. */
   async start(signal: AbortSignal): Promise<void> {
-    if (this.opts.leaderElect === false) {
-      await this.lead(signal);
-      return;
-    }
-    const elector = new LeaderElector({
-      client: this.opts.client,
-      namespace: this.opts.leaseNamespace ?? 'kube-system',
-      name: this.opts.leaseName ?? 'kube-scheduler',
-      identity: this.identity,
-      leaseDurationSeconds: this.opts.leaseDurationSeconds,
-      renewDeadlineMs: this.opts.renewDeadlineMs,
-      retryPeriodMs: this.opts.retryPeriodMs,
+    await runLeaderElected({
+      client: this.opts.client, leaderElect: this.opts.leaderElect,
+      namespace: this.opts.leaseNamespace ?? 'kube-system', name: this.opts.leaseName ?? 'kube-scheduler', identity: this.identity,
+      leaseDurationSeconds: this.opts.leaseDurationSeconds, renewDeadlineMs: this.opts.renewDeadlineMs, retryPeriodMs: this.opts.retryPeriodMs,
       onError: this.opts.onError,
-    });
-    while (!signal.aborted) {
-      await elector.run(signal, { onStartedLeading: (leaderSignal) => this.lead(leaderSignal) });
-    }
+    }, signal, (termSignal) => this.lead(termSignal));
   }
 
   private async lead(signal: AbortSignal): Promise<void> {

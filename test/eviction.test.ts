@@ -8,8 +8,8 @@ import { isStatusError, type KubeObject, type PodDisruptionBudget } from '../src
 import { Client, loopbackTransport } from '../src/client/index.js';
 import { startTestServer, type TestServer } from './support/server.js';
 import { checkAndDecrement } from '../src/apiserver/registry/eviction.js';
+import { PODS } from './support/resources.js';
 
-const PODS = { group: '', version: 'v1', plural: 'pods', namespaced: true, kind: 'Pod' };
 const PDBS = { group: 'policy', version: 'v1', plural: 'poddisruptionbudgets', namespaced: true, kind: 'PodDisruptionBudget' };
 const NS = 'default';
 

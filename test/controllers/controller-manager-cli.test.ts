@@ -8,11 +8,7 @@ import { join } from 'node:path';
 import { REPO_ROOT, spawnServer, tempDir } from '../support/server.js';
 import { Client, transportFromKubeconfig, type KubeList } from '../../src/client/index.js';
 import type { KubeObject } from '../../src/api/index.js';
-
-const REPLICASETS = { group: 'apps', version: 'v1', plural: 'replicasets', namespaced: true, kind: 'ReplicaSet' };
-const DEPLOYMENTS = { group: 'apps', version: 'v1', plural: 'deployments', namespaced: true, kind: 'Deployment' };
-const PODS = { group: '', version: 'v1', plural: 'pods', namespaced: true, kind: 'Pod' };
-const LEASES = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespaced: true, kind: 'Lease' };
+import { PODS, LEASES, DEPLOYMENTS, REPLICASETS } from '../support/resources.js';
 
 const template = (app: string) => ({ metadata: { labels: { app } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
 

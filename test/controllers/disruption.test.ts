@@ -11,9 +11,9 @@ import { kubectl, kubectlAvailable, type Kubectl } from '../support/kubectl.js';
 import { Client, transportFromKubeconfig } from '../../src/client/index.js';
 import { isStatusError } from '../../src/api/index.js';
 import { HollowNodes } from '../../src/kubelet/index.js';
+import { poll } from '../support/poll.js';
 
 const VERSION = '1.33';
-const DEADLINE_MS = 60_000;
 
 interface PodItem {
   metadata: { name: string; deletionTimestamp?: string };
@@ -21,16 +21,6 @@ interface PodItem {
   status?: { phase?: string; conditions?: { type: string; status: string }[] };
 }
 interface PdbStatus { expectedPods?: number; currentHealthy?: number; desiredHealthy?: number; disruptionsAllowed?: number; observedGeneration?: number; conditions?: { type: string; status: string; reason: string }[] }
-
-async function poll<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = DEADLINE_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(v).slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 const isReady = (p: PodItem) => p.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 

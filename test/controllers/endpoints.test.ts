@@ -17,27 +17,14 @@ import { SchedulerRole } from '../../src/scheduler/index.js';
 import { HollowNodes } from '../../src/kubelet/index.js';
 import { ControllerManager } from '../../src/controllers/index.js';
 import type { EndpointSlice, Endpoints, KubeObject, Pod } from '../../src/api/index.js';
+import { poll } from '../support/poll.js';
+import { PODS, NAMESPACES, DEPLOYMENTS } from '../support/resources.js';
 
-const DEPLOYMENTS = { group: 'apps', version: 'v1', plural: 'deployments', namespaced: true, kind: 'Deployment' };
-const PODS = { group: '', version: 'v1', plural: 'pods', namespaced: true, kind: 'Pod' };
 const SERVICES = { group: '', version: 'v1', plural: 'services', namespaced: true, kind: 'Service' };
 const ENDPOINTS = { group: '', version: 'v1', plural: 'endpoints', namespaced: true, kind: 'Endpoints' };
 const SLICES = { group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', namespaced: true, kind: 'EndpointSlice' };
-const NAMESPACES = { group: '', version: 'v1', plural: 'namespaces', namespaced: false, kind: 'Namespace' };
 const SERVICEACCOUNTS = { group: '', version: 'v1', plural: 'serviceaccounts', namespaced: true, kind: 'ServiceAccount' };
 const KUBECTL_VERSION = '1.33';
-/** Generous: the whole team shares a loaded 2-core machine. */
-const DEADLINE_MS = 60_000;
-
-async function poll<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = DEADLINE_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read().catch((e: unknown) => e as T);
-    if (!(v instanceof Error) && ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last seen: ${v instanceof Error ? v.message : JSON.stringify(v).slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 const sortStrings = (xs: (string | undefined)[]) => xs.map((x) => x ?? '').sort();
 

@@ -13,23 +13,13 @@ import { Client, transportFromKubeconfig, type KubeList } from '../../src/client
 import { HollowNodes } from '../../src/kubelet/index.js';
 import { ControllerManager } from '../../src/controllers/index.js';
 import type { KubeObject } from '../../src/api/index.js';
+import { poll } from '../support/poll.js';
+import { NAMESPACES } from '../support/resources.js';
 
 const VERSION = '1.33';
-/** Generous: the whole team shares a loaded 2-core machine. */
-const DEADLINE_MS = 60_000;
 
 interface Obj { metadata: { name: string; uid: string; deletionTimestamp?: string; finalizers?: string[]; ownerReferences?: { uid: string; kind: string }[] }; status?: { phase?: string } }
 interface List { items: Obj[] }
-
-async function poll<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = DEADLINE_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(v).slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 const list = async (k: Kubectl, what: string, selector: string, ns = 'default') => (JSON.parse(await k.ok(['get', what, '-n', ns, '-l', selector, '-o', 'json'])) as List).items;
 
@@ -142,8 +132,6 @@ test('dependents of owners deleted while no collector ran are collected when it 
     await server.stop();
   }
 });
-
-const NAMESPACES = { group: '', version: 'v1', plural: 'namespaces', namespaced: false, kind: 'Namespace' };
 
 test('a namespace whose content is held by a finalizer stays Terminating with the upstream conditions', { timeout: 90_000 }, async () => {
   const server = await startTestServer();

@@ -9,21 +9,11 @@ import { spawnServer, tempDir } from '../support/server.js';
 import { kubectl, kubectlAvailable } from '../support/kubectl.js';
 import { Client, transportFromKubeconfig } from '../../src/client/index.js';
 import { HollowNodes } from '../../src/kubelet/index.js';
+import { poll } from '../support/poll.js';
 
 const VERSION = '1.33';
-const DEADLINE_MS = 90_000;
 
 interface PodList { items: { metadata: { name: string }; spec: { nodeName?: string }; status?: { phase?: string } }[] }
-
-async function poll<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = DEADLINE_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(v).slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 test('kubectl create deployment runs its pods on hollow nodes through capstan server', { timeout: 180_000, skip: !kubectlAvailable(VERSION) && `kubectl ${VERSION} not installed` }, async () => {
   const dir = tempDir('capstan-kubectl-deploy-');

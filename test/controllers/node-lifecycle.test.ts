@@ -12,24 +12,10 @@ import { SchedulerRole } from '../../src/scheduler/index.js';
 import { HollowNodes } from '../../src/kubelet/index.js';
 import { ControllerManager } from '../../src/controllers/index.js';
 import type { Event, KubeObject, Node, Pod } from '../../src/api/index.js';
+import { poll } from '../support/poll.js';
+import { PODS, NODES, EVENTS, DEPLOYMENTS } from '../support/resources.js';
 
-const DEPLOYMENTS = { group: 'apps', version: 'v1', plural: 'deployments', namespaced: true, kind: 'Deployment' };
-const PODS = { group: '', version: 'v1', plural: 'pods', namespaced: true, kind: 'Pod' };
-const NODES = { group: '', version: 'v1', plural: 'nodes', namespaced: false, kind: 'Node' };
-const EVENTS = { group: '', version: 'v1', plural: 'events', namespaced: true, kind: 'Event' };
 const UNREACHABLE = 'node.kubernetes.io/unreachable';
-/** Generous: the whole team shares a loaded 2-core machine. */
-const DEADLINE_MS = 60_000;
-
-async function poll<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = DEADLINE_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(v).slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('node lifecycle: a killed hollow node is tainted, its pods replaced elsewhere', () => {
   let server: TestServer;

@@ -9,10 +9,8 @@ import { Client, loopbackTransport, type KubeList } from '../../src/client/index
 import { ControllerManager } from '../../src/controllers/index.js';
 import type { Event, KubeObject, Pod, ReplicaSet } from '../../src/api/index.js';
 import { startTestServer, type TestServer } from '../support/server.js';
+import { PODS, EVENTS, REPLICASETS } from '../support/resources.js';
 
-const REPLICASETS = { group: 'apps', version: 'v1', plural: 'replicasets', namespaced: true, kind: 'ReplicaSet' };
-const PODS = { group: '', version: 'v1', plural: 'pods', namespaced: true, kind: 'Pod' };
-const EVENTS = { group: '', version: 'v1', plural: 'events', namespaced: true, kind: 'Event' };
 const NS = 'default';
 
 const loopback = (srv: TestServer) => new Client(loopbackTransport(srv.api.loopback.bind(srv.api)));

@@ -9,10 +9,8 @@ import { SchedulerRole } from '../../src/scheduler/index.js';
 import { HollowNodes } from '../../src/kubelet/index.js';
 import { ControllerManager } from '../../src/controllers/index.js';
 import type { Deployment, KubeObject, Pod, ReplicaSet } from '../../src/api/index.js';
+import { PODS, DEPLOYMENTS, REPLICASETS } from '../support/resources.js';
 
-const DEPLOYMENTS = { group: 'apps', version: 'v1', plural: 'deployments', namespaced: true, kind: 'Deployment' };
-const REPLICASETS = { group: 'apps', version: 'v1', plural: 'replicasets', namespaced: true, kind: 'ReplicaSet' };
-const PODS = { group: '', version: 'v1', plural: 'pods', namespaced: true, kind: 'Pod' };
 const DEADLINE_MS = 60_000;
 
 function deployment(name: string, replicas: number, strategy: object, image = 'app:1'): KubeObject {

@@ -17,25 +17,14 @@ import { SchedulerRole } from '../../src/scheduler/index.js';
 import { HollowNodes } from '../../src/kubelet/index.js';
 import { ControllerManager } from '../../src/controllers/index.js';
 import type { ControllerRevision, DaemonSet, KubeObject, Pod, StatefulSet } from '../../src/api/index.js';
+import { poll } from '../support/poll.js';
+import { PODS } from '../support/resources.js';
 
 const DAEMONSETS = { group: 'apps', version: 'v1', plural: 'daemonsets', namespaced: true, kind: 'DaemonSet' };
 const STATEFULSETS = { group: 'apps', version: 'v1', plural: 'statefulsets', namespaced: true, kind: 'StatefulSet' };
 const REVISIONS = { group: 'apps', version: 'v1', plural: 'controllerrevisions', namespaced: true, kind: 'ControllerRevision' };
 const PVCS = { group: '', version: 'v1', plural: 'persistentvolumeclaims', namespaced: true, kind: 'PersistentVolumeClaim' };
-const PODS = { group: '', version: 'v1', plural: 'pods', namespaced: true, kind: 'Pod' };
 const KUBECTL = '1.33';
-/** Generous: the whole team shares a loaded 2-core machine. */
-const DEADLINE_MS = 60_000;
-
-async function poll<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = DEADLINE_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(v).slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 const isRunningReady = (p: Pod | undefined) => p?.status?.phase === 'Running' && p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') === true;
 

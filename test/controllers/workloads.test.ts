@@ -11,24 +11,9 @@ import { SchedulerRole } from '../../src/scheduler/index.js';
 import { HollowNodes } from '../../src/kubelet/index.js';
 import { ControllerManager } from '../../src/controllers/index.js';
 import type { Deployment, Event, KubeObject, Pod, ReplicaSet } from '../../src/api/index.js';
+import { poll } from '../support/poll.js';
+import { PODS, EVENTS, LEASES, DEPLOYMENTS, REPLICASETS } from '../support/resources.js';
 
-const DEPLOYMENTS = { group: 'apps', version: 'v1', plural: 'deployments', namespaced: true, kind: 'Deployment' };
-const REPLICASETS = { group: 'apps', version: 'v1', plural: 'replicasets', namespaced: true, kind: 'ReplicaSet' };
-const PODS = { group: '', version: 'v1', plural: 'pods', namespaced: true, kind: 'Pod' };
-const EVENTS = { group: '', version: 'v1', plural: 'events', namespaced: true, kind: 'Event' };
-const LEASES = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespaced: true, kind: 'Lease' };
-/** Generous: the whole team shares a loaded 2-core machine. */
-const DEADLINE_MS = 60_000;
-
-async function poll<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = DEADLINE_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(v).slice(0, 2000)}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
 
 describe('workload controllers with the scheduler and 3 hollow nodes', () => {
   let server: TestServer;

@@ -10,11 +10,10 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { REPO_ROOT, spawnServer, tempDir, type ServerProcess } from '../support/server.js';
 import { kubectl, kubectlAvailable, type Kubectl } from '../support/kubectl.js';
+import { poll } from '../support/poll.js';
 
 const VERSION = '1.33';
 const NODES = ['hollow-0', 'hollow-1', 'hollow-2'];
-/** Deadlines are generous: the whole team shares a loaded 2-core machine. */
-const DEADLINE_MS = 60_000;
 
 interface PodView { name: string; node: string; phase: string; labels: Record<string, string> }
 
@@ -37,16 +36,6 @@ function podManifest(name: string, o: PodOptions = {}): object {
       ...(o.affinity ? { affinity: o.affinity } : {}),
     },
   };
-}
-
-async function poll<T>(what: string, read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = DEADLINE_MS): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await read();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; last seen: ${JSON.stringify(v)}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 describe('kubectl with capstan server and capstan sim --nodes 3', { skip: !kubectlAvailable(VERSION) && `kubectl ${VERSION} not installed` }, () => {

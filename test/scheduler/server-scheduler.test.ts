@@ -9,10 +9,7 @@ import { join } from 'node:path';
 import { REPO_ROOT, spawnServer, tempDir } from '../support/server.js';
 import { Client, transportFromKubeconfig } from '../../src/client/index.js';
 import type { KubeObject, Pod } from '../../src/api/index.js';
-
-const NODES = { group: '', version: 'v1', plural: 'nodes', namespaced: false, kind: 'Node' };
-const PODS = { group: '', version: 'v1', plural: 'pods', namespaced: true, kind: 'Pod' };
-const LEASES = { group: 'coordination.k8s.io', version: 'v1', plural: 'leases', namespaced: true, kind: 'Lease' };
+import { PODS, NODES, LEASES } from '../support/resources.js';
 
 async function until<T>(what: string, fn: () => Promise<T | undefined>, ms = 30_000): Promise<T> {
   const deadline = Date.now() + ms;

@@ -134,3 +134,11 @@ test('replicasets select on status.replicas; controllerrevision data is immutabl
   assert.deepEqual(messages(controllerRevisions, { metadata: { name: 'x' }, revision: -1 }), ['data: Required value: data is mandatory', 'revision: Invalid value: -1: must be greater than or equal to 0']);
   assert.deepEqual(messages(controllerRevisions, { ...cr, data: { spec: { x: 1 } } }, cr), ['data: Invalid value: {"spec":{"x":1}}: field is immutable']);
 });
+
+test('a StatefulSet template may mount its volumeClaimTemplates by name; other unknown mounts stay invalid', () => {
+  const sel = { matchLabels: { app: 'web' } };
+  const mounting = (name: string) => template({ app: 'web' }, { containers: [{ name: 'web', image: 'nginx', volumeMounts: [{ name, mountPath: '/data' }] }] });
+  const claim = { metadata: { name: 'www' }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } };
+  assert.deepEqual(messages(statefulSets, make(statefulSets, { selector: sel, template: mounting('www'), volumeClaimTemplates: [claim] })), []);
+  assert.deepEqual(messages(statefulSets, make(statefulSets, { selector: sel, template: mounting('other'), volumeClaimTemplates: [claim] })), ['spec.template.spec.containers[0].volumeMounts[0].name: Not found: "other"']);
+});

@@ -125,7 +125,10 @@ function validateStatefulSet(sts: StatefulSet): FieldError[] {
   errs.push(...validateNonnegative(spec.replicas, 'spec.replicas'));
   errs.push(...validateNonnegative(spec.minReadySeconds, 'spec.minReadySeconds'));
   errs.push(...validateNonnegative(spec.ordinals?.start, 'spec.ordinals.start'));
-  errs.push(...validateWorkloadTemplate(spec, 'statefulset', 'StatefulSet'));
+  // Containers mount volumeClaimTemplates by name without a pod volume of that name (upstream
+  // skips pod-spec validation of a StatefulSet template for this reason): validate the template
+  // as the pods will be, with each claim template present as a PVC volume.
+  errs.push(...validateWorkloadTemplate({ ...spec, template: withClaimVolumes(spec) }, 'statefulset', 'StatefulSet'));
   (spec.volumeClaimTemplates ?? []).forEach((pvc, i) => {
     errs.push(...validatePersistentVolumeClaimSpec(pvc.spec ?? {}, `${indexPath('spec.volumeClaimTemplates', i)}.spec`));
   });
@@ -158,3 +161,16 @@ export const statefulSets: ResourceType<StatefulSet> = {
   validate: validateStatefulSet,
   validateUpdate: validateStatefulSetUpdate,
 };
+
+/** The template with a persistentVolumeClaim volume for each claim template it does not name already. */
+function withClaimVolumes(spec: NonNullable<StatefulSet['spec']>): NonNullable<StatefulSet['spec']>['template'] {
+  const template = spec.template;
+  const claims = spec.volumeClaimTemplates ?? [];
+  if (!template?.spec || claims.length === 0) return template;
+  const volumes = [...(template.spec.volumes ?? [])];
+  for (const c of claims) {
+    const name = c.metadata?.name;
+    if (name && !volumes.some((v) => v.name === name)) volumes.push({ name, persistentVolumeClaim: { claimName: name } });
+  }
+  return { ...template, spec: { ...template.spec, volumes } };
+}

@@ -11,6 +11,7 @@ export const CONTROLLER_CONFIG_USAGE = `  --node-monitor-period DURATION       H
   --node-monitor-grace-period DURATION A silent node is marked Unknown and tainted after this (default 50s)
   --cluster-cidr CIDR                  Range the nodes' pod CIDRs (/24 each) come from (default 10.42.0.0/16)
   --terminated-pod-gc-threshold N      Terminated pods kept before PodGC deletes the oldest (default 12500; 0 disables)
+  --max-endpoints-per-slice N          Endpoints per EndpointSlice (default 100; 1 to 1000)
 `;
 
 export const CONTROLLER_MANAGER_USAGE = `Usage: capstan controller-manager [flags]
@@ -31,6 +32,7 @@ export const CONTROLLER_CONFIG_OPTIONS = {
   'node-monitor-grace-period': { type: 'string' },
   'cluster-cidr': { type: 'string' },
   'terminated-pod-gc-threshold': { type: 'string' },
+  'max-endpoints-per-slice': { type: 'string' },
 } as const;
 
 /** Go duration syntax (`40s`, `1m30s`, `500ms`, `1.5s`) in milliseconds; throws a readable error. */
@@ -58,6 +60,12 @@ export function controllerConfigFromFlags(values: Partial<Record<keyof typeof CO
   if (threshold !== undefined) {
     if (!/^-?\d+$/.test(threshold)) throw new Error(`invalid --terminated-pod-gc-threshold "${threshold}": want an integer`);
     config.terminatedPodGCThreshold = Number(threshold);
+  }
+  const perSlice = values['max-endpoints-per-slice'];
+  if (perSlice !== undefined) {
+    const n = Number(perSlice);
+    if (!/^\d+$/.test(perSlice) || n < 1 || n > 1000) throw new Error(`invalid --max-endpoints-per-slice "${perSlice}": must be an integer from 1 to 1000`);
+    config.maxEndpointsPerSlice = n;
   }
   return config;
 }

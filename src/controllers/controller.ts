@@ -22,6 +22,8 @@ export interface ControllerConfig {
   clusterCIDR?: string;
   /** `--terminated-pod-gc-threshold` (default 12500; 0 or less disables). */
   terminatedPodGCThreshold?: number;
+  /** `--max-endpoints-per-slice` (default 100, upstream's range 1–1000). */
+  maxEndpointsPerSlice?: number;
 }
 
 export interface ControllerContext {

@@ -12,5 +12,5 @@ export const endpointSliceControllerDescriptor: ControllerDescriptor = {
   name: 'endpointslice',
   enabledByDefault: true,
   // `--max-endpoints-per-slice` arrives as config.maxEndpointsPerSlice once the flag is bound.
-  create: (ctx) => new EndpointSliceController(ctx, { maxEndpointsPerSlice: (ctx.config as { maxEndpointsPerSlice?: number } | undefined)?.maxEndpointsPerSlice }),
+  create: (ctx) => new EndpointSliceController(ctx, { maxEndpointsPerSlice: ctx.config?.maxEndpointsPerSlice }),
 };

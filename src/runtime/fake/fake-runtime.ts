@@ -3,8 +3,10 @@
 // Used by tests and by `capstan sim`'s hollow kubelets.
 import { createHash, randomBytes } from 'node:crypto';
 import { realClock, type Clock } from '../../client/index.js';
+import type { Duplex } from 'node:stream';
 import type {
-  ContainerConfig, ContainerRuntime, ContainerStatus, PodSandboxConfig, PodSandboxStatus, RuntimeVersion,
+  ContainerConfig, ContainerRuntime, ContainerStats, ContainerStatus, ExecSyncResult, PodSandboxConfig, PodSandboxStatus,
+  RuntimeVersion, StreamSession,
 } from '../runtime.js';
 
 export const FAKE_RUNTIME_NAME = 'fake';
@@ -96,6 +98,44 @@ export class FakeRuntime implements ContainerRuntime {
     for (const c of this.containers.values()) if (!filter.sandboxId || c.sandboxId === filter.sandboxId) out.push({ ...c });
     return out;
   }
+
+  async listPodSandbox(): Promise<PodSandboxStatus[]> {
+    return [...this.sandboxes.values()].map((s) => ({ ...s, config: { ...s.config } }));
+  }
+
+  async removeContainer(containerId: string): Promise<void> {
+    const c = this.containers.get(containerId);
+    if (c?.state === 'running') throw new Error(`container ${containerId} is running; stop it first`);
+    this.containers.delete(containerId);
+  }
+
+  /** Every command "succeeds" with no output, unless a test set `execHandler`. */
+  execHandler?: (containerId: string, cmd: string[]) => ExecSyncResult;
+
+  async execSync(containerId: string, cmd: string[], _timeoutMs: number): Promise<ExecSyncResult> {
+    const c = this.containers.get(containerId);
+    if (c?.state !== 'running') throw new Error(`container ${containerId} is not running`);
+    return this.execHandler?.(containerId, cmd) ?? { exitCode: 0, stdout: Buffer.alloc(0), stderr: Buffer.alloc(0) };
+  }
+
+  async exec(containerId: string): Promise<StreamSession> {
+    throw new Error(`the fake runtime runs no processes: cannot exec in ${containerId}`);
+  }
+
+  async attach(containerId: string): Promise<StreamSession> {
+    throw new Error(`the fake runtime runs no processes: cannot attach to ${containerId}`);
+  }
+
+  async portForward(sandboxId: string, port: number): Promise<Duplex> {
+    throw new Error(`the fake runtime has no network: cannot forward port ${port} of ${sandboxId}`);
+  }
+
+  async containerStats(containerId: string): Promise<ContainerStats | undefined> {
+    const c = this.containers.get(containerId);
+    return c && { id: containerId, timestamp: this.clock.now(), cpuUsageCoreNanoSeconds: 0, memoryWorkingSetBytes: 0, memoryUsageBytes: 0 };
+  }
+
+  async reopenContainerLog(): Promise<void> {}
 
   /** Test hook: a running container finishes by itself with `exitCode` (0: Completed). */
   finishContainer(containerId: string, exitCode = 0): void {

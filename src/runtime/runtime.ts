@@ -308,3 +308,26 @@ export interface ImageService {
   /** Bytes used by images and the filesystem holding them. */
   imageFsInfo(): Promise<{ usedBytes: number; capacityBytes: number; availableBytes: number }>;
 }
+
+/**
+ * The pod network as the runtime sees it (the CNI side of CRI's RunPodSandbox): the runtime makes
+ * the sandbox's network namespace, then asks the network to attach it. Implemented by the CNI
+ * network in `network/` (structurally: that component cannot import this one) and wired by the CLI.
+ */
+export interface PodNetworkRequest {
+  /** The sandbox id: CNI_CONTAINERID, and the key of the stored ADD result. */
+  sandboxId: string;
+  name: string;
+  namespace: string;
+  uid: string;
+  /** Path of the network namespace (a bind mount, e.g. `/run/capstan/netns/<id>`). */
+  netnsPath: string;
+  portMappings?: PortMapping[];
+}
+
+export interface PodNetwork {
+  /** Attaches the namespace (CNI ADD of every plugin of the list); resolves with the pod's IPs, IPv4 first. */
+  setUp(request: PodNetworkRequest): Promise<{ ips: string[] }>;
+  /** Detaches it (CNI DEL with the stored result). Idempotent: an unknown sandbox or a gone namespace succeeds. */
+  tearDown(request: PodNetworkRequest): Promise<void>;
+}

@@ -74,11 +74,7 @@ export async function startCluster(opts: { nodeCount: number; mode: NodeMode; sc
     if (stopped) return;
     stopped = true;
     stopNodes.abort();
-    if (scheduler && scheduler.exitCode === null) {
-      const exited = new Promise((r) => scheduler!.once('exit', r));
-      scheduler.kill('SIGTERM');
-      await exited;
-    }
+    await terminate(scheduler);
     await simRunning?.catch(() => undefined);
     simClient?.close();
     client.close();
@@ -123,24 +119,42 @@ export async function startCluster(opts: { nodeCount: number; mode: NodeMode; sc
 /** `capstan scheduler --kubeconfig …` (leader-elected, as deployed); resolves once it leads. */
 async function startScheduler(kubeconfig: string): Promise<ChildProcess> {
   const nodeArgs = (process.env.CAPSTAN_SCHEDULER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, join(REPO_ROOT, 'bin', 'capstan'), 'scheduler', '--kubeconfig', kubeconfig], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return spawnCapstan(['scheduler', '--kubeconfig', kubeconfig], /leading|became leader|started leading/i, nodeArgs);
+}
+
+/**
+ * Starts `capstan <args…>` as a child and resolves once its stderr matches `ready` (rejects if it
+ * exits first or after 60 s). Its stderr keeps being drained so the child never blocks on it.
+ */
+export async function spawnCapstan(args: string[], ready: RegExp, nodeArgs: string[] = []): Promise<ChildProcess> {
+  const child = spawn(process.execPath, [...nodeArgs, join(REPO_ROOT, 'bin', 'capstan'), ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.setEncoding('utf8');
   await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`scheduler did not start leading:\n${stderr}`)), 60_000);
+    const timer = setTimeout(() => reject(new Error(`capstan ${args[0]} not ready:\n${stderr}`)), 60_000);
+    const onExit = (code: number | null) => {
+      clearTimeout(timer);
+      reject(new Error(`capstan ${args[0]} exited with ${code}:\n${stderr}`));
+    };
     child.stderr!.on('data', (d: string) => {
-      stderr += d;
-      if (/leading|became leader|started leading/i.test(stderr)) {
+      if (stderr.length < 1_000_000) stderr += d;
+      if (ready.test(stderr)) {
         clearTimeout(timer);
+        child.off('exit', onExit);
         resolve();
       }
     });
-    child.once('exit', (code) => {
-      clearTimeout(timer);
-      reject(new Error(`scheduler exited with ${code}:\n${stderr}`));
-    });
+    child.once('exit', onExit);
   });
   return child;
+}
+
+/** SIGTERM to a child and wait for its exit (no-op if it is gone). */
+export async function terminate(child: ChildProcess | undefined): Promise<void> {
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
 }
 
 async function createStaticNode(client: Client, name: string, labels: Record<string, string>): Promise<void> {

@@ -37,6 +37,15 @@ test('kubectl create deployment runs its pods on hollow nodes through capstan se
     assert.match(describe, /ScalingReplicaSet\s+.*deployment-controller\s+Scaled up replica set web-[a-z0-9]+ to 3/);
     assert.match(server.logs(), /controller-manager: leading as /);
 
+    // scale up and back down: the pod count follows.
+    const running = async () => (JSON.parse(await k.ok(['get', 'pods', '-l', 'app=web', '-o', 'json'])) as PodList).items
+      .filter((p) => p.status?.phase === 'Running' && !(p.metadata as { deletionTimestamp?: string }).deletionTimestamp).length;
+    assert.match(await k.ok(['scale', 'deployment/web', '--replicas=5']), /deployment.apps\/web scaled/);
+    await poll('5 web pods Running', running, (n) => n === 5);
+    assert.match(await k.ok(['get', 'deployment', 'web', '--no-headers']), /^web\s+5\/5\s/);
+    await k.ok(['scale', 'deployment/web', '--replicas=3']);
+    await poll('3 web pods left', async () => (JSON.parse(await k.ok(['get', 'pods', '-l', 'app=web', '-o', 'json'])) as PodList).items.length, (n) => n === 3);
+
     // set image → a new ReplicaSet rolls out; history lists both revisions; undo brings the first
     // template back as revision 3.
     const images = async () => (JSON.parse(await k.ok(['get', 'pods', '-l', 'app=web', '-o', 'json'])) as { items: { metadata: { deletionTimestamp?: string }; spec: { containers: { image: string }[] } }[] })

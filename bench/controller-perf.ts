@@ -24,7 +24,7 @@ import { parseArgs } from 'node:util';
 import type { ChildProcess } from 'node:child_process';
 import { spawnServer, tempDir, type ServerProcess } from '../test/support/server.js';
 import { Client, transportFromKubeconfig, type KubeList, type WatchEvent } from '../src/client/index.js';
-import { deployments, leases, pods, type Deployment, type KubeObject, type Lease, type Pod } from '../src/api/index.js';
+import { deployments, leases, nodes, pods, type Deployment, type KubeObject, type Lease, type Node, type Pod } from '../src/api/index.js';
 import { cpuSeconds, inParallel, rssMiB, spawnCapstan, terminate } from './scheduler-perf-cluster.js';
 
 const NS = 'default';
@@ -220,19 +220,31 @@ async function benchNodeFailure(opts: { nodes: number; replicas: number; grace?:
     const killedAt = Date.now();
     const lease = (await roles.client.resource(leases).get('kube-node-lease', victim)) as Lease;
     const lastRenew = Date.parse(lease.spec!.renewTime!);
-    // Replacements: web pods not on the victim, all Running, as many as the Deployment wants, and
-    // every pod that was on the victim marked for deletion.
+    // Milestones as this process sees them (polled every 250 ms): the node Unknown, tainted, its
+    // pods marked for deletion, replacements created, and done: web pods not on the victim, all
+    // Running, as many as the Deployment wants, every pod that was on the victim being deleted.
+    const seen: Record<string, number> = {};
+    const mark = (what: string, yes: boolean) => {
+      if (yes && seen[what] === undefined) seen[what] = Date.now();
+    };
     await pollUntil('replacements Running', async () => {
+      const node = (await roles.client.resource(nodes).get('', victim)) as Node;
+      mark('nodeUnknown', node.status?.conditions?.some((c) => c.type === 'Ready' && c.status === 'Unknown') ?? false);
+      mark('tainted', (node.spec?.taints ?? []).some((t) => t.effect === 'NoExecute'));
       const ps = ((await roles.client.resource(pods).list(NS, { labelSelector: 'app=web' })) as KubeList).items as Pod[];
       const live = ps.filter((p) => !p.metadata?.deletionTimestamp);
       const evicted = ps.filter((p) => victimPods.has(p.metadata!.uid!)).every((p) => p.metadata?.deletionTimestamp);
+      mark('evicted', evicted);
+      mark('replacementsCreated', evicted && live.length === opts.replicas);
       return evicted && live.length === opts.replicas && live.every((p) => p.status?.phase === 'Running' && p.spec?.nodeName !== victim);
     }, 900_000, 250);
     const doneAt = Date.now();
+    const since = (t: number | undefined) => (t === undefined ? undefined : +((t - lastRenew) / 1000).toFixed(2));
     return {
       nodes: opts.nodes, replicas: opts.replicas, podsOnVictim: onVictim, grace: opts.grace ?? 'default (50s)',
       tolerationSeconds: opts.toleration ?? 'default (300)',
-      secondsFromLastHeartbeat: +((doneAt - lastRenew) / 1000).toFixed(2), secondsFromKill: +((doneAt - killedAt) / 1000).toFixed(2),
+      secondsFromLastHeartbeat: since(doneAt), secondsFromKill: +((doneAt - killedAt) / 1000).toFixed(2),
+      milestonesFromLastHeartbeat: Object.fromEntries(Object.entries(seen).map(([k, v]) => [k, since(v)])),
     };
   } finally {
     await roles.stop();

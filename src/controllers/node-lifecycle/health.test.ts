@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import type { Lease, Node } from '../../api/index.js';
 import { ManualClock, microTime } from '../../client/index.js';
 import {
-  gracePeriodFor, isNodeSilent, observeNodeHealth, taintsWithReadiness, unknownConditions, wantedNoExecuteTaint,
+  gracePeriodFor, isNodeSilent, observeNodeHealth, taintsWithConditions, taintsWithReadiness, unknownConditions, wantedNoExecuteTaint,
   DEFAULT_NODE_STARTUP_GRACE_PERIOD_MS, TAINT_NOT_READY, TAINT_UNREACHABLE, type NodeHealth,
 } from './health.js';
 
@@ -91,4 +91,19 @@ test('Ready picks the NoExecute taint; swaps keep other taints; Ready=True remov
   assert.deepEqual(swapped.map((t) => t.key), ['dedicated', TAINT_NOT_READY]);
   assert.deepEqual(taintsWithReadiness(swapped, undefined, T0 + 9000), [other]);
   assert.equal(taintsWithReadiness([other], undefined, T0), undefined);
+});
+
+test('conditions pick NoSchedule taints (unreachable, pressure, unschedulable); others and NoExecute ones stay', () => {
+  const noExec = { key: TAINT_UNREACHABLE, effect: 'NoExecute' as const, timeAdded: iso(T0) };
+  const other = { key: 'dedicated', value: 'gpu', effect: 'NoSchedule' as const };
+  const unknown = node({ status: 'Unknown', heartbeat: T0 });
+  const tainted = taintsWithConditions([other, noExec], unknown)!;
+  assert.deepEqual(tainted, [other, noExec, { key: TAINT_UNREACHABLE, effect: 'NoSchedule' }]);
+  assert.equal(taintsWithConditions(tainted, unknown), undefined, 'already tainted: nothing to write');
+  const pressured: Node = { ...node({ status: 'True', heartbeat: T0 }), spec: { unschedulable: true } };
+  pressured.status!.conditions![0]!.status = 'True'; // MemoryPressure
+  pressured.status!.conditions!.push({ type: 'DiskPressure', status: 'False' });
+  assert.deepEqual(taintsWithConditions(tainted, pressured), [other, noExec,
+    { key: 'node.kubernetes.io/memory-pressure', effect: 'NoSchedule' }, { key: 'node.kubernetes.io/unschedulable', effect: 'NoSchedule' }]);
+  assert.deepEqual(taintsWithConditions(tainted, node({ status: 'True', heartbeat: T0 })), [other, noExec], 'Ready again: the NoSchedule taint goes');
 });

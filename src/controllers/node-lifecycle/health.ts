@@ -112,6 +112,37 @@ export function taintsWithReadiness(taints: readonly Taint[] | undefined, wanted
   return wanted ? [...kept, { key: wanted, effect: 'NoExecute', timeAdded: isoSeconds(now) }] : kept;
 }
 
+/** Upstream nodeConditionToTaintKeyStatusMap: the NoSchedule taint each condition status calls for. */
+const CONDITION_TAINTS: Record<string, Record<string, string>> = {
+  Ready: { False: TAINT_NOT_READY, Unknown: TAINT_UNREACHABLE },
+  MemoryPressure: { True: 'node.kubernetes.io/memory-pressure' },
+  DiskPressure: { True: 'node.kubernetes.io/disk-pressure' },
+  NetworkUnavailable: { True: 'node.kubernetes.io/network-unavailable' },
+  PIDPressure: { True: 'node.kubernetes.io/pid-pressure' },
+};
+export const TAINT_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
+const CONDITION_TAINT_KEYS = new Set([...Object.values(CONDITION_TAINTS).flatMap((m) => Object.values(m)), TAINT_UNSCHEDULABLE]);
+
+/**
+ * The node's taints with the NoSchedule taints its conditions and `spec.unschedulable` call for
+ * (upstream doNoScheduleTaintingPass, TaintNodesByCondition): so new pods — which tolerate the
+ * NoExecute readiness taints for 300 s by default — are not scheduled onto a node that is not
+ * ready. Other taints are kept as they are; undefined when nothing changes. Not rate-limited.
+ */
+export function taintsWithConditions(taints: readonly Taint[] | undefined, node: Node): Taint[] | undefined {
+  const wanted = new Set<string>();
+  for (const c of node.status?.conditions ?? []) {
+    const key = CONDITION_TAINTS[c.type ?? '']?.[c.status ?? ''];
+    if (key) wanted.add(key);
+  }
+  if (node.spec?.unschedulable) wanted.add(TAINT_UNSCHEDULABLE);
+  const current = taints ?? [];
+  const isConditionTaint = (t: Taint) => t.effect === 'NoSchedule' && CONDITION_TAINT_KEYS.has(t.key ?? '');
+  const present = new Set(current.filter(isConditionTaint).map((t) => t.key));
+  if (present.size === wanted.size && [...wanted].every((k) => present.has(k))) return undefined;
+  return [...current.filter((t) => !isConditionTaint(t) || wanted.has(t.key ?? '')), ...[...wanted].filter((k) => !present.has(k)).map((key) => ({ key, effect: 'NoSchedule' }))];
+}
+
 export function isoSeconds(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }

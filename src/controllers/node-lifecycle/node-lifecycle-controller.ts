@@ -8,7 +8,10 @@
 //    node status."), its pods' Ready condition False, and a NodeNotReady event is recorded;
 // 3. its Ready condition picks the NoExecute taint: unreachable (Unknown), not-ready (False), or
 //    none (True, taints removed at once). New taints are rate-limited per zone (zones.ts); the
-//    taint eviction controller then deletes the pods that do not tolerate them.
+//    taint eviction controller then deletes the pods that do not tolerate them;
+// 4. its conditions and spec.unschedulable pick NoSchedule taints (unreachable, not-ready,
+//    memory/disk/pid-pressure, network-unavailable, unschedulable), so the scheduler sends no new
+//    pods to it; these are not rate-limited.
 // Writes go through the API only, guarded by resourceVersion; a conflict retries the node.
 import {
   isStatusError, leases as leasesResource, nodes as nodesResource, pods as podsResource,
@@ -20,7 +23,7 @@ import type { EventRecorder } from '../event-recorder.js';
 import { runWorkers, type ReconcileResult } from '../workers.js';
 import {
   DEFAULT_NODE_MONITOR_GRACE_PERIOD_MS, DEFAULT_NODE_MONITOR_PERIOD_MS, gracePeriodFor, isNodeSilent, isoSeconds,
-  observeNodeHealth, readyCondition, taintsWithReadiness, unknownConditions, wantedNoExecuteTaint, type NodeHealth,
+  observeNodeHealth, readyCondition, taintsWithConditions, taintsWithReadiness, unknownConditions, wantedNoExecuteTaint, type NodeHealth,
 } from './health.js';
 import { PodsByNode } from './pods-by-node.js';
 import { computeZoneState, taintRate, TokenBucket, zoneKey, type ZoneState } from './zones.js';
@@ -132,15 +135,16 @@ export class NodeLifecycleController implements Controller {
 
   private async reconcileTaints(node: Node, now: number): Promise<void> {
     const wanted = wantedNoExecuteTaint(node);
-    const taints = taintsWithReadiness(node.spec?.taints, wanted, now);
-    if (!taints) return;
-    // Adding a taint spends a token of the node's zone; removing one never waits. A node refused
-    // here is looked at again on the next monitor pass.
-    if (wanted && !(node.spec?.taints ?? []).some((t) => t.effect === 'NoExecute' && t.key === wanted)) {
+    let taints = taintsWithReadiness(node.spec?.taints, wanted, now);
+    // Adding a NoExecute taint spends a token of the node's zone; removing one never waits. A node
+    // refused here is looked at again on the next monitor pass (its NoSchedule taints still apply).
+    if (taints && wanted && !(node.spec?.taints ?? []).some((t) => t.effect === 'NoExecute' && t.key === wanted)) {
       const zone = this.zones.get(zoneKey(node));
-      if (zone && !zone.bucket.tryAccept(now)) return;
+      if (zone && !zone.bucket.tryAccept(now)) taints = undefined;
     }
-    await this.nodeClient.update('', { ...node, spec: { ...node.spec, taints } });
+    const withConditions = taintsWithConditions(taints ?? node.spec?.taints, node) ?? taints;
+    if (!withConditions) return;
+    await this.nodeClient.update('', { ...node, spec: { ...node.spec, taints: withConditions } });
   }
 
   /** Upstream MarkPodsNotReady: the node's pods stop counting as Ready (endpoints drop them). */

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { bridgeConflist, parseCIDR, DEFAULT_POD_CIDR, LOOPBACK_CONFLIST } from './bridge-conflist.js';
+import { bridgeConflist, egressMasqueradeMatch, parseCIDR, DEFAULT_POD_CIDR, LOOPBACK_CONFLIST } from './bridge-conflist.js';
 
 test('the built-in list: bridge (gateway, no masquerade, hairpin) with host-local over the pod CIDR, then portmap', () => {
   assert.deepEqual(bridgeConflist({ podCIDRs: ['10.42.3.0/24'], ipamDataDir: '/var/lib/capstan/agent/cni/networks' }), {
@@ -47,4 +47,8 @@ test('parseCIDR clears host bits and rejects malformed or too small CIDRs', () =
 
 test('the loopback network is a list of one loopback plugin', () => {
   assert.deepEqual(LOOPBACK_CONFLIST, { cniVersion: '1.0.0', name: 'cni-loopback', plugins: [{ type: 'loopback' }] });
+});
+
+test('the egress masquerade hook: pod CIDR sources, cluster CIDR destinations and the bridge excluded', () => {
+  assert.deepEqual(egressMasqueradeMatch(['10.42.3.0/24'], ['10.42.0.0/16']), { sourceCIDRs: ['10.42.3.0/24'], excludedDestinationCIDRs: ['10.42.0.0/16'], excludedOutInterface: 'capstan0' });
 });

@@ -30,6 +30,23 @@ export const LOOPBACK_CONFLIST: NetConfList = {
   plugins: [{ type: 'loopback' }],
 };
 
+/**
+ * Where the network layer hooks pod egress masquerading (the bridge list leaves `ipMasq` off):
+ * traffic from the pod CIDRs to anywhere outside the cluster CIDR that does not leave through the
+ * pods' bridge is masqueraded to the node's address. Data for the rule writer, not a rule.
+ */
+export interface EgressMasqueradeMatch {
+  sourceCIDRs: readonly string[];
+  /** Destinations never masqueraded (pod-to-pod traffic keeps its source). */
+  excludedDestinationCIDRs: readonly string[];
+  /** Output interface never masqueraded. */
+  excludedOutInterface: string;
+}
+
+export function egressMasqueradeMatch(podCIDRs: readonly string[], clusterCIDRs: readonly string[], bridgeName = DEFAULT_BRIDGE_NAME): EgressMasqueradeMatch {
+  return { sourceCIDRs: podCIDRs.map((c) => parseCIDR(c).subnet), excludedDestinationCIDRs: clusterCIDRs.map((c) => parseCIDR(c).subnet), excludedOutInterface: bridgeName };
+}
+
 export interface BridgeConflistOptions {
   /** The node's pod CIDR(s) (`spec.podCIDRs`, or `spec.podCIDR`); defaults to DEFAULT_POD_CIDR. */
   podCIDRs?: readonly string[];

@@ -18,7 +18,7 @@
 import { statfs } from 'node:fs/promises';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
-import { bridgeConflist, DEFAULT_BRIDGE_NAME, DEFAULT_NETWORK_NAME, DEFAULT_POD_CIDR, LOOPBACK_CONFLIST } from './bridge-conflist.js';
+import { bridgeConflist, egressMasqueradeMatch, type EgressMasqueradeMatch, DEFAULT_BRIDGE_NAME, DEFAULT_NETWORK_NAME, DEFAULT_POD_CIDR, LOOPBACK_CONFLIST } from './bridge-conflist.js';
 import { loadConfDir } from './conf-files.js';
 import { runCommand } from './host-commands.js';
 import { KeyedSerializer } from './keyed-serializer.js';
@@ -132,6 +132,11 @@ export class CniNetwork implements PodNetwork {
     this.podCIDRs = cidrs.length ? cidrs : [DEFAULT_POD_CIDR];
     this.confDir = options.confDir;
     this.builtIn = bridgeConflist({ podCIDRs: this.podCIDRs, bridgeName: this.bridgeName, networkName: this.networkName, ipamDataDir: this.ipamDataDir });
+  }
+
+  /** What the network layer's pod egress masquerade rule matches for this node (built-in network). */
+  egressMasquerade(clusterCIDRs: readonly string[]): EgressMasqueradeMatch {
+    return egressMasqueradeMatch(this.podCIDRs, clusterCIDRs, this.bridgeName);
   }
 
   /** The pod network's list: the user conf dir's first usable file, else the built-in bridge list. Read on every call, as the conf dir may change. */

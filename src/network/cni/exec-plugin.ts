@@ -10,6 +10,12 @@ import { CNI_VERSION, CniError, CNI_ERROR_CODES, type CniResult, type CniVersion
 /** The plugin bin dir of Debian's containernetworking-plugins package. */
 export const DEFAULT_CNI_BIN_DIRS = ['/usr/lib/cni'];
 
+/** The dirs of a `--cni-bin-dir` value: comma-separated, as the kubelet's flag; empty means the default. */
+export function parseCniBinDirs(value: string | undefined): string[] {
+  const dirs = (value ?? '').split(',').map((d) => d.trim()).filter(Boolean);
+  return dirs.length ? dirs : [...DEFAULT_CNI_BIN_DIRS];
+}
+
 /** How long one plugin may run before it is killed (a hung IPAM or iptables lock must not hang a pod worker forever). */
 export const DEFAULT_PLUGIN_TIMEOUT_MS = 120_000;
 

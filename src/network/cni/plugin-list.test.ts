@@ -154,3 +154,10 @@ test('VERSION reports the supported versions; validate rejects a list version a 
   await ex.validate(list);
   await assert.rejects(ex.validate({ ...list, cniVersion: '0.3.1' }), (e: unknown) => e instanceof CniError && e.code === 1);
 });
+
+test('--cni-bin-dir is a comma-separated list; empty means /usr/lib/cni', async () => {
+  const { parseCniBinDirs } = await import('./exec-plugin.js');
+  assert.deepEqual(parseCniBinDirs('/opt/cni/bin, /usr/lib/cni'), ['/opt/cni/bin', '/usr/lib/cni']);
+  assert.deepEqual(parseCniBinDirs(''), ['/usr/lib/cni']);
+  assert.deepEqual(parseCniBinDirs(undefined), ['/usr/lib/cni']);
+});

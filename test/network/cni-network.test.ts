@@ -115,6 +115,9 @@ test('ADD of two namespaces at once: each gets an address of the pod CIDR on eth
   assert.deepEqual(ipamFiles(networkName), [...ips.values()].sort());
   // CHECK agrees with what ADD made.
   await network.check(request(nsA));
+  // A repeated setUp of a set-up sandbox returns its address and leaves the attachment intact.
+  assert.deepEqual(await network.setUp(request(nsA)), a);
+  assert.ok(ping(nsB, a.ips[0]!), 'b still pings a');
 });
 
 test('a hostPort reaches a listener inside the namespace through the bridge gateway address (portmap DNAT)', { skip }, async () => {

@@ -11,7 +11,9 @@
 // - Calls for one sandbox are serialized here (ADD and DEL never overlap for it); different
 //   sandboxes run in parallel.
 // - `setUp` undoes a partial ADD (runs DEL) before it rethrows, so a failed sandbox leaks no
-//   address or rule.
+//   address or rule. A repeated `setUp` of a sandbox whose ADD completed (both results cached for
+//   the same namespace) returns the cached addresses and runs no plugin: a second bridge ADD
+//   would fail on the existing eth0, and undoing it would cut the pod off.
 // - `tearDown` is idempotent: an unknown sandbox, a second call, a new CniNetwork object over the
 //   same data dir (agent restart) and a namespace that is already gone all succeed; DEL uses the
 //   configuration cached by ADD, so it undoes what ADD did even if the conf dir changed since.
@@ -149,6 +151,8 @@ export class CniNetwork implements PodNetwork {
     return this.serializer.run(request.sandboxId, async () => {
       const list = await this.podNetworkList();
       const args = podCniArgs(request);
+      const done = await this.completedAttachment(list, request);
+      if (done) return { ips: podIPsFromResult(done) };
       const mappings = portMappingsCapability(request.portMappings);
       const lo: RuntimeConf = { containerId: request.sandboxId, netns: request.netnsPath, ifName: 'lo', args };
       const pod: RuntimeConf = { containerId: request.sandboxId, netns: request.netnsPath, ifName: POD_INTERFACE, args, ...(mappings.length ? { capabilityArgs: { portMappings: mappings } } : {}) };
@@ -180,6 +184,15 @@ export class CniNetwork implements PodNetwork {
       await this.executor.check(LOOPBACK_CONFLIST, { containerId: request.sandboxId, netns: request.netnsPath, ifName: 'lo', args });
       await this.executor.check(list, { containerId: request.sandboxId, netns: request.netnsPath, ifName: POD_INTERFACE, args });
     });
+  }
+
+  /** The cached pod network result when both of the sandbox's ADDs completed for this namespace. */
+  private async completedAttachment(list: NetConfList, request: PodNetworkRequest): Promise<CniResult | undefined> {
+    const pod = await this.executor.cache.read(list.name, request.sandboxId, POD_INTERFACE);
+    if (!pod?.attachment.result || pod.attachment.netns !== request.netnsPath) return undefined;
+    const lo = await this.executor.cache.read(LOOPBACK_CONFLIST.name, request.sandboxId, 'lo');
+    if (!lo?.attachment.result || lo.attachment.netns !== request.netnsPath) return undefined;
+    return pod.attachment.result;
   }
 
   /** DEL of the pod network, then of loopback; both are tried, the first error is thrown. */

@@ -3,7 +3,7 @@
 // private bridge and a 10.250.X.0/24 CIDR no route on the host already uses; traffic goes only
 // between those namespaces and the bridge. `after` removes every namespace, bridge, nat rule and
 // file the test made, and restores net.ipv4.ip_forward (the bridge plugin turns it on).
-import { test, after } from 'node:test';
+import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -62,11 +62,12 @@ const newNetwork = () => new CniNetwork({ dataDir, podCIDR, bridgeName, networkN
 let network: CniNetwork;
 const ips = new Map<string, string>();
 
-if (canRun) {
+before(() => {
+  network = newNetwork();
+  if (!canRun) return;
   ipForwardBefore = readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').trim();
   for (const ns of nsNames) sh('ip', ['netns', 'add', ns]);
-  network = newNetwork();
-}
+});
 
 after(async () => {
   if (!canRun) return;
@@ -84,8 +85,10 @@ after(async () => {
 function natRules(): string {
   return sh('iptables', ['-w', '-t', 'nat', '-S']);
 }
+/** A reply within a few tries (the first echo may wait on ARP on a loaded machine). */
 function ping(fromNs: string, to: string): boolean {
-  return trySh('ip', ['netns', 'exec', fromNs, 'busybox', 'ping', '-c1', '-W1', to]);
+  for (let i = 0; i < 5; i++) if (trySh('ip', ['netns', 'exec', fromNs, 'busybox', 'ping', '-c1', '-W2', to])) return true;
+  return false;
 }
 function ipamFiles(network: string): string[] {
   const dir = path.join(dataDir, 'agent', 'cni', 'networks', network);

@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
+import { withSystemPath } from './host-commands.js';
 import { CNI_VERSION, CniError, CNI_ERROR_CODES, type CniResult, type CniVersionInfo, type RuntimeConf } from './types.js';
 
 /** The plugin bin dir of Debian's containernetworking-plugins package. */
@@ -45,7 +46,7 @@ export function encodeCniArgs(args: readonly [string, string][] | undefined): st
 
 /** The CNI_* environment of one invocation, layered over the caller's environment (plugins such as portmap need PATH). */
 export function pluginEnvironment(command: CniCommand, rt: RuntimeConf | undefined, binDirs: readonly string[], base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-  const env: NodeJS.ProcessEnv = { ...base, CNI_COMMAND: command, CNI_PATH: binDirs.join(path.delimiter) };
+  const env: NodeJS.ProcessEnv = { ...withSystemPath(base), CNI_COMMAND: command, CNI_PATH: binDirs.join(path.delimiter) };
   if (rt) {
     env.CNI_CONTAINERID = rt.containerId;
     env.CNI_NETNS = rt.netns;

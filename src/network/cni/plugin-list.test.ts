@@ -161,3 +161,9 @@ test('--cni-bin-dir is a comma-separated list; empty means /usr/lib/cni', async 
   assert.deepEqual(parseCniBinDirs(''), ['/usr/lib/cni']);
   assert.deepEqual(parseCniBinDirs(undefined), ['/usr/lib/cni']);
 });
+
+test('plugins get the system dirs on PATH even from a minimal environment', async () => {
+  const { pluginEnvironment } = await import('./exec-plugin.js');
+  assert.equal(pluginEnvironment('DEL', undefined, ['/b'], { PATH: '/opt/x' }).PATH, '/opt/x:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
+  assert.equal(pluginEnvironment('DEL', undefined, ['/b'], { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' }).PATH, '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
+});

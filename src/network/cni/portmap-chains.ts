@@ -9,7 +9,7 @@
 // The plan is pure (a function of `iptables -t nat -S` output); it is applied as one
 // `iptables-restore --noflush` transaction, deleting rules by their full spec, never by number,
 // so rules others add meanwhile are not hit.
-import { runCommand } from './host-commands.js';
+import { runCommand, withSystemPath } from './host-commands.js';
 
 const DNAT_CHAIN = 'CNI-HOSTPORT-DNAT';
 const SHARED_CHAINS = [DNAT_CHAIN, 'CNI-HOSTPORT-SETMARK', 'CNI-HOSTPORT-MASQ'];
@@ -100,7 +100,7 @@ export async function removePortmapChains(networks: readonly string[]): Promise<
 async function restoreWithInput(file: string, input: string) {
   const { spawn } = await import('node:child_process');
   return new Promise<{ code: number; stderr: string }>((resolve) => {
-    const child = spawn(file, ['-w', '--noflush'], { stdio: ['pipe', 'ignore', 'pipe'] });
+    const child = spawn(file, ['-w', '--noflush'], { env: withSystemPath(process.env), stdio: ['pipe', 'ignore', 'pipe'] });
     const err: Buffer[] = [];
     child.stderr.on('data', (b: Buffer) => err.push(b));
     child.on('error', (e) => resolve({ code: 127, stderr: e.message }));

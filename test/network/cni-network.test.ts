@@ -99,6 +99,10 @@ function cachedResults(): string[] {
   return existsSync(dir) ? readdirSync(dir).sort() : [];
 }
 
+test('the network is ready with the plugins of /usr/lib/cni', { skip }, async () => {
+  assert.deepEqual(await network.status(), { ready: true });
+});
+
 test('ADD of two namespaces at once: each gets an address of the pod CIDR on eth0; they reach each other and the gateway', { skip }, async () => {
   const [a, b] = await Promise.all([network.setUp(request(nsA)), network.setUp(request(nsB))]);
   for (const [ns, result] of [[nsA, a], [nsB, b]] as const) {

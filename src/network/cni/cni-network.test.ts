@@ -1,5 +1,8 @@
 // The pure parts of CniNetwork; the network itself is exercised as root in test/network/.
-import { test } from 'node:test';
+import { test, after } from 'node:test';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import assert from 'node:assert/strict';
 import { CniNetwork, podCniArgs, podIPsFromResult, portMappingsCapability } from './cni-network.js';
 
@@ -37,4 +40,15 @@ test('paths and the built-in list follow the options; a comma-separated podCIDR 
   assert.equal(list.plugins[0]!.bridge, 'cpt0');
   assert.deepEqual(new CniNetwork({ dataDir: '/d' }).podCIDRs, ['10.42.0.0/24']);
   assert.deepEqual(network.executor.binDirs, ['/usr/lib/cni']);
+});
+
+test('status is not ready, as upstream\'s NetworkPluginNotReady, when a plugin is missing or the conf dir has no network', async () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'capstan-cni-status-'));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+  const noPlugins = await new CniNetwork({ dataDir: dir, binDirs: [dir] }).status();
+  assert.equal(noPlugins.ready, false);
+  assert.equal(noPlugins.reason, 'NetworkPluginNotReady');
+  assert.match(noPlugins.message!, /^Network plugin returns error: cni plugin not initialized: .*failed to find plugin "loopback"/);
+  const emptyConfDir = await new CniNetwork({ dataDir: dir, confDir: dir }).status();
+  assert.match(emptyConfDir.message!, /no valid networks found in/);
 });

@@ -147,6 +147,22 @@ export class CniNetwork implements PodNetwork {
     return (await loadConfDir(this.confDir)).list;
   }
 
+  /**
+   * Whether pods can be networked: the pod network's configuration loads and every plugin of it
+   * and of loopback is found and speaks its cniVersion (CNI VERSION). The kubelet reports a
+   * not-ready result in the node's Ready condition, as upstream's NetworkReady=false.
+   */
+  async status(): Promise<{ ready: boolean; reason?: string; message?: string }> {
+    try {
+      const list = await this.podNetworkList();
+      await this.executor.validate(LOOPBACK_CONFLIST);
+      await this.executor.validate(list);
+      return { ready: true };
+    } catch (error) {
+      return { ready: false, reason: 'NetworkPluginNotReady', message: `Network plugin returns error: cni plugin not initialized: ${(error as Error).message}` };
+    }
+  }
+
   setUp(request: PodNetworkRequest): Promise<{ ips: string[] }> {
     return this.serializer.run(request.sandboxId, async () => {
       const list = await this.podNetworkList();

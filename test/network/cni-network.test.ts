@@ -211,6 +211,16 @@ test('a plugin\'s error surfaces with its code and msg, and the partial ADD is u
   assert.ok(!cachedResults().some((f) => f.includes(`sb-${nsE}-`)), 'loopback ADD undone');
 });
 
+test('garbage collection DELs cached attachments of sandboxes the runtime no longer has, and keeps the others', { skip }, async () => {
+  const [kept, gone] = await Promise.all([network.setUp(request(nsA)), network.setUp(request(nsD))]);
+  assert.deepEqual(await newNetwork().garbageCollect([`sb-${nsA}`]), []);
+  assert.ok(cachedResults().includes(`${networkName}-sb-${nsA}-eth0`));
+  assert.ok(!cachedResults().some((f) => f.includes(`sb-${nsD}-`)));
+  assert.deepEqual(ipamFiles(networkName), [kept.ips[0]!]);
+  assert.ok(!ipamFiles(networkName).includes(gone.ips[0]!));
+  assert.doesNotMatch(sh('ip', ['-n', nsD, 'link']), /eth0/);
+});
+
 test('cleanup removes the bridge, host-local state, cached results and this network\'s portmap chains', { skip }, async () => {
   // Leave one attachment with a hostPort behind, as a crashed agent would.
   await network.setUp(request(nsE, { portMappings: [{ protocol: 'TCP', containerPort: 8080, hostPort: hostPort + 1 }] }));

@@ -223,22 +223,38 @@ export class CniNetwork implements PodNetwork {
   }
 
   /**
+   * DEL of every cached attachment of this network (and loopback) whose sandbox is not in
+   * `validSandboxIds`, with the cached configuration and arguments (libcni's GCNetworkList): the
+   * runtime calls it at start with the sandboxes it still has, so pods removed while the agent was
+   * down release their addresses and hostPorts. Serialized per sandbox with setUp/tearDown; goes
+   * on past failures and returns them.
+   */
+  async garbageCollect(validSandboxIds: Iterable<string>): Promise<string[]> {
+    const valid = new Set(validSandboxIds);
+    const problems: string[] = [];
+    const listName = await this.podNetworkList().then((l) => l.name, () => this.networkName);
+    const ours = new Set([listName, this.networkName, LOOPBACK_CONFLIST.name]);
+    for (const entry of await this.executor.cache.list()) {
+      const { attachment } = entry;
+      if (valid.has(attachment.containerId) || !ours.has(attachment.networkName)) continue;
+      const list = entry.list ?? (attachment.networkName === LOOPBACK_CONFLIST.name ? LOOPBACK_CONFLIST : this.builtIn);
+      await this.serializer.run(attachment.containerId, async () => {
+        const netns = await liveNetnsPath(attachment.netns ?? '');
+        await this.executor.del(list, { containerId: attachment.containerId, netns, ifName: attachment.ifName, args: attachment.cniArgs, capabilityArgs: attachment.capabilityArgs });
+      }).catch((e) => problems.push(`DEL ${attachment.networkName} ${attachment.containerId} ${attachment.ifName}: ${(e as Error).message}`));
+    }
+    return problems;
+  }
+
+  /**
    * For `capstan killall`, after every pod is stopped: DELs every attachment still cached, then
    * removes the built-in bridge, host-local's state, the result cache and the portmap chains of
    * this network (the shared ones too when no other network uses them). Best effort: it goes on
-   * past failures and returns what failed. Not safe while pods are being set up.
+   * past failures and returns what failed.
    */
   async cleanup(): Promise<string[]> {
-    const problems: string[] = [];
+    const problems = await this.garbageCollect([]);
     const listName = await this.podNetworkList().then((l) => l.name, () => this.networkName);
-    for (const entry of await this.executor.cache.list()) {
-      const { attachment } = entry;
-      if (attachment.networkName !== listName && attachment.networkName !== LOOPBACK_CONFLIST.name && attachment.networkName !== this.networkName) continue;
-      const list = entry.list ?? (attachment.networkName === LOOPBACK_CONFLIST.name ? LOOPBACK_CONFLIST : this.builtIn);
-      const netns = await liveNetnsPath(attachment.netns ?? '');
-      await this.executor.del(list, { containerId: attachment.containerId, netns, ifName: attachment.ifName, args: attachment.cniArgs, capabilityArgs: attachment.capabilityArgs })
-        .catch((e) => problems.push(`DEL ${attachment.networkName} ${attachment.containerId} ${attachment.ifName}: ${(e as Error).message}`));
-    }
     const link = await runCommand('ip', ['link', 'delete', this.bridgeName, 'type', 'bridge']);
     if (link.code !== 0 && !/Cannot find device|does not exist/.test(link.stderr)) problems.push(`ip link delete ${this.bridgeName}: ${link.stderr.trim()}`);
     problems.push(...await removePortmapChains([...new Set([this.networkName, listName])]));

@@ -167,3 +167,20 @@ test('plugins get the system dirs on PATH even from a minimal environment', asyn
   assert.equal(pluginEnvironment('DEL', undefined, ['/b'], { PATH: '/opt/x' }).PATH, '/opt/x:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
   assert.equal(pluginEnvironment('DEL', undefined, ['/b'], { PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin' }).PATH, '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
 });
+
+test('a pre-0.4.0 list gets no cached prevResult on DEL and no CHECK; bad ids are refused before any plugin runs', async () => {
+  reset();
+  const cacheDir = path.join(root, 'cache-old');
+  const ex = new CniExecutor({ binDirs: [bin, extraBin], cacheDir });
+  const old: NetConfList = { cniVersion: '0.3.1', name: 'oldnet', plugins: [{ type: 'fake-ip' }] };
+  await ex.add(old, rt);
+  await ex.del(old, rt);
+  assert.deepEqual(calls(), ['fake-ip ADD', 'fake-ip DEL']);
+  assert.equal('prevResult' in call(1).config, false);
+  assert.equal(existsSync(path.join(cacheDir, 'results', 'oldnet-sb1-eth0')), false);
+  await assert.rejects(ex.check(old, rt), /does not support the CHECK command/);
+  reset();
+  await assert.rejects(ex.add(list, { ...rt, containerId: '../escape' }), (e: unknown) => e instanceof CniError && e.code === 4);
+  await assert.rejects(ex.del(list, { ...rt, ifName: 'eth0:1' }), (e: unknown) => e instanceof CniError && e.code === 4);
+  assert.deepEqual(calls(), []);
+});

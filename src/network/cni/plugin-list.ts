@@ -13,6 +13,7 @@
 // - Calls for one attachment (container id + interface) must not overlap; the caller serializes.
 import { findPlugin, execPlugin, execPluginWithResult, pluginVersionInfo, DEFAULT_CNI_BIN_DIRS } from './exec-plugin.js';
 import { ResultCache } from './result-cache.js';
+import { validateInvocation, versionAtLeast } from './validate.js';
 import { CniError, type CniResult, type CniVersionInfo, type NetConfList, type PluginConf, type RuntimeConf } from './types.js';
 
 /**
@@ -60,6 +61,7 @@ export class CniExecutor {
   }
 
   async add(list: NetConfList, rt: RuntimeConf): Promise<CniResult> {
+    validateInvocation('ADD', list.name, rt.containerId, rt.ifName);
     let result: CniResult | undefined;
     for (const plugin of list.plugins) {
       const description = pluginDescription(list, plugin);
@@ -72,7 +74,9 @@ export class CniExecutor {
   }
 
   async del(list: NetConfList, rt: RuntimeConf): Promise<void> {
-    const cached = await this.cache.read(list.name, rt.containerId, rt.ifName);
+    validateInvocation('DEL', list.name, rt.containerId, rt.ifName);
+    // A cached result is handed to DEL from spec 0.4.0 on (libcni); older lists get none.
+    const cached = versionAtLeast(list.cniVersion, '0.4.0') ? await this.cache.read(list.name, rt.containerId, rt.ifName) : undefined;
     const effectiveList = cached?.list ?? list;
     const effectiveRt: RuntimeConf = cached
       ? { ...rt, args: cached.attachment.cniArgs ?? rt.args, capabilityArgs: cached.attachment.capabilityArgs ?? rt.capabilityArgs }
@@ -89,6 +93,10 @@ export class CniExecutor {
 
   /** CHECK of every plugin with the cached ADD result; throws when there is none or a plugin reports a problem. */
   async check(list: NetConfList, rt: RuntimeConf): Promise<void> {
+    validateInvocation('CHECK', list.name, rt.containerId, rt.ifName);
+    if (!versionAtLeast(list.cniVersion, '0.4.0')) {
+      throw new CniError(0, `configuration version ${JSON.stringify(list.cniVersion)} does not support the CHECK command`, undefined, '', 'CHECK');
+    }
     if (list.disableCheck) return;
     const cached = await this.cache.read(list.name, rt.containerId, rt.ifName);
     if (!cached?.attachment.result) {

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { CniNetwork, CniError, type PodNetworkRequest } from '../../src/network/index.js';
+import type { PodNetwork as RuntimePodNetwork } from '../../src/runtime/index.js';
 import { poll } from '../support/poll.js';
 
 const canRun = process.getuid?.() === 0 && existsSync('/usr/lib/cni/bridge') && existsSync('/usr/lib/cni/portmap');
@@ -104,7 +105,9 @@ test('the network is ready with the plugins of /usr/lib/cni', { skip }, async ()
 });
 
 test('ADD of two namespaces at once: each gets an address of the pod CIDR on eth0; they reach each other and the gateway', { skip }, async () => {
-  const [a, b] = await Promise.all([network.setUp(request(nsA)), network.setUp(request(nsB))]);
+  // Through the runtime's own port type: CniNetwork must satisfy it structurally.
+  const port: RuntimePodNetwork = network;
+  const [a, b] = await Promise.all([port.setUp(request(nsA)), port.setUp(request(nsB))]);
   for (const [ns, result] of [[nsA, a], [nsB, b]] as const) {
     assert.equal(result.ips.length, 1);
     assert.match(result.ips[0]!, new RegExp(`^10\\.250\\.${x}\\.\\d+$`));

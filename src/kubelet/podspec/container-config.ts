@@ -4,7 +4,10 @@
 // Called by the pod worker before each CreateContainer; throws CreateContainerConfigError.
 import type { Pod } from '../../api/index.js';
 import type { Container } from './spec-types.js';
-import type { ContainerConfig } from '../../runtime/index.js';
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { ContainerConfig, Mount } from '../../runtime/index.js';
 import { containerMounts, type MountedVolume } from '../volumes/container-mounts.js';
 import { makeEnvironmentVariables, expandCommandAndArgs } from './env.js';
 import { containerResources, containerOOMScoreAdj } from './resources.js';
@@ -26,6 +29,21 @@ export interface ContainerContext {
   imageUser?: string;
   /** The pod's set-up volumes (VolumeManager.setUp's result). */
   volumes: ReadonlyMap<string, MountedVolume>;
+  /**
+   * `<podsDir>/<uid>/containers/<name>` (VolumeManager.containerDir): when set, a fresh file there
+   * is mounted at the container's terminationMessagePath, as upstream does; the pod worker reads
+   * the termination message from that mount's hostPath after the container exits.
+   */
+  podContainerDir?: string;
+}
+
+/** Upstream makeMounts' termination-log file: unique per container instance, mode 0666. */
+async function terminationLogMount(dir: string, containerPath: string): Promise<Mount> {
+  await mkdir(dir, { recursive: true, mode: 0o750 });
+  const file = path.join(dir, randomBytes(4).toString('hex'));
+  await writeFile(file, '', { mode: 0o666 });
+  await chmod(file, 0o666);
+  return { containerPath, hostPath: file };
 }
 
 export async function containerConfigFor(pod: Pod, container: Container, ctx: ContainerContext): Promise<ContainerConfig> {
@@ -34,6 +52,9 @@ export async function containerConfigFor(pod: Pod, container: Container, ctx: Co
   verifyRunAsNonRoot(pod, container, user);
   const { command, args } = expandCommandAndArgs(container, env);
   const mounts = await containerMounts(container, ctx.volumes, env);
+  if (ctx.podContainerDir && container.terminationMessagePath) {
+    mounts.push(await terminationLogMount(ctx.podContainerDir, container.terminationMessagePath));
+  }
   const resources = containerResources(container);
   resources.oomScoreAdj = containerOOMScoreAdj(pod, container, ctx.node.memoryCapacityBytes);
   const cfg: ContainerConfig = {

@@ -95,6 +95,11 @@ export class VolumeManager {
     return path.join(this.opts.podsDir, uid);
   }
 
+  /** `<podsDir>/<uid>/containers/<name>`: per-container files (termination logs); removed by tearDown. */
+  containerDir(uid: string, containerName: string): string {
+    return path.join(this.podDir(uid), 'containers', containerName);
+  }
+
   volumeDir(uid: string, plugin: string, name: string): string {
     return path.join(this.podDir(uid), 'volumes', plugin, name);
   }

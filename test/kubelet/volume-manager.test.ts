@@ -196,7 +196,7 @@ describe('VolumeManager (root)', { skip: !isRoot && 'needs root' }, () => {
     objects.put({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { namespace: 'shop', name: 'data' }, spec: { volumeName: 'pv-host' }, status: { phase: 'Bound' } } as never);
     objects.put({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { namespace: 'shop', name: 'fast' }, spec: { volumeName: 'pv-local' }, status: { phase: 'Bound' } } as never);
     objects.put({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv-host' }, spec: { hostPath: { path: path.join(root, 'pv'), type: 'DirectoryOrCreate' }, claimRef: { namespace: 'shop', name: 'data' } } } as never);
-    objects.put({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv-local' }, spec: { local: { path: localDir } } } as never);
+    objects.put({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv-local' }, spec: { local: { path: localDir }, claimRef: { namespace: 'shop', name: 'fast' } } } as never);
     const p = pod('uid-claims', [
       { name: 'h', hostPath: { path: hostDir, type: 'DirectoryOrCreate' } },
       { name: 'data', persistentVolumeClaim: { claimName: 'data' } },
@@ -209,10 +209,18 @@ describe('VolumeManager (root)', { skip: !isRoot && 'needs root' }, () => {
     assert.deepEqual(vols.get('fast'), { name: 'fast', plugin: 'kubernetes.io~local-volume', hostPath: localDir, mustMountReadOnly: true });
     await assert.rejects(manager.setUp(pod('uid-claims2', [{ name: 'w', persistentVolumeClaim: { claimName: 'pending' } }, { name: 'm', persistentVolumeClaim: { claimName: 'missing' } }])), {
       message: 'MountVolume.SetUp failed for volume "w" : error processing PVC shop/pending: PVC is not bound; '
-        + 'MountVolume.SetUp failed for volume "m" : error processing PVC shop/missing: persistentvolumeclaim "missing" not found',
+        + 'MountVolume.SetUp failed for volume "m" : error processing PVC shop/missing: failed to fetch PVC from API server: persistentvolumeclaims "missing" not found',
+    });
+    objects.put({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { namespace: 'shop', name: 'web-eph' }, spec: { volumeName: 'pv-free' }, status: { phase: 'Bound' } } as never);
+    objects.put({ apiVersion: 'v1', kind: 'PersistentVolume', metadata: { name: 'pv-free' }, spec: { hostPath: { path: root } } } as never);
+    objects.put({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { namespace: 'shop', name: 'loose' }, spec: { volumeName: 'pv-free' }, status: { phase: 'Bound' } } as never);
+    await assert.rejects(manager.setUp(pod('uid-claims3', [{ name: 'eph', ephemeral: { volumeClaimTemplate: { spec: {} } } }, { name: 'l', persistentVolumeClaim: { claimName: 'loose' } }])), {
+      message: 'MountVolume.SetUp failed for volume "eph" : PVC shop/web-eph was not created for pod shop/web (pod is not owner); '
+        + 'MountVolume.SetUp failed for volume "l" : error processing PVC shop/loose: found PV object pv-free but it has a nil pv.Spec.ClaimRef indicating it is not yet bound to the claim',
     });
     await manager.tearDown('uid-claims');
     await manager.tearDown('uid-claims2');
+    await manager.tearDown('uid-claims3');
     assert.equal((await stat(hostDir)).isDirectory(), true, 'tearDown never touches host paths');
   });
 

@@ -145,7 +145,6 @@ export class VolumeManager {
 
   private async setUpVolume(pod: Pod, v: Volume): Promise<MountedVolume> {
     const uid = pod.metadata!.uid!;
-    const ns = pod.metadata?.namespace ?? '';
     const fsGroup = pod.spec?.securityContext?.fsGroup;
     const name = v.name ?? '';
     if (v.hostPath) {
@@ -154,7 +153,7 @@ export class VolumeManager {
     }
     if (v.persistentVolumeClaim || v.ephemeral) {
       const claim = v.persistentVolumeClaim?.claimName ?? `${pod.metadata?.name ?? ''}-${name}`;
-      return this.claimVolume(ns, claim, name, v.persistentVolumeClaim?.readOnly ?? false);
+      return this.claimVolume(pod, claim, name, v.persistentVolumeClaim?.readOnly ?? false, !v.persistentVolumeClaim);
     }
     const plugin = pluginOf(v);
     if (!plugin) throw new Error(`volume ${JSON.stringify(name)} has a source this node does not support`);
@@ -247,21 +246,26 @@ export class VolumeManager {
     return out;
   }
 
-  /** claim → bound PV → its hostPath or local path (upstream getPVCExtractPV messages). */
-  private async claimVolume(ns: string, claimName: string, volumeName: string, readOnly: boolean): Promise<MountedVolume> {
+  /** claim → bound PV → its hostPath or local path (upstream getPVCExtractPV / getPVSpec messages). */
+  private async claimVolume(pod: Pod, claimName: string, volumeName: string, readOnly: boolean, ephemeral: boolean): Promise<MountedVolume> {
+    const ns = pod.metadata?.namespace ?? '';
+    const fail = (msg: string) => new Error(`error processing PVC ${ns}/${claimName}: ${msg}`);
     const pvc = await this.opts.objects.getPersistentVolumeClaim(ns, claimName);
-    if (!pvc) throw new Error(`error processing PVC ${ns}/${claimName}: persistentvolumeclaim ${JSON.stringify(claimName)} not found`);
-    if (pvc.metadata?.deletionTimestamp) throw new Error(`can't start pod because PVC ${ns}/${claimName} is being deleted`);
+    if (!pvc) throw fail(`failed to fetch PVC from API server: persistentvolumeclaims ${JSON.stringify(claimName)} not found`);
+    if (pvc.metadata?.deletionTimestamp) throw fail('PVC is being deleted');
+    if (pvc.status?.phase !== 'Bound') throw fail('PVC is not bound');
     const pvName = pvc.spec?.volumeName ?? '';
-    const phase = pvc.status?.phase ?? '';
-    if (phase !== 'Bound' || pvName === '') {
-      throw new Error(`error processing PVC ${ns}/${claimName}: PVC is not bound`);
+    if (pvName === '') throw fail('PVC has empty pvc.Spec.VolumeName');
+    if (ephemeral) {
+      const owned = (pvc.metadata?.ownerReferences ?? []).some((r) => r.controller && r.uid === pod.metadata?.uid);
+      if (!owned) throw new Error(`PVC ${ns}/${claimName} was not created for pod ${ns}/${pod.metadata?.name ?? ''} (pod is not owner)`);
     }
     const pv = await this.opts.objects.getPersistentVolume(pvName);
-    if (!pv) throw new Error(`error processing PVC ${ns}/${claimName}: failed to fetch PV ${pvName} from API server. err=persistentvolumes ${JSON.stringify(pvName)} not found`);
+    if (!pv) throw fail(`failed to fetch PV ${pvName} from API server: persistentvolumes ${JSON.stringify(pvName)} not found`);
     const ref = pv.spec?.claimRef;
-    if (ref && (ref.name !== claimName || ref.namespace !== ns || (ref.uid && pvc.metadata?.uid && ref.uid !== pvc.metadata.uid))) {
-      throw new Error(`error processing PVC ${ns}/${claimName}: found unexpected PV ${pvName}`);
+    if (!ref) throw fail(`found PV object ${pvName} but it has a nil pv.Spec.ClaimRef indicating it is not yet bound to the claim`);
+    if ((ref.uid ?? '') !== (pvc.metadata?.uid ?? '')) {
+      throw fail(`found PV object ${pvName} but its pv.Spec.ClaimRef.UID ${ref.uid ?? ''} does not point to claim.UID ${pvc.metadata?.uid ?? ''}`);
     }
     const ro = readOnly;
     if (pv.spec?.hostPath) {

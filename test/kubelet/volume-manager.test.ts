@@ -79,6 +79,18 @@ describe('VolumeManager (root)', { skip: !isRoot && 'needs root' }, () => {
     await manager.tearDown('uid-empty');
   });
 
+  test('emptyDir with fsGroup: group-owned, setgid, group-writable; concurrent setUp calls mount once', async () => {
+    const p = pod('uid-fsg', [{ name: 'm', emptyDir: { medium: 'Memory' } }], { securityContext: { fsGroup: 1234 } });
+    await Promise.all([manager.setUp(p), manager.setUp(p), manager.update(p)]);
+    const dir = path.join(podsDir, 'uid-fsg/volumes/kubernetes.io~empty-dir/m');
+    const st = await stat(dir);
+    assert.equal(st.gid, 1234);
+    assert.equal(st.mode & 0o2000, 0o2000);
+    assert.equal(st.mode & 0o777, 0o777);
+    assert.equal(mountPointsUnder(path.join(podsDir, 'uid-fsg')).length, 1);
+    await manager.tearDown('uid-fsg');
+  });
+
   test('secret on tmpfs with items and modes; configMap with defaultMode; fsGroup owns them read-only', async () => {
     const p = pod('uid-sec', [
       { name: 'creds', secret: { secretName: 'creds', defaultMode: 0o400, items: [{ key: 'user', path: 'id/user' }, { key: 'pw', path: 'pw', mode: 0o440 }] } },

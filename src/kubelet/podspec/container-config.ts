@@ -14,6 +14,7 @@ import { containerResources, containerOOMScoreAdj } from './resources.js';
 import { containerSecurityContext, imageUser, verifyRunAsNonRoot } from './security-context.js';
 import { containerLabels, containerAnnotations } from './labels.js';
 import type { NodeContext } from './node-context.js';
+import { CreateContainerConfigError } from './errors.js';
 import type { ObjectSource } from './object-source.js';
 
 export interface ContainerContext {
@@ -46,7 +47,17 @@ async function terminationLogMount(dir: string, containerPath: string): Promise<
   return { containerPath, hostPath: file };
 }
 
+/** Any failure is a CreateContainerConfigError (upstream wraps every generateContainerConfig error so). */
 export async function containerConfigFor(pod: Pod, container: Container, ctx: ContainerContext): Promise<ContainerConfig> {
+  try {
+    return await buildContainerConfig(pod, container, ctx);
+  } catch (err) {
+    if (err instanceof CreateContainerConfigError) throw err;
+    throw new CreateContainerConfigError((err as Error).message);
+  }
+}
+
+async function buildContainerConfig(pod: Pod, container: Container, ctx: ContainerContext): Promise<ContainerConfig> {
   const env = await makeEnvironmentVariables(pod, container, { objects: ctx.objects, node: ctx.node, podIPs: ctx.podIPs });
   const user = imageUser(ctx.imageUser);
   verifyRunAsNonRoot(pod, container, user);

@@ -38,6 +38,7 @@ test('hostPath type checks with upstream messages', async () => {
     [file, 'CharDevice', `hostPath type check failed: ${file} is not a character device`],
     ['/dev/null', 'BlockDevice', 'hostPath type check failed: /dev/null is not a block device'],
     [file, 'Weird', 'Weird is an invalid volume type'],
+    [`${root}/../x`, 'Directory', `invalid HostPath \`${root}/../x\`: must not contain '..'`],
   ];
   for (const [p, type, message] of fails) await assert.rejects(checkHostPathType(p, type), { message }, `${type} ${p}`);
 

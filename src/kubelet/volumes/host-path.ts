@@ -11,6 +11,7 @@ async function statOf(p: string): Promise<Stats | undefined> {
 
 /** Resolves when `p` matches `type`; throws upstream's `hostPath type check failed: …` otherwise. */
 export async function checkHostPathType(p: string, type: string | undefined): Promise<void> {
+  if (p.split('/').includes('..')) throw new Error(`invalid HostPath \`${p}\`: must not contain '..'`);
   if (type === undefined || type === '') return;
   let st = await statOf(p);
   const fail = (what: string) => new Error(`hostPath type check failed: ${p} is not ${what}`);

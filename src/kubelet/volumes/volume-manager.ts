@@ -87,6 +87,8 @@ export class VolumeManager {
   private readonly mounted = new Map<string, Map<string, MountedVolume>>();
   /** Projected volumes' sources that could not be served, reported once per pod and volume. */
   private readonly reported = new Set<string>();
+  /** The last queued operation per pod uid: operations on one pod run one after another. */
+  private readonly queues = new Map<string, Promise<unknown>>();
 
   constructor(private readonly opts: VolumeManagerOptions) {}
 
@@ -114,12 +116,25 @@ export class VolumeManager {
    * naming each volume that failed, after trying all of them; records a FailedMount event each.
    */
   async setUp(pod: Pod): Promise<ReadonlyMap<string, MountedVolume>> {
-    return this.sync(pod, () => true);
+    return this.serial(pod.metadata?.uid ?? '', () => this.sync(pod, () => true));
   }
 
-  /** Refreshes configMap, secret, downwardAPI and projected volumes from their current objects. */
+  /**
+   * Refreshes configMap, secret, downwardAPI and projected volumes from their current objects.
+   * A volume whose object is gone keeps its last content (the error is thrown and recorded).
+   */
   async update(pod: Pod): Promise<void> {
-    await this.sync(pod, (v) => Object.keys(v).some((k) => REFRESHED.has(k)));
+    await this.serial(pod.metadata?.uid ?? '', () => this.sync(pod, (v) => Object.keys(v).some((k) => REFRESHED.has(k))));
+  }
+
+  /** Runs `op` after every earlier operation on the same pod has settled. */
+  private serial<T>(uid: string, op: () => Promise<T>): Promise<T> {
+    const prev = this.queues.get(uid) ?? Promise.resolve();
+    const next = prev.then(op, op);
+    const settled = next.catch(() => undefined);
+    this.queues.set(uid, settled);
+    void settled.then(() => { if (this.queues.get(uid) === settled) this.queues.delete(uid); });
+    return next;
   }
 
   private async sync(pod: Pod, which: (v: Volume) => boolean): Promise<ReadonlyMap<string, MountedVolume>> {
@@ -283,6 +298,10 @@ export class VolumeManager {
   /** Unmounts the pod's tmpfs volumes and removes `<podsDir>/<uid>`. Idempotent. Refuses to delete while anything stays mounted. */
   async tearDown(uid: string): Promise<void> {
     if (!uid || uid.includes('/') || uid === '.' || uid === '..') throw new Error(`invalid pod uid ${JSON.stringify(uid)}`);
+    return this.serial(uid, () => this.removePodDir(uid));
+  }
+
+  private async removePodDir(uid: string): Promise<void> {
     const dir = this.podDir(uid);
     await unmountUnder(dir);
     await rm(dir, { recursive: true, force: true });

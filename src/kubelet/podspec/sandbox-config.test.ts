@@ -10,7 +10,7 @@ test('sandbox config of a pod', () => {
     securityContext: { sysctls: [{ name: 'net.ipv4.ip_unprivileged_port_start', value: '0' }] },
   }, { labels: { app: 'web' }, annotations: { note: 'x' } });
   assert.deepEqual(sandboxConfigFor(pod, testNode(), 1), {
-    name: 'web', namespace: 'shop', uid: 'uid-1', attempt: 1, hostname: 'web',
+    name: 'web', namespace: 'shop', uid: 'uid-1', attempt: 1,
     labels: { app: 'web', 'io.kubernetes.pod.name': 'web', 'io.kubernetes.pod.namespace': 'shop', 'io.kubernetes.pod.uid': 'uid-1' },
     annotations: { note: 'x' },
     logDirectory: '/var/log/pods/shop_web_uid-1',
@@ -18,8 +18,12 @@ test('sandbox config of a pod', () => {
     portMappings: [{ protocol: 'TCP', containerPort: 80, hostPort: 8080 }, { protocol: 'UDP', containerPort: 53, hostPort: 5353, hostIP: '127.0.0.1' }],
     namespaceOptions: { network: 'pod', pid: 'container', ipc: 'pod' },
     cgroupParent: '/kubepods/besteffort/poduid-1',
+    hostname: 'web',
     sysctls: { 'net.ipv4.ip_unprivileged_port_start': '0' },
   });
+  const host = sandboxConfigFor(testPod({ hostNetwork: true }), testNode());
+  assert.equal(host.hostname, undefined);
+  assert.deepEqual(host.namespaceOptions, { network: 'node', pid: 'container', ipc: 'pod' });
 });
 
 test('port mappings: a port name used twice in a container counts once', () => {

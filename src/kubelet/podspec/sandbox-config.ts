@@ -42,14 +42,16 @@ function containerPortMappings(c: Container): PortMapping[] {
   return out;
 }
 
-/** The sandbox config of `pod`. Throws when spec.hostname is invalid or the FQDN too long. */
+/**
+ * The sandbox config of `pod`. A hostNetwork pod gets no hostname (it keeps the node's), as
+ * upstream. Throws when spec.hostname is invalid or the FQDN too long.
+ */
 export function sandboxConfigFor(pod: Pod, node: NodeContext, attempt = 0): PodSandboxConfig {
   const cfg: PodSandboxConfig = {
     name: pod.metadata?.name ?? '',
     namespace: pod.metadata?.namespace ?? '',
     uid: pod.metadata?.uid ?? '',
     attempt,
-    hostname: sandboxHostname(pod, node.clusterDomain),
     labels: sandboxLabels(pod),
     annotations: sandboxAnnotations(pod),
     logDirectory: podLogDirectory(node.logsDir, pod),
@@ -58,6 +60,7 @@ export function sandboxConfigFor(pod: Pod, node: NodeContext, attempt = 0): PodS
     namespaceOptions: namespacesForPod(pod),
     cgroupParent: podCgroupParent(pod),
   };
+  if (!pod.spec?.hostNetwork) cfg.hostname = sandboxHostname(pod, node.clusterDomain);
   const sysctls = podSysctls(pod);
   if (sysctls) cfg.sysctls = sysctls;
   return cfg;

@@ -16,14 +16,12 @@ import { mountTmpfs, unmountUnder } from './mounts.js';
 import { setVolumeOwnership, ownershipMatches, OWNERSHIP_MODE_MASK } from './ownership.js';
 import { configMapPayload, secretPayload, downwardAPIPayload, DEFAULT_MODE } from './payloads.js';
 import type { MountedVolume } from './container-mounts.js';
+import { claimVolume } from './claims.js';
+import { PLUGIN_EMPTY_DIR, PLUGIN_CONFIGMAP, PLUGIN_SECRET, PLUGIN_DOWNWARD_API, PLUGIN_PROJECTED, PLUGIN_HOST_PATH } from './plugins.js';
 
-export const PLUGIN_EMPTY_DIR = 'kubernetes.io~empty-dir';
-export const PLUGIN_CONFIGMAP = 'kubernetes.io~configmap';
-export const PLUGIN_SECRET = 'kubernetes.io~secret';
-export const PLUGIN_DOWNWARD_API = 'kubernetes.io~downward-api';
-export const PLUGIN_PROJECTED = 'kubernetes.io~projected';
-export const PLUGIN_HOST_PATH = 'kubernetes.io~host-path';
-export const PLUGIN_LOCAL = 'kubernetes.io~local-volume';
+export {
+  PLUGIN_EMPTY_DIR, PLUGIN_CONFIGMAP, PLUGIN_SECRET, PLUGIN_DOWNWARD_API, PLUGIN_PROJECTED, PLUGIN_HOST_PATH, PLUGIN_LOCAL,
+} from './plugins.js';
 
 /** One volume that could not be set up; `message` is upstream's FailedMount text. */
 export interface VolumeFailure { volume: string; message: string }
@@ -168,7 +166,7 @@ export class VolumeManager {
     }
     if (v.persistentVolumeClaim || v.ephemeral) {
       const claim = v.persistentVolumeClaim?.claimName ?? `${pod.metadata?.name ?? ''}-${name}`;
-      return this.claimVolume(pod, claim, name, v.persistentVolumeClaim?.readOnly ?? false, !v.persistentVolumeClaim);
+      return claimVolume(this.opts.objects, pod, claim, name, v.persistentVolumeClaim?.readOnly ?? false, !v.persistentVolumeClaim);
     }
     const plugin = pluginOf(v);
     if (!plugin) throw new Error(`volume ${JSON.stringify(name)} has a source this node does not support`);
@@ -259,40 +257,6 @@ export class VolumeManager {
     if (errors.length === 1) throw new Error(errors[0]);
     if (errors.length > 1) throw new Error(`[${errors.join(', ')}]`);
     return out;
-  }
-
-  /** claim → bound PV → its hostPath or local path (upstream getPVCExtractPV / getPVSpec messages). */
-  private async claimVolume(pod: Pod, claimName: string, volumeName: string, readOnly: boolean, ephemeral: boolean): Promise<MountedVolume> {
-    const ns = pod.metadata?.namespace ?? '';
-    const fail = (msg: string) => new Error(`error processing PVC ${ns}/${claimName}: ${msg}`);
-    const pvc = await this.opts.objects.getPersistentVolumeClaim(ns, claimName);
-    if (!pvc) throw fail(`failed to fetch PVC from API server: persistentvolumeclaims ${JSON.stringify(claimName)} not found`);
-    if (pvc.metadata?.deletionTimestamp) throw fail('PVC is being deleted');
-    if (pvc.status?.phase !== 'Bound') throw fail('PVC is not bound');
-    const pvName = pvc.spec?.volumeName ?? '';
-    if (pvName === '') throw fail('PVC has empty pvc.Spec.VolumeName');
-    if (ephemeral) {
-      const owned = (pvc.metadata?.ownerReferences ?? []).some((r) => r.controller && r.uid === pod.metadata?.uid);
-      if (!owned) throw new Error(`PVC ${ns}/${claimName} was not created for pod ${ns}/${pod.metadata?.name ?? ''} (pod is not owner)`);
-    }
-    const pv = await this.opts.objects.getPersistentVolume(pvName);
-    if (!pv) throw fail(`failed to fetch PV ${pvName} from API server: persistentvolumes ${JSON.stringify(pvName)} not found`);
-    const ref = pv.spec?.claimRef;
-    if (!ref) throw fail(`found PV object ${pvName} but it has a nil pv.Spec.ClaimRef indicating it is not yet bound to the claim`);
-    if ((ref.uid ?? '') !== (pvc.metadata?.uid ?? '')) {
-      throw fail(`found PV object ${pvName} but its pv.Spec.ClaimRef.UID ${ref.uid ?? ''} does not point to claim.UID ${pvc.metadata?.uid ?? ''}`);
-    }
-    const ro = readOnly;
-    if (pv.spec?.hostPath) {
-      await checkHostPathType(pv.spec.hostPath.path ?? '', pv.spec.hostPath.type);
-      return { name: volumeName, plugin: PLUGIN_HOST_PATH, hostPath: pv.spec.hostPath.path ?? '', mustMountReadOnly: ro };
-    }
-    const local = (pv.spec as { local?: { path: string } } | undefined)?.local;
-    if (local) {
-      try { await stat(local.path); } catch { throw new Error(`path ${JSON.stringify(local.path)} does not exist`); }
-      return { name: volumeName, plugin: PLUGIN_LOCAL, hostPath: local.path, mustMountReadOnly: ro };
-    }
-    throw new Error(`persistent volume ${pvName} has a source this node does not support (only hostPath and local)`);
   }
 
   /** Unmounts the pod's tmpfs volumes and removes `<podsDir>/<uid>`. Idempotent. Refuses to delete while anything stays mounted. */

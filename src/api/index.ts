@@ -25,3 +25,4 @@ export * from './policy/index.js';
 export * from './networking/index.js';
 export * from './authorization/index.js';
 export { jsonEqual } from './core/field-checks.js';
+export { computeQOSClass, type QOSClass } from './core/pod-qos.js';

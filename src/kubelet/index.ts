@@ -1,2 +1,4 @@
 // Public surface of the kubelet component.
 export * from './hollow/index.js';
+export * from './podspec/index.js';
+export * from './volumes/index.js';

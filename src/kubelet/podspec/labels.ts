@@ -1,0 +1,67 @@
+// Labels and annotations the kubelet puts on CRI objects (upstream kuberuntime labels.go), so that
+// a restarted kubelet can tell which pod and container a runtime object belongs to. Pure.
+import type { Pod } from '../../api/index.js';
+import type { Container } from './spec-types.js';
+
+export const POD_NAME_LABEL = 'io.kubernetes.pod.name';
+export const POD_NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
+export const POD_UID_LABEL = 'io.kubernetes.pod.uid';
+export const CONTAINER_NAME_LABEL = 'io.kubernetes.container.name';
+export const CONTAINER_HASH_ANNOTATION = 'io.kubernetes.container.hash';
+export const CONTAINER_RESTART_COUNT_ANNOTATION = 'io.kubernetes.container.restartCount';
+export const TERMINATION_MESSAGE_PATH_ANNOTATION = 'io.kubernetes.container.terminationMessagePath';
+export const TERMINATION_MESSAGE_POLICY_ANNOTATION = 'io.kubernetes.container.terminationMessagePolicy';
+export const POD_DELETION_GRACE_ANNOTATION = 'io.kubernetes.pod.deletionGracePeriod';
+export const POD_TERMINATION_GRACE_ANNOTATION = 'io.kubernetes.pod.terminationGracePeriod';
+export const PRESTOP_HANDLER_ANNOTATION = 'io.kubernetes.container.preStopHandler';
+export const CONTAINER_PORTS_ANNOTATION = 'io.kubernetes.container.ports';
+
+/** Upstream newPodLabels: the pod's labels plus name, namespace and uid. */
+export function sandboxLabels(pod: Pod): Record<string, string> {
+  return {
+    ...(pod.metadata?.labels ?? {}),
+    [POD_NAME_LABEL]: pod.metadata?.name ?? '',
+    [POD_NAMESPACE_LABEL]: pod.metadata?.namespace ?? '',
+    [POD_UID_LABEL]: pod.metadata?.uid ?? '',
+  };
+}
+
+/** Upstream newPodAnnotations: the pod's annotations. */
+export function sandboxAnnotations(pod: Pod): Record<string, string> {
+  return { ...(pod.metadata?.annotations ?? {}) };
+}
+
+/** Upstream newContainerLabels. */
+export function containerLabels(pod: Pod, container: Container): Record<string, string> {
+  return {
+    [POD_NAME_LABEL]: pod.metadata?.name ?? '',
+    [POD_NAMESPACE_LABEL]: pod.metadata?.namespace ?? '',
+    [POD_UID_LABEL]: pod.metadata?.uid ?? '',
+    [CONTAINER_NAME_LABEL]: container.name ?? '',
+  };
+}
+
+/** FNV-1a (32 bit) of the container spec's JSON: changes when the spec does (upstream HashContainer's role). */
+export function hashContainer(container: Container): string {
+  let h = 0x811c9dc5;
+  for (const b of Buffer.from(JSON.stringify(container))) {
+    h ^= b;
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16);
+}
+
+/** Upstream newContainerAnnotations: hash, restart count, termination message and grace settings. */
+export function containerAnnotations(pod: Pod, container: Container, restartCount: number): Record<string, string> {
+  const out: Record<string, string> = {
+    [CONTAINER_HASH_ANNOTATION]: hashContainer(container),
+    [CONTAINER_RESTART_COUNT_ANNOTATION]: String(restartCount),
+    [TERMINATION_MESSAGE_PATH_ANNOTATION]: container.terminationMessagePath ?? '',
+    [TERMINATION_MESSAGE_POLICY_ANNOTATION]: container.terminationMessagePolicy ?? '',
+  };
+  if (pod.metadata?.deletionGracePeriodSeconds !== undefined) out[POD_DELETION_GRACE_ANNOTATION] = String(pod.metadata.deletionGracePeriodSeconds);
+  if (pod.spec?.terminationGracePeriodSeconds !== undefined) out[POD_TERMINATION_GRACE_ANNOTATION] = String(pod.spec.terminationGracePeriodSeconds);
+  if (container.lifecycle?.preStop) out[PRESTOP_HANDLER_ANNOTATION] = JSON.stringify(container.lifecycle.preStop);
+  if ((container.ports ?? []).length > 0) out[CONTAINER_PORTS_ANNOTATION] = JSON.stringify(container.ports);
+  return out;
+}

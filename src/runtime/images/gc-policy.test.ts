@@ -6,7 +6,7 @@ const img = (id: string, size: number, lastUsed: number, inUse = false, firstDet
 const NOW = 10 * 60_000;
 
 test('below the high threshold nothing is deleted', () => {
-  const plan = planImageGC({ capacityBytes: 1000, availableBytes: 151 }, [img('a', 500, 0)], DEFAULT_GC_POLICY, NOW);
+  const plan = planImageGC({ capacityBytes: 1000, availableBytes: 160 }, [img('a', 500, 0)], DEFAULT_GC_POLICY, NOW);
   assert.deepEqual(plan, { amountToFree: 0, delete: [], freed: 0 });
 });
 
@@ -20,7 +20,7 @@ test('at the high threshold unused images go least recently used first until the
 test('ties on last use go by first detection; not enough to free deletes all it can', () => {
   const images = [img('b', 10, 5, false, 2), img('a', 10, 5, false, 1)];
   const plan = planImageGC({ capacityBytes: 1000, availableBytes: 0 }, images, { ...DEFAULT_GC_POLICY, minAgeMs: 0 }, NOW);
-  assert.deepEqual(plan, { amountToFree: 800, delete: ['a', 'b'], freed: 20 });
+  assert.deepEqual(plan, { amountToFree: 200, delete: ['a', 'b'], freed: 20 });
 });
 
 test('policies the kubelet refuses are refused', () => {

@@ -98,9 +98,10 @@ async function clearFor(abs: string, isDir: boolean): Promise<void> {
   await rm(abs, { recursive: true, force: true });
 }
 
-/** Unpacks an uncompressed tar stream into `dest` (an existing, empty directory). */
-export async function unpackLayer(source: Readable, dest: string): Promise<void> {
+/** Unpacks an uncompressed tar stream into `dest` (an existing, empty directory); resolves with the bytes of file contents written. */
+export async function unpackLayer(source: Readable, dest: string): Promise<number> {
   const extract = tarStream.extract();
+  let bytes = 0;
   const dirTimes: { abs: string; mtime: Date }[] = [];
   const consume = (async () => {
     for await (const entry of extract) {
@@ -137,7 +138,8 @@ export async function unpackLayer(source: Readable, dest: string): Promise<void>
         case 'file':
         case 'contiguous-file':
           await clearFor(abs, false);
-          await writeEntry(entry, errored, abs);
+          await writeEntry(entry as unknown as Readable, errored, abs);
+          bytes += h.size;
           break;
         case 'symlink':
           entry.resume();
@@ -199,4 +201,5 @@ export async function unpackLayer(source: Readable, dest: string): Promise<void>
   }
   // Children were written after their directories: set directory mtimes last, deepest first.
   for (const d of dirTimes.reverse()) await utimes(d.abs, d.mtime, d.mtime);
+  return bytes;
 }

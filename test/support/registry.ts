@@ -123,8 +123,7 @@ export async function buildBusyboxImage(options: BusyboxImageOptions = {}): Prom
     for (const applet of (await sh(BUSYBOX, ['--list-full'])).split('\n').filter(Boolean)) {
       if (applet === 'bin/busybox') continue;
       await mkdir(join(rootfs, dirname(applet)), { recursive: true });
-      const depth = applet.split('/').length - 1;
-      await symlink(`${'../'.repeat(depth)}bin/busybox`, join(rootfs, applet)).catch((err) => {
+      await symlink('/bin/busybox', join(rootfs, applet)).catch((err) => {
         if (err.code !== 'EEXIST') throw err;
       });
     }

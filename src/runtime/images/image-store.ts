@@ -142,7 +142,12 @@ export class ImageStore implements ImageService {
   }
 
   pullImage(image: string, auth: AuthConfig[] = []): Promise<string> {
-    const ref = parseReference(image);
+    let ref;
+    try {
+      ref = parseReference(image);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     const key = formatReference(ref);
     const running = this.pulls.get(key);
     if (running) return running;

@@ -4,7 +4,7 @@
 // registry trusts), pushes and archives with skopeo. Everything started is stopped and removed by
 // `stop()`/`cleanup()`, and, should a test forget, when the test process exits.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { createHash, KeyObject, randomBytes, sign } from 'node:crypto';
+import { createHash, KeyObject, randomBytes, sign, type webcrypto as WebCrypto } from 'node:crypto';
 import { mkdtemp, mkdir, readFile, rm, symlink, writeFile, copyFile, chmod } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer } from 'node:net';
@@ -182,7 +182,7 @@ const b64url = (b: Buffer | string) => Buffer.from(b).toString('base64url');
 
 async function startTokenServer(dir: string, creds: { username: string; password: string }): Promise<{ server: Server; realm: string; certPath: string; issued: () => number }> {
   const alg = { name: 'ECDSA', namedCurve: 'P-256' };
-  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = (await webcrypto.subtle.generateKey(alg, true, ['sign', 'verify'])) as WebCrypto.CryptoKeyPair;
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: randomBytes(8).toString('hex').replace(/^[89a-f]/, '1'),

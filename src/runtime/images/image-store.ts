@@ -10,11 +10,13 @@
 // pulls of one reference in this process share one pull; index updates are serialised in this
 // process and re-read the index first, so a CLI run beside the kubelet sees and keeps its images.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readdir, readFile, rm, statfs } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, readFile, rm, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuthConfig, ImageInfo, ImageService } from '../runtime.js';
 import { ImagePullError } from '../runtime.js';
-import { digestHex } from './digest.js';
+import { importArchive } from './archive-import.js';
+import { DigestTap, digestHex } from './digest.js';
 import { DEFAULT_GC_POLICY, planImageGC, type GCPolicy } from './gc-policy.js';
 import type { ConfigFields } from './image-config.js';
 import { LayerStore } from './layer-store.js';
@@ -51,6 +53,14 @@ export interface GCResult {
   deleted: string[];
   freedBytes: number;
   layersRemoved: number;
+}
+
+async function fileDigest(path: string): Promise<string> {
+  const tap = new DigestTap();
+  for await (const _ of createReadStream(path).pipe(tap)) {
+    /* hashing */
+  }
+  return tap.digest();
 }
 
 function pidAlive(pid: number): boolean {
@@ -201,6 +211,55 @@ export class ImageStore implements ImageService {
     const ref = parseReference(image);
     const repo = repositoryName(ref);
     return ref.digest ? { digest: `${repo}@${ref.digest}` } : { tag: `${repo}:${ref.tag}` };
+  }
+
+  /** Imports a docker-archive or oci-archive tarball (`docker save`, `skopeo copy … oci-archive:`). */
+  importArchive(path: string): Promise<ImageInfo[]> {
+    return importArchive(this, path, this.platform);
+  }
+
+  /**
+   * Imports every `*.tar`, `*.tar.gz` and `*.tgz` in `dir` (k3s's air-gap images directory),
+   * skipping files imported before with the same size and mtime, or the same content. Never
+   * throws for one bad file: its error is returned and the others are still imported.
+   */
+  async importDirectory(dir: string): Promise<{ images: ImageInfo[]; skipped: string[]; errors: { file: string; message: string }[] }> {
+    const out = { images: [] as ImageInfo[], skipped: [] as string[], errors: [] as { file: string; message: string }[] };
+    let names: string[];
+    try {
+      names = (await readdir(dir)).sort();
+    } catch (err: any) {
+      if (err.code === 'ENOENT') return out;
+      throw err;
+    }
+    for (const name of names) {
+      if (!/\.(tar|tar\.gz|tgz)$/.test(name)) continue;
+      const file = join(dir, name);
+      try {
+        const st = await stat(file);
+        if (!st.isFile()) continue;
+        const seen = (await this.read()).imported[file];
+        if (seen && seen.size === st.size && seen.mtimeMs === st.mtimeMs) {
+          out.skipped.push(file);
+          continue;
+        }
+        const digest = await fileDigest(file);
+        const mark = () => this.update((index) => {
+          index.imported[file] = { size: st.size, mtimeMs: st.mtimeMs, digest };
+          return { changed: true, value: undefined };
+        });
+        if (seen && seen.digest === digest) {
+          await mark();
+          out.skipped.push(file);
+          continue;
+        }
+        out.images.push(...(await this.importArchive(file)));
+        await mark();
+      } catch (err) {
+        out.errors.push({ file, message: (err as Error).message });
+      }
+    }
+    return out;
   }
 
   async imageStatus(image: string): Promise<ImageInfo | undefined> {

@@ -26,6 +26,11 @@ import { formatReference, parseReference, repositoryName } from './reference.js'
 import { TokenCache } from './registry-auth.js';
 import { claimNames, findImage, readIndex, writeFileAtomic, writeIndex, type ImageRecord, type StoreIndex } from './store-index.js';
 
+/** Where a node keeps its image store: `<data-dir>/agent/image-store`. */
+export function imageStoreRoot(dataDir: string): string {
+  return join(dataDir, 'agent', 'image-store');
+}
+
 export interface ImageStoreOptions {
   /** `<data-dir>/agent/image-store`. */
   root: string;

@@ -105,3 +105,28 @@ test('concurrent pulls of one image share one download and all succeed', async (
   assert.equal((await readdir(join(root, 'concurrent', 'layers'))).length, 1);
   assert.equal((await store.listImages()).length, 1);
 });
+
+test('a layer whose bytes do not match its digest fails the pull and leaves nothing registered or unpacked', async () => {
+  const { readFile: rf, writeFile } = await import('node:fs/promises');
+  const corrupt = await buildBusyboxImage({ files: { 'etc/corrupt-me': 'x' } });
+  try {
+    await open.push(corrupt.ref, 'capstan/corrupt:1');
+    const index = JSON.parse(await rf(join(corrupt.layout, 'index.json'), 'utf8'));
+    const manifest = JSON.parse(await rf(join(corrupt.layout, 'blobs/sha256', index.manifests[0].digest.slice(7)), 'utf8'));
+    const hex = manifest.layers[0].digest.slice(7) as string;
+    const data = join(open.storage, 'docker/registry/v2/blobs/sha256', hex.slice(0, 2), hex, 'data');
+    const bytes = await rf(data);
+    bytes[bytes.length - 20] ^= 0xff;
+    await writeFile(data, bytes);
+  } finally {
+    await corrupt.cleanup();
+  }
+  const storeRoot = join(root, 'corrupt');
+  const store = new ImageStore({ root: storeRoot });
+  await assert.rejects(store.pullImage(`${open.host}/capstan/corrupt:1`), reason('Invalid', /digest mismatch|cannot unpack|unexpected end|invalid/i));
+  assert.deepEqual(await store.listImages(), []);
+  assert.deepEqual(await readdir(join(storeRoot, 'layers')).catch(() => []), []);
+  const tmp = await readdir(join(storeRoot, 'tmp'));
+  assert.equal(tmp.length, 1);
+  assert.deepEqual(await readdir(join(storeRoot, 'tmp', tmp[0]!)), [], 'the half-unpacked layer is gone');
+});

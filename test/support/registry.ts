@@ -170,6 +170,8 @@ export interface TestRegistry {
   host: string;
   /** Copies an image (`oci:<dir>:<tag>` or any skopeo source) to `<host>/<nameTag>`; returns that reference. */
   push(localRef: string, nameTag: string): Promise<string>;
+  /** The registry's storage root (docker/registry/v2/… under it), for tests that corrupt blobs. */
+  storage: string;
   /** Tokens the token server handed out (0 without auth). */
   tokensIssued(): number;
   stop(): Promise<void>;
@@ -268,6 +270,7 @@ export async function startRegistry(options: { auth?: { username: string; passwo
     const auth = options.auth;
     return {
       host,
+      storage: join(dir, 'data'),
       async push(localRef, nameTag) {
         const dest = `${host}/${nameTag}`;
         await sh('skopeo', ['copy', '--insecure-policy', '--dest-tls-verify=false', ...(auth ? ['--dest-creds', `${auth.username}:${auth.password}`] : []), localRef, `docker://${dest}`]);

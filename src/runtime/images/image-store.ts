@@ -8,7 +8,8 @@
 // Contracts: an image enters the index only after every layer is in place (a crash mid-pull
 // leaves at most unreferenced layers, which the next garbage collection removes); concurrent
 // pulls of one reference in this process share one pull; index updates are serialised in this
-// process and re-read the index first, so a CLI run beside the kubelet sees and keeps its images.
+// process and, through a lock file, between processes, and re-read the index first, so a CLI run
+// beside the kubelet sees and keeps its images.
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, readFile, rm, stat, statfs } from 'node:fs/promises';
@@ -17,6 +18,7 @@ import type { AuthConfig, ImageInfo, ImageService } from '../runtime.js';
 import { ImagePullError } from '../runtime.js';
 import { importArchive } from './archive-import.js';
 import { DigestTap, digestHex } from './digest.js';
+import { withFileLock } from './file-lock.js';
 import { DEFAULT_GC_POLICY, planImageGC, type GCPolicy } from './gc-policy.js';
 import type { ConfigFields } from './image-config.js';
 import { LayerStore } from './layer-store.js';
@@ -119,10 +121,12 @@ export class ImageStore implements ImageService {
   private update<T>(fn: (index: StoreIndex) => Promise<{ changed: boolean; value: T }> | { changed: boolean; value: T }): Promise<T> {
     const run = this.lock.then(async () => {
       await mkdir(this.root, { recursive: true });
-      const index = await readIndex(this.indexPath);
-      const { changed, value } = await fn(index);
-      if (changed) await writeIndex(this.indexPath, index);
-      return value;
+      return withFileLock(join(this.root, 'images.lock'), async () => {
+        const index = await readIndex(this.indexPath);
+        const { changed, value } = await fn(index);
+        if (changed) await writeIndex(this.indexPath, index);
+        return value;
+      });
     });
     this.lock = run.catch(() => {});
     return run;

@@ -114,3 +114,22 @@ test('zstd layers are Unsupported before any layer is fetched; server errors are
   await assert.rejects(store.pullImage(`${host}/team/app:broken`, creds), (e: any) => e.reason === 'Unreachable' && /HTTP 500/.test(e.message));
   await assert.rejects(store.pullImage(`${host}/team/app:gone`, creds), (e: any) => e.reason === 'NotFound' && /MANIFEST_UNKNOWN/.test(e.message));
 });
+
+test('concurrent pulls of one image, and of two tags sharing a layer, fetch each blob once', async () => {
+  const store = new ImageStore({ root: join(root, 'c') });
+  const creds = [{ username: 'alice', password: 'pw' }];
+  manifests.set('alias', manifests.get('multi')!);
+  seen.length = 0;
+  const ids = await Promise.all([
+    store.pullImage(`${host}/team/app:multi`, creds), store.pullImage(`${host}/team/app:multi`, creds), store.pullImage(`${host}/team/app:alias`, creds),
+  ]);
+  assert.equal(new Set(ids).size, 1);
+  const layerGets = seen.filter((s) => s.url.includes('/blobs/') && s.authorization).map((s) => s.url);
+  const counts = new Map<string, number>();
+  for (const u of layerGets) counts.set(u, (counts.get(u) ?? 0) + 1);
+  // Layers are the gzip blobs; configs are JSON.
+  const layerUrls = [...counts.entries()].filter(([u]) => blobs.get(u.split('/').pop()!)?.[0] === 0x1f);
+  assert.equal(layerUrls.length, 1, JSON.stringify([...counts]));
+  assert.equal(layerUrls[0]![1], 1, 'the layer was downloaded once for three pulls');
+  assert.deepEqual((await store.imageStatus(ids[0]!))!.repoTags.sort(), [`${host}/team/app:alias`, `${host}/team/app:multi`]);
+});

@@ -42,6 +42,7 @@ test('an anonymous pull unpacks busybox and records its config, names and layers
   const info = (await store.imageStatus(ref))!;
   assert.equal(info.id, id);
   assert.deepEqual(info.repoTags, [ref]);
+  assert.equal(info.user, undefined);
   assert.equal(info.repoDigests.length, 1);
   assert.match(info.repoDigests[0]!, new RegExp(`^${open.host.replace(/\./g, '\\.')}/capstan/busybox@sha256:[0-9a-f]{64}$`));
   assert.deepEqual(info.entrypoint, ['/bin/sh']);
@@ -59,6 +60,9 @@ test('an anonymous pull unpacks busybox and records its config, names and layers
   assert.equal((await store.imageStatus(info.repoDigests[0]!))?.id, id);
   assert.equal(await store.pullImage(info.repoDigests[0]!), id);
   assert.equal(await store.pullImage(ref), id);
+  const digest = info.repoDigests[0]!.split('@')[1]!;
+  assert.equal(await store.pullImage(`${open.host}/capstan/busybox:alias@${digest}`), id, 'present by digest: no registry needed');
+  assert.equal((await store.imageStatus(`${open.host}/capstan/busybox:alias`))?.id, id, 'and the tag is added');
   assert.equal((await store.listImages()).length, 1);
   const fs = await store.imageFsInfo();
   assert.ok(fs.usedBytes > 500_000 && fs.capacityBytes > fs.availableBytes, JSON.stringify(fs));

@@ -12,7 +12,7 @@
 // beside the kubelet sees and keeps its images.
 import { randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, rm, stat, statfs } from 'node:fs/promises';
+import { mkdir, readdir, rm, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { AuthConfig, ImageInfo, ImageService } from '../runtime.js';
 import { ImagePullError } from '../runtime.js';
@@ -182,7 +182,7 @@ export class ImageStore implements ImageService {
     if (ref.digest) {
       const present = findImage(await this.read(), { digest: `${repo}@${ref.digest}` });
       if (present && (await this.layersPresent(present))) {
-        if (ref.tag) await this.register({ ...(await this.prepared(present)), repoTags: [`${repo}:${ref.tag}`], repoDigests: [] });
+        if (ref.tag) await this.addNames(present.id, [`${repo}:${ref.tag}`]);
         return present.id;
       }
     }
@@ -209,9 +209,13 @@ export class ImageStore implements ImageService {
     return true;
   }
 
-  private async prepared(rec: ImageRecord): Promise<PreparedImage> {
-    const config = await readFile(join(this.root, 'blobs', 'sha256', digestHex(rec.id)));
-    return { id: rec.id, config, fields: {}, chainIds: rec.chainIds, diffIds: [], unpackedBytes: [], size: rec.size, repoTags: [], repoDigests: [] };
+  /** Gives more names to a present image (a tag pulled by `name:tag@digest`). */
+  private addNames(id: string, tags: string[]): Promise<void> {
+    return this.update((index) => {
+      if (!index.images[id]) return { changed: false, value: undefined };
+      claimNames(index, id, tags, []);
+      return { changed: true, value: undefined };
+    });
   }
 
   /** How a reference names an image in the index. */

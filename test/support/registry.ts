@@ -4,6 +4,7 @@
 // registry trusts), pushes and archives with skopeo. Everything started is stopped and removed by
 // `stop()`/`cleanup()`, and, should a test forget, when the test process exits.
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
+import { rmSync } from 'node:fs';
 import { createHash, KeyObject, randomBytes, sign, type webcrypto as WebCrypto } from 'node:crypto';
 import { mkdtemp, mkdir, readFile, rm, symlink, writeFile, copyFile, chmod } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
@@ -20,9 +21,21 @@ const run = promisify(execFile);
 const BUSYBOX = '/bin/busybox';
 
 const live = new Set<ChildProcess>();
+const dirs = new Set<string>();
 process.once('exit', () => {
   for (const p of live) p.kill('SIGKILL');
+  for (const d of dirs) rmSync(d, { recursive: true, force: true });
 });
+
+/** A temp dir removed by `remove()` or, failing that, when the process exits. */
+async function tempDir(prefix: string): Promise<{ path: string; remove: () => Promise<void> }> {
+  const path = await mkdtemp(join(tmpdir(), prefix));
+  dirs.add(path);
+  return { path, remove: async () => {
+    await rm(path, { recursive: true, force: true });
+    dirs.delete(path);
+  } };
+}
 
 /** One entry of an extra layer, in tar header terms (a whiteout is a file named `.wh.<name>`). */
 export interface LayerEntry {
@@ -108,7 +121,7 @@ export async function appendLayer(layout: string, tag: string, entries: LayerEnt
 /** An OCI image layout holding busybox-static with its applet symlinks, plus what `options` adds. */
 export async function buildBusyboxImage(options: BusyboxImageOptions = {}): Promise<BuiltImage> {
   const tag = options.tag ?? 'latest';
-  const work = await mkdtemp(join(tmpdir(), 'capstan-image-'));
+  const { path: work, remove } = await tempDir('capstan-image-');
   const layout = join(work, 'layout');
   const bundle = join(work, 'bundle');
   const image = `${layout}:${tag}`;
@@ -147,10 +160,10 @@ export async function buildBusyboxImage(options: BusyboxImageOptions = {}): Prom
     await sh('umoci', ['gc', '--layout', layout]);
     await rm(bundle, { recursive: true, force: true });
   } catch (err) {
-    await rm(work, { recursive: true, force: true });
+    await remove();
     throw err;
   }
-  return { layout, tag, ref: `oci:${layout}:${tag}`, cleanup: () => rm(work, { recursive: true, force: true }) };
+  return { layout, tag, ref: `oci:${layout}:${tag}`, cleanup: remove };
 }
 
 /** A TCP port free on 127.0.0.1 right now. */
@@ -232,7 +245,7 @@ async function startTokenServer(dir: string, creds: { username: string; password
 
 /** Debian's docker-registry on a free loopback port, in a temp dir; with `auth`, behind token auth. */
 export async function startRegistry(options: { auth?: { username: string; password: string } } = {}): Promise<TestRegistry> {
-  const dir = await mkdtemp(join(tmpdir(), 'capstan-registry-'));
+  const { path: dir, remove } = await tempDir('capstan-registry-');
   let child: ChildProcess | undefined;
   let token: Awaited<ReturnType<typeof startTokenServer>> | undefined;
   const stop = async () => {
@@ -245,7 +258,7 @@ export async function startRegistry(options: { auth?: { username: string; passwo
     }
     if (child) live.delete(child);
     if (token) await new Promise((r) => token!.server.close(r));
-    await rm(dir, { recursive: true, force: true });
+    await remove();
   };
   try {
     if (options.auth) token = await startTokenServer(dir, options.auth);

@@ -10,7 +10,7 @@
 // pulls of one reference in this process share one pull; index updates are serialised in this
 // process and, through a lock file, between processes, and re-read the index first, so a CLI run
 // beside the kubelet sees and keeps its images.
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, readdir, rm, stat, statfs } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -167,10 +167,13 @@ export class ImageStore implements ImageService {
     } catch (err) {
       return Promise.reject(err);
     }
-    const key = formatReference(ref);
+    // Pulls with different credentials do not share a result (one may be refused where the other
+    // is not); they still share layer downloads through the layer store.
+    const name = formatReference(ref);
+    const key = `${name}\n${createHash('sha256').update(JSON.stringify(auth)).digest('hex')}`;
     const running = this.pulls.get(key);
     if (running) return running;
-    const p = this.pull(key, auth);
+    const p = this.pull(name, auth);
     this.pulls.set(key, p);
     p.finally(() => this.pulls.delete(key)).catch(() => {});
     return p;

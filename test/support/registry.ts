@@ -243,8 +243,22 @@ async function startTokenServer(dir: string, creds: { username: string; password
   return { server, realm: `http://127.0.0.1:${port}/token`, certPath, issued: () => issued };
 }
 
-/** Debian's docker-registry on a free loopback port, in a temp dir; with `auth`, behind token auth. */
+/**
+ * Debian's docker-registry on a free loopback port, in a temp dir; with `auth`, behind token auth.
+ * The port is chosen before the registry binds it, so a start that loses the port to another
+ * test is retried on a new one.
+ */
 export async function startRegistry(options: { auth?: { username: string; password: string } } = {}): Promise<TestRegistry> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startRegistryOnce(options);
+    } catch (err) {
+      if (attempt >= 3 || !/address already in use/.test((err as Error).message)) throw err;
+    }
+  }
+}
+
+async function startRegistryOnce(options: { auth?: { username: string; password: string } }): Promise<TestRegistry> {
   const { path: dir, remove } = await tempDir('capstan-registry-');
   let child: ChildProcess | undefined;
   let token: Awaited<ReturnType<typeof startTokenServer>> | undefined;
@@ -276,10 +290,12 @@ export async function startRegistry(options: { auth?: { username: string; passwo
     live.add(child);
     let stderr = '';
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (stderr = (stderr + d).slice(-4000)));
+    // Ready once /v2/ answers (200, or 401 behind auth); an early exit (lost port) fails at once.
     await poll(`registry on ${host}`, async () => {
-      if (child!.exitCode !== null) throw new Error(`docker-registry exited: ${stderr}`);
+      if (child!.exitCode !== null) return 'exited';
       return (await fetch(`http://${host}/v2/`)).status;
-    }, (s) => s === 200 || s === 401, 30_000, 50);
+    }, (s) => s === 200 || s === 401 || s === 'exited', 30_000, 50);
+    if (child.exitCode !== null) throw new Error(`docker-registry exited: ${stderr}`);
     const auth = options.auth;
     return {
       host,

@@ -51,12 +51,12 @@ export function formatImageTable(images: ImageInfo[]): string {
 export async function runImage(argv: string[]): Promise<void> {
   const [sub, ...rest] = argv;
   const { values, positionals } = parseArgs({
-    args: rest,
+    args: sub === '--help' || sub === '-h' ? [] : rest,
     options: { 'data-dir': { type: 'string' }, creds: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
     allowPositionals: true,
     strict: true,
   });
-  if (values.help || sub === undefined || sub === 'help') {
+  if (values.help || sub === undefined || sub === 'help' || sub === '--help' || sub === '-h') {
     process.stdout.write(IMAGE_USAGE);
     return;
   }

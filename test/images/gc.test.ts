@@ -45,6 +45,7 @@ test('past the high threshold unused images go least recently used first; shared
   const full = await store.garbageCollect({ inUse: new Set([ids[1]!]), fsInfo: { capacityBytes: 1000, availableBytes: 100 }, policy: { minAgeMs: 0 } });
   assert.deepEqual(full.deleted, [ids[0]]);
   assert.equal(full.freedBytes, size);
+  assert.equal(full.amountToFree, 100);
   assert.equal(full.layersRemoved, 0, 'its layers are the lower layers of the others');
   assert.equal(await store.imageStatus('example.com/gc/one:1'), undefined);
   // Nearly full: everything unused goes, "two" (in use) stays, and three's own top layer is removed.

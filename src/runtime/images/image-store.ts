@@ -58,6 +58,9 @@ export interface PreparedImage {
 
 export interface GCResult {
   deleted: string[];
+  /** Bytes GC had to free to reach the low threshold (0 below the high one). */
+  amountToFree: number;
+  /** Sizes of the deleted images; below amountToFree the kubelet reports upstream's "Failed to garbage collect required amount of images. Attempted to free %d bytes, but only found %d bytes eligible to free." */
   freedBytes: number;
   layersRemoved: number;
 }
@@ -357,7 +360,7 @@ export class ImageStore implements ImageService {
         await rm(join(this.root, 'blobs', 'sha256', digestHex(id)), { force: true });
       }
       const layersRemoved = await this.dropUnreferenced(index);
-      return { changed: true, value: { deleted: plan.delete, freedBytes: plan.freed, layersRemoved } };
+      return { changed: true, value: { deleted: plan.delete, amountToFree: plan.amountToFree, freedBytes: plan.freed, layersRemoved } };
     });
   }
 }

@@ -7,10 +7,11 @@ cd "$(dirname "$0")/.."
 # Debian packages Capstan's roles use on the host, installed only when running as root on Debian
 # and missing. The control plane needs none (better-sqlite3 builds with the machine's python3,
 # make and g++); the node roles need the OCI runtimes, conmon (the per-container monitor that
-# holds a container's stdio and writes its log), the CNI plugins and the packet filters.
+# holds a container's stdio and writes its log), the CNI plugins, the packet filters, and attr
+# (setfattr: the image store marks opaque directories of unpacked layers with an xattr).
 # `--test` adds what only the test suite uses: a registry on loopback and the tools that build
 # and push a busybox image into it.
-NODE_PACKAGES="runc crun conmon containernetworking-plugins nftables iptables iproute2 util-linux"
+NODE_PACKAGES="runc crun conmon containernetworking-plugins nftables iptables iproute2 util-linux attr"
 TEST_PACKAGES="docker-registry skopeo umoci busybox-static tmux curl"
 DEBIAN_PACKAGES="${CAPSTAN_DEBIAN_PACKAGES:-$NODE_PACKAGES}"
 [ "${1:-}" = "--test" ] && DEBIAN_PACKAGES="$DEBIAN_PACKAGES $TEST_PACKAGES"

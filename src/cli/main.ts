@@ -3,6 +3,7 @@ import { runServer, SERVER_USAGE } from './server.js';
 import { runScheduler, SCHEDULER_USAGE } from './scheduler.js';
 import { runControllerManager, CONTROLLER_MANAGER_USAGE } from './controller-manager.js';
 import { runSim, SIM_USAGE } from './sim.js';
+import { runImage } from './image.js';
 
 const USAGE = `Usage: capstan <command> [flags]
 
@@ -12,6 +13,7 @@ Commands:
   controller-manager
             Run the controllers alone (leader-elected) against a cluster
   sim       Run N hollow nodes with a fake runtime, for scale tests
+  image     List, pull, import and remove the node's images
   version   Print the version
 
 Run 'capstan <command> --help' for a command's flags.
@@ -47,6 +49,9 @@ export async function main(argv: string[]): Promise<void> {
         return;
       }
       await runSim(rest);
+      return;
+    case 'image':
+      await runImage(rest);
       return;
     case 'version':
     case '--version': {

@@ -7,3 +7,8 @@ export type {
 } from './runtime.js';
 export { ImagePullError } from './runtime.js';
 export { FakeRuntime, fakeImageRef, FAKE_RUNTIME_NAME, FAKE_RUNTIME_VERSION, type FakeRuntimeOptions } from './fake/fake-runtime.js';
+export { ImageStore, imageStoreRoot, type ImageStoreOptions, type GCResult } from './images/image-store.js';
+export { credentialsForImage } from './images/credentials.js';
+export { parseReference, formatReference, repositoryName, type ImageReference } from './images/reference.js';
+export { planImageGC, DEFAULT_GC_POLICY, type GCPolicy, type GCImage, type GCPlan } from './images/gc-policy.js';
+export { hostPlatform, type Platform } from './images/platform.js';

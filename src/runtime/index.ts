@@ -7,3 +7,5 @@ export type {
 } from './runtime.js';
 export { ImagePullError } from './runtime.js';
 export { FakeRuntime, fakeImageRef, FAKE_RUNTIME_NAME, FAKE_RUNTIME_VERSION, type FakeRuntimeOptions } from './fake/fake-runtime.js';
+export { OciRuntime, type OciRuntimeOptions } from './oci/oci-runtime.js';
+export { killAll, type KillAllOptions, type KillAllReport } from './oci/kill-all.js';

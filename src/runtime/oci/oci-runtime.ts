@@ -268,8 +268,10 @@ export class OciRuntime implements ContainerRuntime {
     const rec = await this.record(containerId);
     if (!rec) throw new Error(`container ${containerId} not found`);
     const cli = await this.oci();
+    // Taken before the start: a short-lived process may exit (and conmon stamp its exit) before `start` returns.
+    const startedAt = this.now();
     await cli.start(rec.id);
-    rec.startedAt = this.now();
+    rec.startedAt = startedAt;
     await writeRecord(containerPaths(this.root, rec.id).record, rec);
   }
 

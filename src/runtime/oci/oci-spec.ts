@@ -147,10 +147,10 @@ export function buildOciSpec(input: SpecInput): any {
     env: processEnv(image.env, config.env),
     cwd: config.workingDir || image.workingDir || '/',
     capabilities: { bounding: caps, effective: caps, permitted: caps },
-    rlimits: [{ type: 'RLIMIT_NOFILE', hard: 1048576, soft: 1048576 }],
     noNewPrivileges: !!sc.noNewPrivs && !privileged,
   };
   if (res.oomScoreAdj !== undefined) process.oomScoreAdj = res.oomScoreAdj;
+  // No rlimits: the container inherits the runtime's, as containerd 2 and CRI-O (no default_ulimits) do.
   if (process.args.length === 0) throw new Error('no command specified');
   const linux: any = {
     namespaces,

@@ -1,0 +1,262 @@
+// OciRuntime against the real conmon, runc and crun (root; namespaces, mounts, cgroups). Each
+// suite owns a temporary root and run directory and ends with killAll, which must leave no
+// mount, cgroup or process behind, whatever happened in the tests.
+import { after, before, describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { OciRuntime, killAll, type ContainerConfig, type ContainerStatus, type PodSandboxConfig } from '../../src/runtime/index.js';
+import { poll } from '../support/poll.js';
+import { BUSYBOX_IMAGE, buildBusyboxLayer, busyboxAvailable, busyboxImages } from './busybox-image.js';
+
+const isRoot = process.getuid?.() === 0;
+const skip = !isRoot ? 'needs root' : !busyboxAvailable ? 'needs busybox-static' : false;
+
+function pod(name: string, extra: Partial<PodSandboxConfig> = {}): PodSandboxConfig {
+  return {
+    name, namespace: 'default', uid: `uid-${name}`, hostname: name,
+    dnsConfig: { servers: ['10.43.0.10'], searches: ['default.svc.cluster.local', 'svc.cluster.local', 'cluster.local'], options: ['ndots:5'] },
+    ...extra,
+  };
+}
+
+function ctr(name: string, command: string[], extra: Partial<ContainerConfig> = {}): ContainerConfig {
+  return { name, image: BUSYBOX_IMAGE, command, logPath: `${name}/0.log`, ...extra };
+}
+
+const RUNTIMES = (process.env.CAPSTAN_TEST_OCI_RUNTIMES ?? 'runc,crun').split(',') as ('runc' | 'crun')[];
+
+for (const runtime of RUNTIMES) {
+  describe(`OciRuntime (${runtime})`, { skip, concurrency: false }, () => {
+    let root: string;
+    let runDir: string;
+    let logs: string;
+    let rt: OciRuntime;
+    let layer: string;
+
+    before(async () => {
+      const base = await mkdtemp(path.join(os.tmpdir(), `oci-${runtime}-`));
+      root = path.join(base, 'root');
+      logs = path.join(base, 'logs');
+      layer = await buildBusyboxLayer(path.join(base, 'layer'));
+      runDir = await mkdtemp(`/run/capstan-t${runtime[0]}-`);
+      rt = new OciRuntime({ root, runDir, runtime, images: busyboxImages(layer) });
+      await rt.init();
+    });
+
+    after(async () => {
+      const report = await killAll({ root, runDir });
+      assert.deepEqual(report.errors, []);
+      const mounts = await readFile('/proc/self/mountinfo', 'utf8');
+      assert.ok(!mounts.includes(root) && !mounts.includes(runDir), 'no mounts left');
+      await rm(path.dirname(root), { recursive: true, force: true });
+    });
+
+    async function sandbox(name: string, extra: Partial<PodSandboxConfig> = {}): Promise<string> {
+      return rt.runPodSandbox(pod(name, { logDirectory: path.join(logs, name), ...extra }));
+    }
+
+    async function runToExit(sb: string, config: ContainerConfig): Promise<{ status: ContainerStatus; log: string }> {
+      const id = await rt.createContainer(sb, config);
+      await rt.startContainer(id);
+      const status = await poll('container exit', () => rt.containerStatus(id), (s) => s?.state === 'exited', 30_000, 20);
+      return { status: status!, log: await readFile(status!.logPath!, 'utf8') };
+    }
+
+    it('reports its version', () => {
+      assert.equal(rt.version().runtimeName, runtime);
+      assert.match(rt.version().runtimeVersion, /^\d+\.\d+/);
+    });
+
+    it('logs stdout and stderr in the CRI format and records exit codes', async () => {
+      const sb = await sandbox('logger');
+      const { status, log } = await runToExit(sb, ctr('printer', ['sh', '-c', 'echo hello; echo oops >&2; printf partial; exit 3']));
+      assert.equal(status.exitCode, 3);
+      assert.equal(status.reason, 'Error');
+      assert.ok(status.finishedAt! >= status.startedAt! && status.startedAt! >= status.createdAt);
+      assert.ok(status.id.startsWith(`${runtime}://`));
+      const lines = log.trimEnd().split('\n');
+      const re = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+(Z|[+-]\d\d:\d\d)) (stdout|stderr) ([PF]) (.*)$/;
+      const parsed = lines.map((l) => re.exec(l)).map((m) => m && { stream: m[3], tag: m[4], text: m[5] });
+      assert.ok(parsed.every(Boolean), log);
+      assert.deepEqual(parsed.filter((p) => p!.stream === 'stdout'), [{ stream: 'stdout', tag: 'F', text: 'hello' }, { stream: 'stdout', tag: 'P', text: 'partial' }]);
+      assert.deepEqual(parsed.filter((p) => p!.stream === 'stderr'), [{ stream: 'stderr', tag: 'F', text: 'oops' }]);
+      const ok = await runToExit(sb, ctr('ok', ['true']));
+      assert.equal(ok.status.exitCode, 0);
+      assert.equal(ok.status.reason, 'Completed');
+      await rt.stopPodSandbox(sb);
+      await rt.removePodSandbox(sb);
+      assert.equal(await rt.podSandboxStatus(sb), undefined);
+      assert.deepEqual(await rt.listContainers({ sandboxId: sb }), []);
+    });
+
+    it('applies env, args, cwd and user', async () => {
+      const sb = await sandbox('envs');
+      const { status, log } = await runToExit(sb, ctr('env', ['sh', '-c'], {
+        args: ['echo "$FROM_IMAGE $MINE $PATH"; pwd; id -u; id -g; id -G; echo "$0 $1"', 'zero', 'one'],
+        env: [{ name: 'MINE', value: 'mine' }], workingDir: '/tmp',
+        securityContext: { runAsUser: 1000, supplementalGroups: [3000] },
+      }));
+      assert.equal(status.exitCode, 0, log);
+      const out = log.trimEnd().split('\n').map((l) => l.split(' ').slice(3).join(' '));
+      assert.deepEqual(out, ['1 mine /bin', '/tmp', '1000', '1000', '1000 2000 3000', 'zero one']);
+      const named = await runToExit(sb, ctr('named', ['id', '-u'], { securityContext: { runAsUsername: 'nobody' } }));
+      assert.match(named.log, / F 65534$/m);
+      await rt.removePodSandbox(sb);
+    });
+
+    it('makes the rootfs read-only and drops capabilities', async () => {
+      const sb = await sandbox('secure');
+      const ro = await runToExit(sb, ctr('ro', ['touch', '/x'], { securityContext: { readonlyRootfs: true } }));
+      assert.notEqual(ro.status.exitCode, 0);
+      assert.match(ro.log, /Read-only file system/);
+      const rw = await runToExit(sb, ctr('rw', ['touch', '/x']));
+      assert.equal(rw.status.exitCode, 0);
+      const caps = await runToExit(sb, ctr('caps', ['sh', '-c', 'grep CapEff /proc/self/status; hostname other'], {
+        securityContext: { capabilities: { drop: ['ALL'] } },
+      }));
+      assert.match(caps.log, /CapEff:\s+0000000000000000/);
+      const chown = await runToExit(sb, ctr('chown', ['sh', '-c', 'touch /tmp/f && chown 5 /tmp/f'], {
+        securityContext: { capabilities: { drop: ['CHOWN'] } },
+      }));
+      assert.notEqual(chown.status.exitCode, 0);
+      await rt.removePodSandbox(sb);
+    });
+
+    it('OOM-kills over the memory limit (OOMKilled, 137) and applies the CPU quota', async () => {
+      const sb = await sandbox('limits', { cgroupParent: `/capstan-test-${runtime}` });
+      const oom = await runToExit(sb, ctr('hog', ['sh', '-c', 'x=a; while true; do x=$x$x; done'], {
+        resources: { memoryLimitInBytes: 16 * 1024 * 1024 },
+      }));
+      assert.equal(oom.status.exitCode, 137);
+      assert.equal(oom.status.reason, 'OOMKilled');
+      const id = await rt.createContainer(sb, ctr('cpu', ['sleep', '60'], { resources: { cpuQuota: 50000, cpuPeriod: 100000, cpuShares: 512 } }));
+      await rt.startContainer(id);
+      const bare = id.split('://')[1];
+      assert.equal((await readFile(`/sys/fs/cgroup/cpu/capstan-test-${runtime}/${bare}/cpu.cfs_quota_us`, 'utf8')).trim(), '50000');
+      assert.equal((await readFile(`/sys/fs/cgroup/cpu/capstan-test-${runtime}/${bare}/cpu.shares`, 'utf8')).trim(), '512');
+      const stats = await rt.containerStats(id);
+      assert.ok(stats && stats.memoryUsageBytes > 0 && stats.cpuUsageCoreNanoSeconds > 0);
+      assert.ok(stats.memoryWorkingSetBytes <= stats.memoryUsageBytes);
+      await rt.removePodSandbox(sb);
+      await rm(`/sys/fs/cgroup/cpu/capstan-test-${runtime}`, { recursive: false }).catch(() => {});
+      for (const h of ['cpu', 'cpuacct', 'memory', 'pids', 'blkio', 'cpuset', 'devices', 'freezer', 'hugetlb', 'net_cls', 'perf_event', 'systemd']) {
+        await import('node:fs/promises').then((fs) => fs.rmdir(`/sys/fs/cgroup/${h}/capstan-test-${runtime}`)).catch(() => {});
+      }
+    });
+
+    it('shares net, IPC and UTS between a pod\'s containers; the hostname is the pod\'s', async () => {
+      const sb = await sandbox('sharing');
+      const server = await rt.createContainer(sb, ctr('server', ['sh', '-c', 'ipcmk -M 1024 >/dev/null; while true; do echo pong | nc -l -p 7000; done']));
+      await rt.startContainer(server);
+      const { log } = await poll('client reaches the server', async () => runToExit(sb, ctr(`client${Math.random().toString(36).slice(2, 6)}`,
+        ['sh', '-c', 'hostname; cat /etc/hostname; echo ping | nc 127.0.0.1 7000; ipcs -m | grep -c 1024; cat /etc/resolv.conf'])), (r) => r.log.includes('pong'), 30_000, 100);
+      const out = log.trimEnd().split('\n').map((l) => l.split(' ').slice(3).join(' '));
+      assert.equal(out[0], 'sharing');
+      assert.equal(out[1], 'sharing');
+      assert.ok(out.includes('pong'));
+      assert.ok(out.includes('1'), 'the shared memory segment is visible');
+      assert.ok(out.includes('nameserver 10.43.0.10'));
+      const st = await rt.podSandboxStatus(sb);
+      assert.equal(st?.state, 'ready');
+      assert.ok(st?.netnsPath?.startsWith(runDir));
+      await rt.stopPodSandbox(sb);
+      assert.equal((await rt.podSandboxStatus(sb))?.state, 'notready');
+      assert.equal((await rt.containerStatus(server))?.state, 'exited');
+      await rt.removePodSandbox(sb);
+    });
+
+    it('stops with SIGTERM, then SIGKILL after the timeout', async () => {
+      const sb = await sandbox('stopper');
+      const polite = await rt.createContainer(sb, ctr('polite', ['sh', '-c', 'trap "echo bye; exit 0" TERM; while true; do sleep 0.1; done']));
+      await rt.startContainer(polite);
+      await poll('running', () => rt.containerStatus(polite), (s) => s?.state === 'running', 10_000, 20);
+      await new Promise((r) => setTimeout(r, 200));
+      await rt.stopContainer(polite, 10);
+      const ps = await rt.containerStatus(polite);
+      assert.equal(ps?.state, 'exited');
+      assert.equal(ps?.exitCode, 0);
+      const stubborn = await rt.createContainer(sb, ctr('stubborn', ['sh', '-c', 'trap "echo ignored" TERM; while true; do sleep 0.1; done']));
+      await rt.startContainer(stubborn);
+      await new Promise((r) => setTimeout(r, 200));
+      const t0 = Date.now();
+      await rt.stopContainer(stubborn, 1);
+      assert.ok(Date.now() - t0 >= 1000);
+      const ss = await rt.containerStatus(stubborn);
+      assert.equal(ss?.exitCode, 137);
+      assert.equal(ss?.reason, 'Error');
+      await rt.stopContainer(stubborn, 1);
+      await rt.removeContainer(stubborn);
+      await rt.removeContainer(stubborn);
+      assert.equal(await rt.containerStatus(stubborn), undefined);
+      await rt.removePodSandbox(sb);
+    });
+
+    it('execSync captures output and exit codes, and kills on timeout', async () => {
+      const sb = await sandbox('execs');
+      const id = await rt.createContainer(sb, ctr('main', ['sleep', '3600']));
+      await rt.startContainer(id);
+      const r = await rt.execSync(id, ['sh', '-c', 'echo out; echo err >&2; exit 4'], 10_000);
+      assert.equal(r.exitCode, 4);
+      assert.equal(r.stdout.toString(), 'out\n');
+      assert.equal(r.stderr.toString(), 'err\n');
+      const t0 = Date.now();
+      const slow = await rt.execSync(id, ['sleep', '30'], 500);
+      assert.equal(slow.timedOut, true);
+      assert.ok(Date.now() - t0 < 20_000);
+      const ps = await rt.execSync(id, ['ps'], 10_000);
+      assert.ok(!ps.stdout.toString().includes('sleep 30'), 'the timed-out process is gone');
+      await rt.removePodSandbox(sb);
+    });
+
+    it('exec with a TTY, resized', async () => {
+      const sb = await sandbox('tty');
+      const id = await rt.createContainer(sb, ctr('main', ['sleep', '3600']));
+      await rt.startContainer(id);
+      const s = await rt.exec(id, { cmd: ['sh'], tty: true, stdin: true, stdout: true });
+      assert.equal(s.stderr, undefined);
+      let out = '';
+      s.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
+      s.resize(100, 30);
+      await new Promise((r) => setTimeout(r, 300));
+      s.stdin!.write('tty; stty size; exit 5\n');
+      assert.equal(await s.exit, 5);
+      assert.match(out, /\/dev\/pts\/\d+/);
+      assert.match(out, /30 100/);
+      await rt.removePodSandbox(sb);
+    });
+
+    it('port-forwards to a server inside the sandbox', async () => {
+      const sb = await sandbox('forward');
+      const id = await rt.createContainer(sb, ctr('web', ['httpd', '-f', '-p', '8080', '-h', '/www']));
+      await rt.startContainer(id);
+      const body = await poll('httpd answers', async () => {
+        const conn = await rt.portForward(sb, 8080);
+        const chunks: Buffer[] = [];
+        conn.on('data', (b: Buffer) => chunks.push(b));
+        conn.end('GET /index.html HTTP/1.0\r\n\r\n');
+        await new Promise((r) => conn.on('close', r).on('end', r));
+        return Buffer.concat(chunks).toString();
+      }, (b) => b.includes('hello from the sandbox'), 30_000, 100);
+      assert.match(body, /^HTTP\/1\.[01] 200/);
+      await rt.removePodSandbox(sb);
+    });
+
+    it('a new OciRuntime over the same root re-adopts running containers', async () => {
+      const sb = await sandbox('adopt');
+      const id = await rt.createContainer(sb, ctr('main', ['sh', '-c', 'while true; do echo tick; sleep 0.2; done']));
+      await rt.startContainer(id);
+      const before = await rt.containerStatus(id);
+      const again = new OciRuntime({ root, runDir, runtime, images: busyboxImages(layer) });
+      const after = await again.containerStatus(id);
+      assert.equal(after?.state, 'running');
+      assert.equal(after?.pid, before?.pid);
+      assert.deepEqual((await again.listPodSandbox()).map((s) => s.id).filter((x) => x === sb), [sb]);
+      assert.ok((await again.listContainers({ sandboxId: sb })).some((c) => c.id === id));
+      const r = await again.execSync(id, ['echo', 'still here'], 10_000);
+      assert.equal(r.stdout.toString(), 'still here\n');
+      await again.removePodSandbox(sb);
+    });
+  });
+}

@@ -9,7 +9,7 @@ export const BUSYBOX = '/bin/busybox';
 export const busyboxAvailable = existsSync(BUSYBOX);
 
 const APPLETS = ['sh', 'echo', 'sleep', 'cat', 'ls', 'id', 'hostname', 'true', 'false', 'nc', 'httpd', 'touch', 'trap', 'printf',
-  'ipcs', 'ipcmk', 'env', 'pwd', 'stty', 'head', 'dd', 'grep', 'wc', 'ps', 'kill', 'mkdir', 'ip', 'tr', 'tail', 'yes', 'seq', 'date'];
+  'readlink', 'env', 'pwd', 'stty', 'head', 'dd', 'grep', 'wc', 'ps', 'kill', 'mkdir', 'ip', 'tr', 'tail', 'yes', 'seq', 'date'];
 
 export async function buildBusyboxLayer(dir: string): Promise<string> {
   await mkdir(path.join(dir, 'bin'), { recursive: true });

@@ -3,13 +3,15 @@
 // mount, cgroup or process behind, whatever happened in the tests.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, readdir, rm, rmdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { OciRuntime, killAll, type ContainerConfig, type ContainerStatus, type PodSandboxConfig } from '../../src/runtime/index.js';
 import { poll } from '../support/poll.js';
 import { BUSYBOX_IMAGE, buildBusyboxLayer, busyboxAvailable, busyboxImages } from './busybox-image.js';
 
+const CGROUP_HIERARCHIES = ['blkio', 'cpu', 'cpuacct', 'cpuset', 'devices', 'freezer', 'hugetlb', 'memory', 'net_cls', 'net_prio', 'perf_event', 'pids', 'systemd', 'unified'];
 const isRoot = process.getuid?.() === 0;
 const skip = !isRoot ? 'needs root' : !busyboxAvailable ? 'needs busybox-static' : false;
 
@@ -47,18 +49,46 @@ for (const runtime of RUNTIMES) {
 
     after(async () => {
       const report = await killAll({ root, runDir });
+      await rm(path.dirname(root), { recursive: true, force: true });
+      for (const h of CGROUP_HIERARCHIES) await rmdir(`/sys/fs/cgroup/${h}/capstan-test-${runtime}`).catch(() => {});
       assert.deepEqual(report.errors, []);
+      await assertNothingLeft();
+    });
+
+    /** No mount, cgroup or process of this suite's containers and sandboxes remains. */
+    async function assertNothingLeft(): Promise<void> {
       const mounts = await readFile('/proc/self/mountinfo', 'utf8');
       assert.ok(!mounts.includes(root) && !mounts.includes(runDir), 'no mounts left');
-      await rm(path.dirname(root), { recursive: true, force: true });
-    });
+      for (const id of created) {
+        for (const parent of ['capstan', `capstan-test-${runtime}`]) {
+          assert.ok(!existsSync(`/sys/fs/cgroup/memory/${parent}/${id}`), `cgroup of ${id} removed`);
+          assert.ok(!existsSync(`/sys/fs/cgroup/pids/${parent}/${id}`), `cgroup of ${id} removed`);
+        }
+      }
+      for (const pid of await readdir('/proc')) {
+        if (!/^\d+$/.test(pid)) continue;
+        const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+        assert.ok(!cmdline.includes(root) && !cmdline.includes(runDir), `process ${pid} left: ${cmdline}`);
+      }
+      for (const pid of pids) assert.ok(!existsSync(`/proc/${pid}/ns`) || (await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '')) === '', `container process ${pid} ended`);
+    }
 
     async function sandbox(name: string, extra: Partial<PodSandboxConfig> = {}): Promise<string> {
       return rt.runPodSandbox(pod(name, { logDirectory: path.join(logs, name), ...extra }));
     }
 
-    async function runToExit(sb: string, config: ContainerConfig): Promise<{ status: ContainerStatus; log: string }> {
+    const created: string[] = [];
+    const pids: number[] = [];
+    async function create(sb: string, config: ContainerConfig): Promise<string> {
       const id = await rt.createContainer(sb, config);
+      created.push(id.split('://')[1]!);
+      const st = await rt.containerStatus(id);
+      if (st?.pid) pids.push(st.pid);
+      return id;
+    }
+
+    async function runToExit(sb: string, config: ContainerConfig): Promise<{ status: ContainerStatus; log: string }> {
+      const id = await create(sb, config);
       await rt.startContainer(id);
       const status = await poll('container exit', () => rt.containerStatus(id), (s) => s?.state === 'exited', 30_000, 20);
       return { status: status!, log: await readFile(status!.logPath!, 'utf8') };
@@ -131,7 +161,7 @@ for (const runtime of RUNTIMES) {
       }));
       assert.equal(oom.status.exitCode, 137);
       assert.equal(oom.status.reason, 'OOMKilled');
-      const id = await rt.createContainer(sb, ctr('cpu', ['sleep', '60'], { resources: { cpuQuota: 50000, cpuPeriod: 100000, cpuShares: 512 } }));
+      const id = await create(sb, ctr('cpu', ['sleep', '60'], { resources: { cpuQuota: 50000, cpuPeriod: 100000, cpuShares: 512 } }));
       await rt.startContainer(id);
       const bare = id.split('://')[1];
       assert.equal((await readFile(`/sys/fs/cgroup/cpu/capstan-test-${runtime}/${bare}/cpu.cfs_quota_us`, 'utf8')).trim(), '50000');
@@ -140,15 +170,12 @@ for (const runtime of RUNTIMES) {
       assert.ok(stats && stats.memoryUsageBytes > 0 && stats.cpuUsageCoreNanoSeconds > 0);
       assert.ok(stats.memoryWorkingSetBytes <= stats.memoryUsageBytes);
       await rt.removePodSandbox(sb);
-      await rm(`/sys/fs/cgroup/cpu/capstan-test-${runtime}`, { recursive: false }).catch(() => {});
-      for (const h of ['cpu', 'cpuacct', 'memory', 'pids', 'blkio', 'cpuset', 'devices', 'freezer', 'hugetlb', 'net_cls', 'perf_event', 'systemd']) {
-        await import('node:fs/promises').then((fs) => fs.rmdir(`/sys/fs/cgroup/${h}/capstan-test-${runtime}`)).catch(() => {});
-      }
+      assert.ok(!existsSync(`/sys/fs/cgroup/memory/capstan-test-${runtime}/${bare}`), 'removeContainer removes the cgroup');
     });
 
     it('shares net, IPC and UTS between a pod\'s containers; the hostname is the pod\'s', async () => {
       const sb = await sandbox('sharing');
-      const server = await rt.createContainer(sb, ctr('server', ['sh', '-c', 'while true; do echo pong | nc -l -p 7000; done']));
+      const server = await create(sb, ctr('server', ['sh', '-c', 'while true; do echo pong | nc -l -p 7000; done']));
       await rt.startContainer(server);
       const { log } = await poll('client reaches the server', async () => runToExit(sb, ctr(`client${Math.random().toString(36).slice(2, 6)}`,
         ['sh', '-c', 'hostname; cat /etc/hostname; echo ping | nc 127.0.0.1 7000; readlink /proc/self/ns/ipc; readlink /proc/self/ns/net; cat /etc/resolv.conf'])), (r) => r.log.includes('pong'), 30_000, 100);
@@ -173,7 +200,7 @@ for (const runtime of RUNTIMES) {
 
     it('stops with SIGTERM, then SIGKILL after the timeout', async () => {
       const sb = await sandbox('stopper');
-      const polite = await rt.createContainer(sb, ctr('polite', ['sh', '-c', 'trap "echo bye; exit 0" TERM; while true; do sleep 0.1; done']));
+      const polite = await create(sb, ctr('polite', ['sh', '-c', 'trap "echo bye; exit 0" TERM; while true; do sleep 0.1; done']));
       await rt.startContainer(polite);
       await poll('running', () => rt.containerStatus(polite), (s) => s?.state === 'running', 10_000, 20);
       await new Promise((r) => setTimeout(r, 200));
@@ -181,7 +208,7 @@ for (const runtime of RUNTIMES) {
       const ps = await rt.containerStatus(polite);
       assert.equal(ps?.state, 'exited');
       assert.equal(ps?.exitCode, 0);
-      const stubborn = await rt.createContainer(sb, ctr('stubborn', ['sh', '-c', 'trap "echo ignored" TERM; while true; do sleep 0.1; done']));
+      const stubborn = await create(sb, ctr('stubborn', ['sh', '-c', 'trap "echo ignored" TERM; while true; do sleep 0.1; done']));
       await rt.startContainer(stubborn);
       await new Promise((r) => setTimeout(r, 200));
       const t0 = Date.now();
@@ -199,7 +226,7 @@ for (const runtime of RUNTIMES) {
 
     it('execSync captures output and exit codes, and kills on timeout', async () => {
       const sb = await sandbox('execs');
-      const id = await rt.createContainer(sb, ctr('main', ['sleep', '3600']));
+      const id = await create(sb, ctr('main', ['sleep', '3600']));
       await rt.startContainer(id);
       const r = await rt.execSync(id, ['sh', '-c', 'echo out; echo err >&2; exit 4'], 10_000);
       assert.equal(r.exitCode, 4);
@@ -216,7 +243,7 @@ for (const runtime of RUNTIMES) {
 
     it('exec with a TTY, resized', async () => {
       const sb = await sandbox('tty');
-      const id = await rt.createContainer(sb, ctr('main', ['sleep', '3600']));
+      const id = await create(sb, ctr('main', ['sleep', '3600']));
       await rt.startContainer(id);
       const s = await rt.exec(id, { cmd: ['sh'], tty: true, stdin: true, stdout: true });
       assert.equal(s.stderr, undefined);
@@ -233,7 +260,7 @@ for (const runtime of RUNTIMES) {
 
     it('port-forwards to a server inside the sandbox', async () => {
       const sb = await sandbox('forward');
-      const id = await rt.createContainer(sb, ctr('web', ['httpd', '-f', '-p', '8080', '-h', '/www']));
+      const id = await create(sb, ctr('web', ['httpd', '-f', '-p', '8080', '-h', '/www']));
       await rt.startContainer(id);
       const body = await poll('httpd answers', async () => {
         const conn = await rt.portForward(sb, 8080);
@@ -249,7 +276,7 @@ for (const runtime of RUNTIMES) {
 
     it('a new OciRuntime over the same root re-adopts running containers', async () => {
       const sb = await sandbox('adopt');
-      const id = await rt.createContainer(sb, ctr('main', ['sh', '-c', 'while true; do echo tick; sleep 0.2; done']));
+      const id = await create(sb, ctr('main', ['sh', '-c', 'while true; do echo tick; sleep 0.2; done']));
       await rt.startContainer(id);
       const before = await rt.containerStatus(id);
       const again = new OciRuntime({ root, runDir, runtime, images: busyboxImages(layer) });
@@ -261,6 +288,67 @@ for (const runtime of RUNTIMES) {
       const r = await again.execSync(id, ['echo', 'still here'], 10_000);
       assert.equal(r.stdout.toString(), 'still here\n');
       await again.removePodSandbox(sb);
+    });
+    it('shares one PID namespace with shareProcessNamespace', async () => {
+      const sb = await sandbox('pidshare', { namespaceOptions: { pid: 'pod' } });
+      const a = await create(sb, ctr('a', ['sleep', '3600']));
+      await rt.startContainer(a);
+      const b = await create(sb, ctr('b', ['sleep', '3600']));
+      await rt.startContainer(b);
+      const ps = await rt.execSync(b, ['ps'], 10_000);
+      assert.equal(ps.stdout.toString().split('\n').filter((l) => l.includes('sleep 3600')).length, 2, ps.stdout.toString());
+      assert.match(ps.stdout.toString(), /^\s*1 .*sleep/m, 'the holder is PID 1');
+      await rt.removePodSandbox(sb);
+    });
+
+    it('attaches to a running container\'s stdio', async () => {
+      const sb = await sandbox('attach');
+      const id = await create(sb, ctr('echoer', ['sh', '-c', 'while read line; do echo "got $line"; echo "err $line" >&2; done'], { stdin: true }));
+      await rt.startContainer(id);
+      await poll('running', () => rt.containerStatus(id), (s) => s?.state === 'running', 10_000, 20);
+      const s = await rt.attach(id, { stdin: true });
+      let out = '';
+      let err = '';
+      s.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
+      s.stderr!.on('data', (b: Buffer) => { err += b.toString(); });
+      await poll('echoed', async () => { s.stdin!.write('ping\n'); await new Promise((r) => setTimeout(r, 100)); return out; }, (o) => o.includes('got ping'), 10_000, 50);
+      await poll('stderr', async () => err, (e) => e.includes('err ping'), 10_000, 50);
+      s.close();
+      await rt.removePodSandbox(sb);
+    });
+
+    it('reopens the log file after rotation', async () => {
+      const sb = await sandbox('rotate');
+      const id = await create(sb, ctr('ticker', ['sh', '-c', 'while true; do echo tick; sleep 0.05; done']));
+      await rt.startContainer(id);
+      const st = await rt.containerStatus(id);
+      await poll('logged', () => readFile(st!.logPath!, 'utf8'), (t) => t.includes('tick'), 10_000, 20);
+      const { rename } = await import('node:fs/promises');
+      await rename(st!.logPath!, `${st!.logPath!}.1`);
+      await rt.reopenContainerLog(id);
+      await poll('new file', () => readFile(st!.logPath!, 'utf8').catch(() => ''), (t) => t.includes('tick'), 10_000, 20);
+      await rt.removePodSandbox(sb);
+    });
+
+    it('host network: no network namespace, the host\'s hostname', async () => {
+      const sb = await sandbox('hostnet', { namespaceOptions: { network: 'node' } });
+      assert.equal((await rt.podSandboxStatus(sb))?.netnsPath, undefined);
+      const { log } = await runToExit(sb, ctr('h', ['sh', '-c', 'hostname; readlink /proc/self/ns/net']));
+      const out = log.trimEnd().split('\n').map((l) => l.split(' ').slice(3).join(' '));
+      assert.equal(out[0], os.hostname());
+      const { readlink } = await import('node:fs/promises');
+      assert.equal(out[1], await readlink('/proc/self/ns/net'));
+      await rt.removePodSandbox(sb);
+    });
+
+    it('killAll ends running containers and sandboxes, leaving no mounts, cgroups or processes', async () => {
+      const sb = await sandbox('leftover', { namespaceOptions: { pid: 'pod' } });
+      const id = await create(sb, ctr('main', ['sleep', '3600']));
+      await rt.startContainer(id);
+      const report = await killAll({ root, runDir });
+      assert.deepEqual(report.errors, []);
+      assert.ok(report.containers >= 1 && report.sandboxes >= 1);
+      await assertNothingLeft();
     });
   });
 }

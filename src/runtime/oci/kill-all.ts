@@ -65,7 +65,6 @@ export async function killAll(opts: KillAllOptions): Promise<KillAllReport> {
     const bin = await which(name).catch(() => undefined);
     if (bin) runtimes.push({ name, bin });
   }
-  const parents = new Set<string>();
   for (const id of await listDirs(path.join(opts.root, 'containers'))) {
     const p = containerPaths(opts.root, id);
     const rec = await readRecord<ContainerRecord>(p.record);
@@ -84,7 +83,6 @@ export async function killAll(opts: KillAllOptions): Promise<KillAllReport> {
     }
     if (rec) {
       await attempt(`cgroup ${rec.cgroupsPath}`, () => removeCgroup(rec.cgroupsPath));
-      parents.add(path.dirname(rec.cgroupsPath));
     }
     await attempt(`rootfs of ${id}`, () => unmountAll(p.rootfs));
   }
@@ -99,12 +97,9 @@ export async function killAll(opts: KillAllOptions): Promise<KillAllReport> {
       }));
     }
     if (rec?.pidHolder && await processAlive(rec.pidHolder.pid, rec.pidHolder.startTime)) kill(rec.pidHolder.pid);
-    if (rec?.config.cgroupParent === undefined) parents.add('/capstan');
   }
-  // The default parent is ours; a kubelet-given parent (kubepods…) is the kubelet's to remove.
-  if (parents.has('/capstan')) {
-    for (const h of await cgroupHierarchies()) await rmdir(path.join(CGROUP_ROOT, h, 'capstan')).catch(() => {});
-  }
+  // The default parent is ours (removed once empty); a kubelet-given parent (kubepods…) is the kubelet's.
+  for (const h of await cgroupHierarchies()) await rmdir(path.join(CGROUP_ROOT, h, 'capstan')).catch(() => {});
   await attempt('mounts under the run directory', () => unmountAll(opts.runDir));
   await attempt('mounts under the root', () => unmountAll(opts.root));
   await attempt('run directory', () => rm(opts.runDir, { recursive: true, force: true }));

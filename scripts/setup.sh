@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 # holds a container's stdio and writes its log), the CNI plugins and the packet filters.
 # `--test` adds what only the test suite uses: a registry on loopback and the tools that build
 # and push a busybox image into it.
-NODE_PACKAGES="runc crun conmon containernetworking-plugins nftables iptables iproute2 util-linux"
+NODE_PACKAGES="runc crun conmon containernetworking-plugins nftables iptables iproute2 util-linux socat"
 TEST_PACKAGES="docker-registry skopeo umoci busybox-static tmux curl"
 DEBIAN_PACKAGES="${CAPSTAN_DEBIAN_PACKAGES:-$NODE_PACKAGES}"
 [ "${1:-}" = "--test" ] && DEBIAN_PACKAGES="$DEBIAN_PACKAGES $TEST_PACKAGES"

@@ -311,9 +311,13 @@ for (const runtime of RUNTIMES) {
       let err = '';
       s.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
       s.stderr!.on('data', (b: Buffer) => { err += b.toString(); });
-      await poll('echoed', async () => { s.stdin!.write('ping\n'); await new Promise((r) => setTimeout(r, 100)); return out; }, (o) => o.includes('got ping'), 10_000, 50);
-      await poll('stderr', async () => err, (e) => e.includes('err ping'), 10_000, 50);
-      s.close();
+      try {
+        s.stdin!.write('ping\n');
+        await poll('echoed', async () => out, (o) => o.includes('got ping'), 10_000, 20);
+        await poll('stderr', async () => err, (e) => e.includes('err ping'), 10_000, 20);
+      } finally {
+        s.close();
+      }
       await rt.removePodSandbox(sb);
     });
 

@@ -124,6 +124,16 @@ function freeUdpPort(): Promise<number> {
   });
 }
 
+/** Waits until the relay has bound its UDP port (stdin sent earlier would be dropped). */
+async function relayBound(port: number, relay: ChildProcess): Promise<void> {
+  const hex = `:${port.toString(16).toUpperCase().padStart(4, '0')} `;
+  for (let i = 0; i < 300 && relay.exitCode === null; i++) {
+    const table = await readFile('/proc/net/udp', 'utf8').catch(() => '');
+    if (table.includes(`0100007F${hex}`)) return;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
 /**
  * Attaches to conmon's socket. conmon sends each chunk as one packet: byte 2 = stdout, 3 = stderr,
  * then the data; whatever the client sends goes to the container's stdin.
@@ -135,8 +145,9 @@ export async function attachContainer(a: {
   await new Promise<void>((resolve, reject) => { sock.once('error', reject); sock.bind(0, '127.0.0.1', () => resolve()); });
   const ours = sock.address().port;
   const theirs = await freeUdpPort();
-  const relay = spawn('socat', ['-b', '65536', `UNIX-CONNECT:${a.socketPath},type=5`, `UDP4-DATAGRAM:127.0.0.1:${ours},bind=127.0.0.1:${theirs},sourceport=${ours}`], { stdio: 'ignore' });
+  const relay = spawn('socat', ['-b', '65536', `UNIX-CONNECT:${a.socketPath},type=5`, `UDP4-SENDTO:127.0.0.1:${ours},bind=127.0.0.1:${theirs}`], { stdio: 'ignore' });
   relay.on('error', () => {});
+  await relayBound(theirs, relay);
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let closed = false;

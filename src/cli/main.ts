@@ -3,6 +3,7 @@ import { runServer, SERVER_USAGE } from './server.js';
 import { runScheduler, SCHEDULER_USAGE } from './scheduler.js';
 import { runControllerManager, CONTROLLER_MANAGER_USAGE } from './controller-manager.js';
 import { runSim, SIM_USAGE } from './sim.js';
+import { runKillAll, KILLALL_USAGE } from './killall.js';
 
 const USAGE = `Usage: capstan <command> [flags]
 
@@ -12,6 +13,7 @@ Commands:
   controller-manager
             Run the controllers alone (leader-elected) against a cluster
   sim       Run N hollow nodes with a fake runtime, for scale tests
+  killall   Stop every container and pod sandbox of this node and remove their state
   version   Print the version
 
 Run 'capstan <command> --help' for a command's flags.
@@ -47,6 +49,13 @@ export async function main(argv: string[]): Promise<void> {
         return;
       }
       await runSim(rest);
+      return;
+    case 'killall':
+      if (rest.includes('--help') || rest.includes('-h')) {
+        process.stdout.write(KILLALL_USAGE);
+        return;
+      }
+      await runKillAll(rest);
       return;
     case 'version':
     case '--version': {

@@ -9,13 +9,14 @@ export const BUSYBOX = '/bin/busybox';
 export const busyboxAvailable = existsSync(BUSYBOX);
 
 const APPLETS = ['sh', 'echo', 'sleep', 'cat', 'ls', 'id', 'hostname', 'true', 'false', 'nc', 'httpd', 'touch', 'trap', 'printf',
-  'readlink', 'env', 'pwd', 'stty', 'head', 'dd', 'grep', 'wc', 'ps', 'kill', 'mkdir', 'ip', 'tr', 'tail', 'yes', 'seq', 'date'];
+  'readlink', 'mount', 'env', 'pwd', 'stty', 'head', 'dd', 'grep', 'wc', 'ps', 'kill', 'mkdir', 'ip', 'tr', 'tail', 'yes', 'seq', 'date'];
 
 export async function buildBusyboxLayer(dir: string): Promise<string> {
   await mkdir(path.join(dir, 'bin'), { recursive: true });
   await mkdir(path.join(dir, 'etc'), { recursive: true });
   await mkdir(path.join(dir, 'tmp'), { recursive: true, mode: 0o1777 });
   await mkdir(path.join(dir, 'www'), { recursive: true });
+  await mkdir(path.join(dir, 'mnt'), { recursive: true });
   await copyFile(BUSYBOX, path.join(dir, 'bin', 'busybox'));
   for (const a of APPLETS) await symlink('busybox', path.join(dir, 'bin', a)).catch(() => {});
   await writeFile(path.join(dir, 'etc', 'passwd'), 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/nonexistent:/bin/false\napp:x:1000:1000:app:/home/app:/bin/sh\n');

@@ -321,6 +321,40 @@ for (const runtime of RUNTIMES) {
       await rt.removePodSandbox(sb);
     });
 
+    it('runs a TTY container, attached and resized through conmon', async () => {
+      const sb = await sandbox('ttyctr');
+      const id = await create(sb, ctr('shell', ['sh'], { tty: true, stdin: true }));
+      await rt.startContainer(id);
+      await poll('running', () => rt.containerStatus(id), (s) => s?.state === 'running', 10_000, 20);
+      const s = await rt.attach(id, { stdin: true, tty: true });
+      assert.equal(s.stderr, undefined);
+      let out = '';
+      s.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
+      try {
+        s.resize(120, 40);
+        await new Promise((r) => setTimeout(r, 200));
+        s.stdin!.write('tty; stty size\n');
+        await poll('terminal output', async () => out, (o) => /\/dev\/pts\/\d+/.test(o) && /40 120/.test(o), 10_000, 20);
+      } finally {
+        s.close();
+      }
+      const st = await rt.containerStatus(id);
+      assert.match(await readFile(st!.logPath!, 'utf8'), / stdout [PF] /);
+      await rt.removePodSandbox(sb);
+    });
+
+    it('privileged: every capability and the host devices', async () => {
+      const sb = await sandbox('priv');
+      const { status, log } = await runToExit(sb, ctr('p', ['sh', '-c', 'grep CapEff /proc/self/status; ls /dev/loop-control /dev/null && mount -t tmpfs t /mnt && echo mounted'], {
+        securityContext: { privileged: true },
+      }));
+      assert.equal(status.exitCode, 0, log);
+      const own = /^CapBnd:\s*([0-9a-f]+)/m.exec(await readFile('/proc/self/status', 'utf8'))![1];
+      assert.match(log, new RegExp(`CapEff:\\s+${own}`), 'the runtime\'s own capabilities');
+      assert.match(log, /mounted/);
+      await rt.removePodSandbox(sb);
+    });
+
     it('reopens the log file after rotation', async () => {
       const sb = await sandbox('rotate');
       const id = await create(sb, ctr('ticker', ['sh', '-c', 'while true; do echo tick; sleep 0.05; done']));

@@ -19,6 +19,15 @@ export const ALL_CAPABILITIES: readonly string[] = [
   'CAP_PERFMON', 'CAP_BPF', 'CAP_CHECKPOINT_RESTORE',
 ];
 
+/**
+ * The capabilities in a bounding-set mask (`CapBnd` of /proc/<pid>/status, hex): what this process
+ * may hand on. Privileged containers get these, as containerd's WithAllCurrentCapabilities.
+ */
+export function capabilitiesFromMask(hex: string): string[] {
+  const mask = BigInt(`0x${hex.trim() || '0'}`);
+  return ALL_CAPABILITIES.filter((_, bit) => (mask >> BigInt(bit)) & 1n);
+}
+
 /** `net_admin`, `NET_ADMIN` and `CAP_NET_ADMIN` all name CAP_NET_ADMIN; `ALL` stays `ALL`. */
 export function normalizeCapability(name: string): string {
   const upper = name.trim().toUpperCase();
@@ -31,12 +40,13 @@ export function normalizeCapability(name: string): string {
  * containerd since 1.6.18). Drop is applied before add, so `drop: [ALL], add: [NET_BIND_SERVICE]`
  * leaves exactly NET_BIND_SERVICE.
  */
-export function containerCapabilities(opts: { add?: string[]; drop?: string[]; privileged?: boolean }): string[] {
-  if (opts.privileged) return [...ALL_CAPABILITIES];
+export function containerCapabilities(opts: { add?: string[]; drop?: string[]; privileged?: boolean; all?: readonly string[] }): string[] {
+  const all = opts.all ?? ALL_CAPABILITIES;
+  if (opts.privileged) return [...all];
   const add = (opts.add ?? []).map(normalizeCapability);
   const drop = (opts.drop ?? []).map(normalizeCapability);
   let caps = drop.includes('ALL') ? [] : DEFAULT_CAPABILITIES.filter((c) => !drop.includes(c));
-  if (add.includes('ALL')) caps = [...ALL_CAPABILITIES];
+  if (add.includes('ALL')) caps = [...all];
   else for (const c of add) if (!caps.includes(c)) caps.push(c);
   return caps;
 }

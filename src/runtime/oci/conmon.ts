@@ -94,12 +94,12 @@ export async function launchConmon(l: ConmonLaunch): Promise<{ pid: number }> {
 }
 
 /**
- * Writes one control message to conmon's FIFO: `1 <h> <w>` resizes the terminal (on `winsz`),
- * `2 0 0` reopens the log file (on `ctl`). Opening a FIFO with no reader fails fast (ENXIO),
- * which means conmon is gone.
+ * Writes one control message to conmon's `ctl` FIFO: `1 <h> <w>` resizes the terminal (conmon
+ * passes it on to its `winsz` side), `2 0 0` reopens the log file. Opening a FIFO with no reader
+ * fails fast (ENXIO), which means conmon is gone.
  */
 export async function conmonControl(bundle: string, kind: 'resize' | 'reopen', height = 0, width = 0): Promise<void> {
-  const fifo = path.join(bundle, kind === 'resize' ? 'winsz' : 'ctl');
+  const fifo = path.join(bundle, 'ctl');
   const { constants } = await import('node:fs');
   const fh = await open(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
   try {

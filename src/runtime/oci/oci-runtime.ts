@@ -4,7 +4,7 @@
 // container is on disk under `root` (state-files.ts), so a new OciRuntime over the same root —
 // after the kubelet restarted — sees the same sandboxes and containers, with the same PIDs.
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, readdir, rm, stat } from 'node:fs/promises';
+import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type {
@@ -15,6 +15,7 @@ import { conmonControl, launchConmon } from './conmon.js';
 import { containerPaths, parseSignal, readExit, terminationReason, type ContainerPaths } from './container-files.js';
 import { mountOverlay, unmountAll } from './mounts.js';
 import { OciCli, type OciRuntimeName } from './oci-cli.js';
+import { capabilitiesFromMask } from './capabilities.js';
 import { buildOciSpec, containerCgroupsPath, type HostDevice } from './oci-spec.js';
 import { parseGroup, parsePasswd, resolveUser } from './passwd.js';
 import { createNamespaces, pidnsPath, releaseNamespaces, sandboxFilePaths, sandboxPaths, writeSandboxFiles } from './sandbox-setup.js';
@@ -22,7 +23,6 @@ import { sandboxHostname } from './sandbox-files.js';
 import { listDirs, processAlive, procStartTime, readRecord, writeRecord, type ContainerRecord, type SandboxRecord } from './state-files.js';
 import { readContainerStats } from './stats.js';
 import { attachContainer, execInteractive, execSync, portForward } from './streams.js';
-import { writeFile } from 'node:fs/promises';
 
 export interface OciRuntimeOptions {
   /** State directory (records, bundles, rootfs mounts), e.g. `<data-dir>/agent/containers`. */
@@ -236,6 +236,7 @@ export class OciRuntime implements ContainerRuntime {
       const spec = buildOciSpec({
         containerId: id, config, image, user, rootfsPath: p.rootfs,
         hostDevices: sc.privileged ? await hostDevices() : undefined,
+        availableCapabilities: await ownCapabilities(),
         sandbox: {
           netnsPath: sb.netnsPath, ipcnsPath: sb.ipcnsPath, utsnsPath: sb.utsnsPath, pidnsPath: pidnsPath(sb),
           hostPid: sb.hostPid, ...sandboxFilePaths(sp), shmPath: sb.shmPath, cgroupParent: sb.config.cgroupParent,
@@ -452,6 +453,13 @@ async function dirBytes(dir: string): Promise<number> {
     if (s) total += s.size;
   }
   return total;
+}
+
+/** The bounding set of this process, read once. */
+let capabilities: Promise<string[]> | undefined;
+function ownCapabilities(): Promise<string[]> {
+  capabilities ??= readFile('/proc/self/status', 'utf8').then((s) => capabilitiesFromMask(/^CapBnd:\s*([0-9a-f]+)/m.exec(s)?.[1] ?? '0'));
+  return capabilities;
 }
 
 /** The host's device nodes directly under /dev, for privileged containers (containerd WithDevices). */

@@ -57,6 +57,8 @@ export interface SpecInput {
   rootfsPath: string;
   /** Host devices (privileged containers only). */
   hostDevices?: HostDevice[];
+  /** The runtime's own capabilities: what privileged and `add: [ALL]` grant (default: every capability). */
+  availableCapabilities?: readonly string[];
 }
 
 /**
@@ -125,7 +127,7 @@ export function buildOciSpec(input: SpecInput): any {
   const { config, image, sandbox, user } = input;
   const sc = config.securityContext ?? {};
   const privileged = !!sc.privileged;
-  const caps = containerCapabilities({ add: sc.capabilities?.add, drop: sc.capabilities?.drop, privileged });
+  const caps = containerCapabilities({ add: sc.capabilities?.add, drop: sc.capabilities?.drop, privileged, all: input.availableCapabilities });
   const res = config.resources ?? {};
   const namespaces: any[] = [{ type: 'mount' }];
   if (sandbox.netnsPath) namespaces.push({ type: 'network', path: sandbox.netnsPath });

@@ -1,6 +1,6 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { containerCapabilities, normalizeCapability } from './capabilities.js';
+import { capabilitiesFromMask, containerCapabilities, normalizeCapability } from './capabilities.js';
 import { parseGroup, parsePasswd, resolveUser } from './passwd.js';
 
 const passwd = parsePasswd('root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534::/:/bin/false\napp:x:1000:1001::/home/app:/bin/sh\nbad line\n');
@@ -31,6 +31,12 @@ describe('capabilities', () => {
     assert.equal(normalizeCapability('net_admin'), 'CAP_NET_ADMIN');
     assert.equal(normalizeCapability('CAP_KILL'), 'CAP_KILL');
     assert.equal(normalizeCapability('all'), 'ALL');
+  });
+  it('reads a bounding-set mask', () => {
+    const caps = capabilitiesFromMask('000001fffeffffff');
+    assert.equal(caps.length, 40);
+    assert.ok(!caps.includes('CAP_SYS_RESOURCE'));
+    assert.deepEqual(containerCapabilities({ privileged: true, all: caps }), caps);
   });
   it('drop then add; ALL on either side', () => {
     assert.ok(!containerCapabilities({ drop: ['KILL'] }).includes('CAP_KILL'));

@@ -63,7 +63,7 @@ async function rawRuns(runtime: 'runc' | 'crun', bundle: string, state: string):
 
 async function capstanRuns(runtime: 'runc' | 'crun', base: string, layer: string): Promise<{ start: number[]; remove: number[] }> {
   const root = join(base, `root-${runtime}`);
-  const runDir = await mkdtemp(`/run/capstan-floor-${runtime}-`);
+  const runDir = await mkdtemp(`/run/capstan-fl${runtime[0]}-`);
   const rt = new OciRuntime({ root, runDir, runtime, images: busyboxImages(layer) });
   await rt.init();
   const start: number[] = [];

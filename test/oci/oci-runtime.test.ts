@@ -9,6 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { OciRuntime, killAll, type ContainerConfig, type ContainerStatus, type PodSandboxConfig } from '../../src/runtime/index.js';
 import { poll } from '../support/poll.js';
+import { DummyNetwork } from './dummy-network.js';
 import { BUSYBOX_IMAGE, buildBusyboxLayer, busyboxAvailable, busyboxImages } from './busybox-image.js';
 
 const CGROUP_HIERARCHIES = ['blkio', 'cpu', 'cpuacct', 'cpuset', 'devices', 'freezer', 'hugetlb', 'memory', 'net_cls', 'net_prio', 'perf_event', 'pids', 'systemd', 'unified'];
@@ -353,6 +354,30 @@ for (const runtime of RUNTIMES) {
       assert.match(log, new RegExp(`CapEff:\\s+${own}`), 'the runtime\'s own capabilities');
       assert.match(log, /mounted/);
       await rt.removePodSandbox(sb);
+    });
+
+    it('attaches the pod network through the port: the pod IP in status and /etc/hosts', async () => {
+      const network = new DummyNetwork();
+      const netRt = new OciRuntime({ root, runDir, runtime, images: busyboxImages(layer), network });
+      const sb = await netRt.runPodSandbox(pod('netted', { logDirectory: path.join(logs, 'netted'), portMappings: [{ protocol: 'TCP', containerPort: 80, hostPort: 8080 }] }));
+      assert.equal(network.setUps.length, 1);
+      assert.equal(network.setUps[0]!.sandboxId, sb);
+      assert.deepEqual(network.setUps[0]!.portMappings, [{ protocol: 'TCP', containerPort: 80, hostPort: 8080 }]);
+      const st = await netRt.podSandboxStatus(sb);
+      const ip = st!.ip!;
+      assert.match(ip, /^10\.99\.0\.\d+$/);
+      const id = await netRt.createContainer(sb, ctr('c', ['sh', '-c', 'ip -4 addr show eth0; cat /etc/hosts']));
+      created.push(id.split('://')[1]!);
+      await netRt.startContainer(id);
+      const done = await poll('exit', () => netRt.containerStatus(id), (s) => s?.state === 'exited', 30_000, 20);
+      const log = await readFile(done!.logPath!, 'utf8');
+      assert.ok(log.includes(`inet ${ip}/24`), log);
+      assert.ok(log.includes(`${ip}\tnetted`), log);
+      await netRt.stopPodSandbox(sb);
+      assert.equal(network.tearDowns.length, 1);
+      assert.equal(network.tearDowns[0]!.netnsPath, st!.netnsPath);
+      await netRt.removePodSandbox(sb);
+      assert.equal(network.tearDowns.length, 1, 'remove after stop does not detach twice');
     });
 
     it('reopens the log file after rotation', async () => {

@@ -3,7 +3,9 @@
 // overlay rootfs, each watched by its own conmon (conmon.ts). Every fact about a sandbox or
 // container is on disk under `root` (state-files.ts), so a new OciRuntime over the same root —
 // after the kubelet restarted — sees the same sandboxes and containers, with the same PIDs.
+import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
@@ -34,7 +36,7 @@ export interface OciRuntimeOptions {
   images: Pick<ImageService, 'imageStatus'>;
   /** Attaches pod network namespaces (CNI); without it a pod has loopback only. */
   network?: PodNetwork;
-  /** Where container logs go when the sandbox has no logDirectory. */
+  /** The clock of created/started times (default Date.now); exit times come from conmon's exit file. */
   now?: () => number;
 }
 
@@ -61,6 +63,8 @@ export class OciRuntime implements ContainerRuntime {
   private runtimeVersion = 'unknown';
 
   constructor(opts: OciRuntimeOptions) {
+    // conmon's attach socket is <runDir>/sockets/<64-hex id>/attach; a Unix socket path has 107 bytes.
+    if (path.resolve(opts.runDir, 'sockets').length + 72 > 107) throw new Error(`runDir ${opts.runDir} is too long for attach socket paths (at most 27 bytes)`);
     this.root = opts.root;
     this.runDir = opts.runDir;
     this.runtimeName = opts.runtime ?? 'runc';
@@ -87,6 +91,10 @@ export class OciRuntime implements ContainerRuntime {
   }
 
   version(): RuntimeVersion {
+    if (this.runtimeVersion === 'unknown') {
+      const out = spawnSync(this.runtimeName, ['--version'], { encoding: 'utf8' }).stdout ?? '';
+      this.runtimeVersion = /version\s+(\S+)/.exec(out)?.[1] ?? 'unknown';
+    }
     return { runtimeName: this.runtimeName, runtimeVersion: this.runtimeVersion };
   }
 
@@ -139,6 +147,7 @@ export class OciRuntime implements ContainerRuntime {
         sandboxId: rec.id, name: rec.config.name, namespace: rec.config.namespace, uid: rec.config.uid,
         netnsPath: rec.netnsPath, portMappings: rec.config.portMappings,
       });
+      rec.networkAttached = false;
     }
     await releaseNamespaces(rec, p);
   }
@@ -147,8 +156,9 @@ export class OciRuntime implements ContainerRuntime {
     const rec = await this.sandbox(sandboxId);
     if (!rec) return;
     for (const c of await this.records(rec.id)) await this.stopContainer(c.id, 0);
+    const wasAttached = rec.networkAttached;
     await this.tearDownSandbox(rec);
-    if (rec.state !== 'notready') await writeRecord(this.sandboxFile(rec.id), { ...rec, state: 'notready' });
+    if (rec.state !== 'notready' || wasAttached) await writeRecord(this.sandboxFile(rec.id), { ...rec, state: 'notready' });
   }
 
   async removePodSandbox(sandboxId: string): Promise<void> {
@@ -160,8 +170,10 @@ export class OciRuntime implements ContainerRuntime {
   }
 
   private sandboxStatus(rec: SandboxRecord): PodSandboxStatus {
+    // A ready sandbox whose namespace file is gone (the run directory is a tmpfs: the host rebooted) is not ready.
+    const state = rec.state === 'ready' && rec.netnsPath && !existsSync(rec.netnsPath) ? 'notready' : rec.state;
     return {
-      id: rec.id, config: structuredClone(rec.config), state: rec.state, createdAt: rec.createdAt,
+      id: rec.id, config: structuredClone(rec.config), state, createdAt: rec.createdAt,
       ...(rec.ips[0] ? { ip: rec.ips[0] } : {}), ...(rec.netnsPath ? { netnsPath: rec.netnsPath } : {}),
     };
   }
@@ -209,7 +221,7 @@ export class OciRuntime implements ContainerRuntime {
   async createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {
     const cli = await this.oci();
     const sb = await this.sandbox(sandboxId);
-    if (!sb || sb.state !== 'ready') throw new Error(`sandbox ${sandboxId} is not ready`);
+    if (!sb || this.sandboxStatus(sb).state !== 'ready') throw new Error(`sandbox ${sandboxId} is not ready`);
     const image = await this.images.imageStatus(config.imageRef ?? config.image);
     if (!image) throw new Error(`image ${config.imageRef ?? config.image} is not present`);
     const id = newId();

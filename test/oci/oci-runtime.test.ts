@@ -3,6 +3,7 @@
 // mount, cgroup or process behind, whatever happened in the tests.
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, rmdir } from 'node:fs/promises';
 import os from 'node:os';
@@ -204,14 +205,15 @@ for (const runtime of RUNTIMES) {
       const polite = await create(sb, ctr('polite', ['sh', '-c', 'trap "echo bye; exit 0" TERM; while true; do sleep 0.1; done']));
       await rt.startContainer(polite);
       await poll('running', () => rt.containerStatus(polite), (s) => s?.state === 'running', 10_000, 20);
-      await new Promise((r) => setTimeout(r, 200));
+      // The trap is set once the shell has run its first loop iteration (a child sleep exists).
+      await poll('trap set', () => rt.execSync(polite, ['ps'], 10_000), (r) => r.stdout.toString().includes('sleep 0.1'), 10_000, 20);
       await rt.stopContainer(polite, 10);
       const ps = await rt.containerStatus(polite);
       assert.equal(ps?.state, 'exited');
       assert.equal(ps?.exitCode, 0);
       const stubborn = await create(sb, ctr('stubborn', ['sh', '-c', 'trap "echo ignored" TERM; while true; do sleep 0.1; done']));
       await rt.startContainer(stubborn);
-      await new Promise((r) => setTimeout(r, 200));
+      await poll('trap set', () => rt.execSync(stubborn, ['ps'], 10_000), (r) => r.stdout.toString().includes('sleep 0.1'), 10_000, 20);
       const t0 = Date.now();
       await rt.stopContainer(stubborn, 1);
       assert.ok(Date.now() - t0 >= 1000);
@@ -251,11 +253,11 @@ for (const runtime of RUNTIMES) {
       let out = '';
       s.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
       s.resize(100, 30);
-      await new Promise((r) => setTimeout(r, 300));
-      s.stdin!.write('tty; stty size; exit 5\n');
+      // The resize lands asynchronously: ask until the terminal reports it.
+      await poll('resized', async () => { s.stdin!.write('stty size\n'); await new Promise((r) => setTimeout(r, 50)); return out; }, (o) => /30 100/.test(o), 20_000, 50);
+      s.stdin!.write('tty; exit 5\n');
       assert.equal(await s.exit, 5);
       assert.match(out, /\/dev\/pts\/\d+/);
-      assert.match(out, /30 100/);
       await rt.removePodSandbox(sb);
     });
 
@@ -290,6 +292,21 @@ for (const runtime of RUNTIMES) {
       assert.equal(r.stdout.toString(), 'still here\n');
       await again.removePodSandbox(sb);
     });
+    it('containers keep running and logging after the process that started them exits', async () => {
+      const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'start-and-exit.ts'), root, runDir, runtime, layer, path.join(logs, 'survivor')], { encoding: 'utf8' });
+      const { sandboxId, containerId, pid } = JSON.parse(out.trim().split('\n').at(-1)!);
+      created.push(containerId.split('://')[1]);
+      const again = new OciRuntime({ root, runDir, runtime, images: busyboxImages(layer) });
+      const st = await again.containerStatus(containerId);
+      assert.equal(st?.state, 'running');
+      assert.equal(st?.pid, pid);
+      const size = (await readFile(st!.logPath!)).length;
+      await poll('the log grows', async () => (await readFile(st!.logPath!)).length, (n) => n > size, 10_000, 20);
+      await again.stopPodSandbox(sandboxId);
+      await again.removePodSandbox(sandboxId);
+      assert.equal(await again.podSandboxStatus(sandboxId), undefined);
+    });
+
     it('shares one PID namespace with shareProcessNamespace', async () => {
       const sb = await sandbox('pidshare', { namespaceOptions: { pid: 'pod' } });
       const a = await create(sb, ctr('a', ['sleep', '3600']));
@@ -333,9 +350,8 @@ for (const runtime of RUNTIMES) {
       s.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
       try {
         s.resize(120, 40);
-        await new Promise((r) => setTimeout(r, 200));
-        s.stdin!.write('tty; stty size\n');
-        await poll('terminal output', async () => out, (o) => /\/dev\/pts\/\d+/.test(o) && /40 120/.test(o), 10_000, 20);
+        await poll('terminal output', async () => { s.stdin!.write('tty; stty size\n'); await new Promise((r) => setTimeout(r, 50)); return out; },
+          (o) => /\/dev\/pts\/\d+/.test(o) && /40 120/.test(o), 20_000, 50);
       } finally {
         s.close();
       }

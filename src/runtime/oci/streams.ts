@@ -193,5 +193,8 @@ export async function portForward(netnsPath: string | undefined, port: number): 
     : spawn('socat', args, { stdio: ['pipe', 'pipe', 'ignore'] });
   child.on('error', () => {});
   child.stdin!.on('error', () => {});
-  return Duplex.from({ writable: child.stdin!, readable: child.stdout! });
+  const conn = Duplex.from({ writable: child.stdin!, readable: child.stdout! });
+  // Destroying the connection ends the relay.
+  conn.on('close', () => { if (child.exitCode === null) child.kill('SIGTERM'); });
+  return conn;
 }

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, rmdir } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { OciRuntime, killAll, type ContainerConfig, type ContainerStatus, type PodSandboxConfig } from '../../src/runtime/index.js';
 import { poll } from '../support/poll.js';
 import { DummyNetwork } from './dummy-network.js';
@@ -16,6 +17,14 @@ import { BUSYBOX_IMAGE, buildBusyboxLayer, busyboxAvailable, busyboxImages } fro
 const CGROUP_HIERARCHIES = ['blkio', 'cpu', 'cpuacct', 'cpuset', 'devices', 'freezer', 'hugetlb', 'memory', 'net_cls', 'net_prio', 'perf_event', 'pids', 'systemd', 'unified'];
 const isRoot = process.getuid?.() === 0;
 const skip = !isRoot ? 'needs root' : !busyboxAvailable ? 'needs busybox-static' : false;
+
+/** Node arguments that run a sibling helper script, compiled (`.js`, under dist) or from source (`.ts`, through tsx). */
+function helperArgs(name: string): string[] {
+  const self = fileURLToPath(import.meta.url);
+  const ext = path.extname(self);
+  const file = path.join(path.dirname(self), `${name}${ext}`);
+  return ext === '.ts' ? ['--import', 'tsx', file] : [file];
+}
 
 function pod(name: string, extra: Partial<PodSandboxConfig> = {}): PodSandboxConfig {
   return {
@@ -293,7 +302,7 @@ for (const runtime of RUNTIMES) {
       await again.removePodSandbox(sb);
     });
     it('containers keep running and logging after the process that started them exits', async () => {
-      const out = execFileSync(process.execPath, ['--import', 'tsx', path.join(import.meta.dirname, 'start-and-exit.ts'), root, runDir, runtime, layer, path.join(logs, 'survivor')], { encoding: 'utf8' });
+      const out = execFileSync(process.execPath, [...helperArgs('start-and-exit'), root, runDir, runtime, layer, path.join(logs, 'survivor')], { encoding: 'utf8' });
       const { sandboxId, containerId, pid } = JSON.parse(out.trim().split('\n').at(-1)!);
       created.push(containerId.split('://')[1]);
       const again = new OciRuntime({ root, runDir, runtime, images: busyboxImages(layer) });

@@ -11,7 +11,7 @@ import { containerPaths } from './container-files.js';
 import { unmountAll } from './mounts.js';
 import { which } from './oci-cli.js';
 import { sandboxPaths } from './sandbox-setup.js';
-import { listDirs, processAlive, readRecord, type ContainerRecord, type SandboxRecord } from './state-files.js';
+import { conmonAlive, listDirs, processAlive, readRecord, type ContainerRecord, type SandboxRecord } from './state-files.js';
 
 const CGROUP_ROOT = '/sys/fs/cgroup';
 
@@ -69,15 +69,9 @@ export async function killAll(opts: KillAllOptions): Promise<KillAllReport> {
     const p = containerPaths(opts.root, id);
     const rec = await readRecord<ContainerRecord>(p.record);
     report.containers++;
-    if (rec) {
-      if (await processAlive(rec.pid, rec.pidStartTime)) kill(rec.pid);
-      kill(rec.conmonPid);
-    }
+    if (rec && await processAlive(rec.pid, rec.pidStartTime)) kill(rec.pid);
     const conmonPid = Number((await readFile(path.join(p.dir, 'conmon.pid'), 'utf8').catch(() => '')).trim());
-    if (conmonPid && conmonPid !== rec?.conmonPid) {
-      const cmdline = await readFile(`/proc/${conmonPid}/cmdline`, 'utf8').catch(() => '');
-      if (cmdline.includes(id)) kill(conmonPid);
-    }
+    for (const pid of new Set([rec?.conmonPid, conmonPid])) if (await conmonAlive(pid, id)) kill(pid);
     for (const rt of runtimes) {
       await runProgram(rt.bin, [`--root=${path.join(opts.runDir, rt.name)}`, 'delete', '--force', id]).catch(() => undefined);
     }

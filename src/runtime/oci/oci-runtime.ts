@@ -6,7 +6,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { mkdir, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Duplex } from 'node:stream';
 import type {
@@ -17,12 +17,12 @@ import { conmonControl, launchConmon } from './conmon.js';
 import { containerPaths, parseSignal, readExit, terminationReason, type ContainerPaths } from './container-files.js';
 import { mountOverlay, unmountAll } from './mounts.js';
 import { OciCli, type OciRuntimeName } from './oci-cli.js';
-import { capabilitiesFromMask } from './capabilities.js';
-import { buildOciSpec, containerCgroupsPath, type HostDevice } from './oci-spec.js';
+import { buildOciSpec, containerCgroupsPath } from './oci-spec.js';
+import { dirBytes, hostDevices, ownCapabilities } from './host-info.js';
 import { parseGroup, parsePasswd, resolveUser } from './passwd.js';
 import { createNamespaces, pidnsPath, releaseNamespaces, sandboxFilePaths, sandboxPaths, writeSandboxFiles } from './sandbox-setup.js';
 import { sandboxHostname } from './sandbox-files.js';
-import { listDirs, processAlive, procStartTime, readRecord, writeRecord, type ContainerRecord, type SandboxRecord } from './state-files.js';
+import { conmonAlive, listDirs, processAlive, procStartTime, readRecord, writeRecord, type ContainerRecord, type SandboxRecord } from './state-files.js';
 import { readContainerStats } from './stats.js';
 import { attachContainer, execInteractive, execSync, portForward } from './streams.js';
 
@@ -306,7 +306,7 @@ export class OciRuntime implements ContainerRuntime {
     if (!rec.pid) return 'unknown';
     if (await processAlive(rec.pid, rec.pidStartTime)) return rec.startedAt ? 'running' : 'created';
     // The process is gone; conmon writes the exit file right after it reaps it.
-    if (await processAlive(rec.conmonPid, undefined)) return rec.startedAt ? 'running' : 'created';
+    if (await conmonAlive(rec.conmonPid, rec.id)) return rec.startedAt ? 'running' : 'created';
     if (await this.observeExit(rec)) return 'exited';
     rec.finishedAt = this.now();
     rec.exitCode = 255;
@@ -347,7 +347,7 @@ export class OciRuntime implements ContainerRuntime {
     let delay = 5;
     while (true) {
       if (await this.observeExit(rec)) return true;
-      if (!(await processAlive(rec.pid, rec.pidStartTime)) && !(await processAlive(rec.conmonPid, undefined))) {
+      if (!(await processAlive(rec.pid, rec.pidStartTime)) && !(await conmonAlive(rec.conmonPid, rec.id))) {
         await this.stateOf(rec);
         return true;
       }
@@ -387,10 +387,12 @@ export class OciRuntime implements ContainerRuntime {
     const cli = await this.oci();
     if (await processAlive(rec.pid, rec.pidStartTime)) await this.signal(rec, 'SIGKILL');
     await cli.delete(rec.id);
-    if (rec.conmonPid && await processAlive(rec.conmonPid, undefined)) {
+    if (await conmonAlive(rec.conmonPid, rec.id)) {
       // conmon ends by itself once the container is gone; give it a moment, then end it.
-      for (let i = 0; i < 100 && await processAlive(rec.conmonPid, undefined); i++) await sleep(10);
-      try { process.kill(rec.conmonPid, 'SIGKILL'); } catch { /* gone */ }
+      for (let i = 0; i < 100 && await conmonAlive(rec.conmonPid, rec.id); i++) await sleep(10);
+      if (await conmonAlive(rec.conmonPid, rec.id)) {
+        try { process.kill(rec.conmonPid!, 'SIGKILL'); } catch { /* gone */ }
+      }
     }
     await unmountAll(p.rootfs);
     await rm(path.join(this.runDir, 'sockets', rec.id), { force: true });
@@ -453,38 +455,4 @@ export class OciRuntime implements ContainerRuntime {
     const { rec } = await this.running(containerId);
     await conmonControl(containerPaths(this.root, rec.id).dir, 'reopen');
   }
-}
-
-/** Bytes of regular files under `dir` (the writable layer). */
-async function dirBytes(dir: string): Promise<number> {
-  let total = 0;
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
-  for (const e of entries) {
-    if (!e.isFile()) continue;
-    const s = await stat(path.join((e as any).parentPath ?? (e as any).path, e.name)).catch(() => undefined);
-    if (s) total += s.size;
-  }
-  return total;
-}
-
-/** The bounding set of this process, read once. */
-let capabilities: Promise<string[]> | undefined;
-function ownCapabilities(): Promise<string[]> {
-  capabilities ??= readFile('/proc/self/status', 'utf8').then((s) => capabilitiesFromMask(/^CapBnd:\s*([0-9a-f]+)/m.exec(s)?.[1] ?? '0'));
-  return capabilities;
-}
-
-/** The host's device nodes directly under /dev, for privileged containers (containerd WithDevices). */
-async function hostDevices(): Promise<HostDevice[]> {
-  const out: HostDevice[] = [];
-  for (const name of await readdir('/dev').catch(() => [] as string[])) {
-    const file = path.join('/dev', name);
-    const s = await stat(file).catch(() => undefined);
-    if (!s || !(s.isCharacterDevice() || s.isBlockDevice())) continue;
-    out.push({
-      path: file, type: s.isCharacterDevice() ? 'c' : 'b', major: Math.floor(s.rdev / 256) & 0xfff, minor: (s.rdev & 0xff) | ((s.rdev >> 12) & 0xfff00),
-      fileMode: s.mode & 0o777, uid: s.uid, gid: s.gid,
-    });
-  }
-  return out;
 }

@@ -92,3 +92,10 @@ export async function processAlive(pid: number | undefined, startTime: string | 
   const now = await procStartTime(pid);
   return now !== undefined && (startTime === undefined || now === startTime);
 }
+
+/** True while `pid` is the conmon of container `id` (its command line names the id). */
+export async function conmonAlive(pid: number | undefined, id: string): Promise<boolean> {
+  if (!pid) return false;
+  const cmdline = await readFile(`/proc/${pid}/cmdline`, 'utf8').catch(() => '');
+  return cmdline.includes(id) && (await procStartTime(pid)) !== undefined;
+}

@@ -253,6 +253,31 @@ for (const runtime of RUNTIMES) {
       await rt.removePodSandbox(sb);
     });
 
+    it('exec without a TTY: stdin in, stdout and stderr apart, the exit code', async () => {
+      const sb = await sandbox('pipes');
+      const id = await create(sb, ctr('main', ['sleep', '3600']));
+      await rt.startContainer(id);
+      const s = await rt.exec(id, { cmd: ['sh', '-c', 'while read l; do echo "out $l"; echo "err $l" >&2; done; exit 6'], stdin: true, stdout: true, stderr: true });
+      let out = '';
+      let err = '';
+      s.stdout!.on('data', (b: Buffer) => { out += b.toString(); });
+      s.stderr!.on('data', (b: Buffer) => { err += b.toString(); });
+      s.stdin!.end('a\nb\n');
+      assert.equal(await s.exit, 6);
+      assert.equal(out, 'out a\nout b\n');
+      assert.equal(err, 'err a\nerr b\n');
+      await rt.removePodSandbox(sb);
+    });
+
+    it('a missing command fails createContainer and leaves nothing behind', async () => {
+      const sb = await sandbox('broken');
+      await assert.rejects(rt.createContainer(sb, ctr('nope', ['/does/not/exist'])), /does\/not\/exist|no such file/i);
+      assert.deepEqual(await rt.listContainers({ sandboxId: sb }), []);
+      const mounts = await readFile('/proc/self/mountinfo', 'utf8');
+      assert.ok(!mounts.includes(path.join(root, 'containers')), 'no rootfs left mounted');
+      await rt.removePodSandbox(sb);
+    });
+
     it('exec with a TTY, resized', async () => {
       const sb = await sandbox('tty');
       const id = await create(sb, ctr('main', ['sleep', '3600']));

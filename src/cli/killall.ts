@@ -17,7 +17,7 @@ Flags:
   --bridge NAME    The CNI bridge to delete (default capstan0; "" keeps it)
 `;
 
-export async function runKillAll(argv: string[]): Promise<void> {
+export async function runKillAll(argv: string[], out: { write(s: string): unknown } = process.stdout): Promise<void> {
   const { values } = parseArgs({
     args: argv,
     options: {
@@ -32,7 +32,7 @@ export async function runKillAll(argv: string[]): Promise<void> {
   const report = await killAll({ root: join(dataDir, 'agent', 'containers'), runDir: resolve(values['run-dir']!) });
   // The bridge outlives CNI DEL; until the network component offers its own teardown, delete it here.
   if (values.bridge) spawnSync('ip', ['link', 'delete', values.bridge], { stdio: 'ignore' });
-  process.stdout.write(`killall: ${report.containers} containers, ${report.sandboxes} sandboxes\n`);
+  out.write(`killall: ${report.containers} containers, ${report.sandboxes} sandboxes\n`);
   for (const e of report.errors) process.stderr.write(`killall: ${e}\n`);
   if (report.errors.length) process.exitCode = 1;
 }

@@ -4,6 +4,7 @@ import { runScheduler, SCHEDULER_USAGE } from './scheduler.js';
 import { runControllerManager, CONTROLLER_MANAGER_USAGE } from './controller-manager.js';
 import { runSim, SIM_USAGE } from './sim.js';
 import { runImage } from './image.js';
+import { runKillAll, KILLALL_USAGE } from './killall.js';
 
 const USAGE = `Usage: capstan <command> [flags]
 
@@ -14,6 +15,7 @@ Commands:
             Run the controllers alone (leader-elected) against a cluster
   sim       Run N hollow nodes with a fake runtime, for scale tests
   image     List, pull, import and remove the node's images
+  killall   Stop every container and pod sandbox of this node and remove their state
   version   Print the version
 
 Run 'capstan <command> --help' for a command's flags.
@@ -52,6 +54,13 @@ export async function main(argv: string[]): Promise<void> {
       return;
     case 'image':
       await runImage(rest);
+      return;
+    case 'killall':
+      if (rest.includes('--help') || rest.includes('-h')) {
+        process.stdout.write(KILLALL_USAGE);
+        return;
+      }
+      await runKillAll(rest);
       return;
     case 'version':
     case '--version': {

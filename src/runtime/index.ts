@@ -12,3 +12,5 @@ export { credentialsForImage } from './images/credentials.js';
 export { parseReference, formatReference, repositoryName, type ImageReference } from './images/reference.js';
 export { planImageGC, DEFAULT_GC_POLICY, type GCPolicy, type GCImage, type GCPlan } from './images/gc-policy.js';
 export { hostPlatform, type Platform } from './images/platform.js';
+export { OciRuntime, type OciRuntimeOptions } from './oci/oci-runtime.js';
+export { killAll, type KillAllOptions, type KillAllReport } from './oci/kill-all.js';

@@ -1,0 +1,458 @@
+// OciRuntime: the ContainerRuntime port over conmon and runc (or crun), for real nodes.
+// Sandboxes are bind-mounted namespaces (sandbox-setup.ts); containers are OCI bundles on an
+// overlay rootfs, each watched by its own conmon (conmon.ts). Every fact about a sandbox or
+// container is on disk under `root` (state-files.ts), so a new OciRuntime over the same root —
+// after the kubelet restarted — sees the same sandboxes and containers, with the same PIDs.
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Duplex } from 'node:stream';
+import type {
+  ContainerConfig, ContainerRuntime, ContainerStats, ContainerStatus, ExecOptions, ExecSyncResult, ImageInfo, ImageService,
+  PodNetwork, PodSandboxConfig, PodSandboxStatus, RuntimeVersion, StreamSession,
+} from '../runtime.js';
+import { conmonControl, launchConmon } from './conmon.js';
+import { containerPaths, parseSignal, readExit, terminationReason, type ContainerPaths } from './container-files.js';
+import { mountOverlay, unmountAll } from './mounts.js';
+import { OciCli, type OciRuntimeName } from './oci-cli.js';
+import { buildOciSpec, containerCgroupsPath } from './oci-spec.js';
+import { dirBytes, hostDevices, ownCapabilities } from './host-info.js';
+import { parseGroup, parsePasswd, resolveUser } from './passwd.js';
+import { createNamespaces, pidnsPath, releaseNamespaces, sandboxFilePaths, sandboxPaths, writeSandboxFiles } from './sandbox-setup.js';
+import { sandboxHostname } from './sandbox-files.js';
+import { conmonAlive, listDirs, processAlive, procStartTime, readRecord, writeRecord, type ContainerRecord, type SandboxRecord } from './state-files.js';
+import { readContainerStats } from './stats.js';
+import { attachContainer, execInteractive, execSync, portForward } from './streams.js';
+
+export interface OciRuntimeOptions {
+  /** State directory (records, bundles, rootfs mounts), e.g. `<data-dir>/agent/containers`. */
+  root: string;
+  /** Namespace files, conmon sockets and the OCI runtime's own state, e.g. `/run/capstan`. */
+  runDir: string;
+  /** The OCI runtime binary; default runc. */
+  runtime?: OciRuntimeName;
+  images: Pick<ImageService, 'imageStatus'>;
+  /** Attaches pod network namespaces (CNI); without it a pod has loopback only. */
+  network?: PodNetwork;
+  /** The clock of created/started times (default Date.now); exit times come from conmon's exit file. */
+  now?: () => number;
+}
+
+function newId(): string {
+  return randomBytes(32).toString('hex');
+}
+
+/** Accepts `runc://<id>`, `crun://<id>` or a bare id. */
+export function bareId(id: string): string {
+  const i = id.indexOf('://');
+  return i >= 0 ? id.slice(i + 3) : id;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export class OciRuntime implements ContainerRuntime {
+  private readonly root: string;
+  private readonly runDir: string;
+  private readonly runtimeName: OciRuntimeName;
+  private readonly images: Pick<ImageService, 'imageStatus'>;
+  private readonly network?: PodNetwork;
+  private readonly now: () => number;
+  private cli?: Promise<OciCli>;
+  private runtimeVersion = 'unknown';
+
+  constructor(opts: OciRuntimeOptions) {
+    // conmon's attach socket is <runDir>/sockets/<64-hex id>/attach; a Unix socket path has 107 bytes.
+    if (path.resolve(opts.runDir, 'sockets').length + 72 > 107) throw new Error(`runDir ${opts.runDir} is too long for attach socket paths (at most 27 bytes)`);
+    this.root = opts.root;
+    this.runDir = opts.runDir;
+    this.runtimeName = opts.runtime ?? 'runc';
+    this.images = opts.images;
+    this.network = opts.network;
+    this.now = opts.now ?? Date.now;
+  }
+
+  /** Resolves the binary and directories once; `version()` is exact after this. */
+  async init(): Promise<void> {
+    const cli = await this.oci();
+    this.runtimeVersion = await cli.version().catch(() => 'unknown');
+  }
+
+  private oci(): Promise<OciCli> {
+    this.cli ??= (async () => {
+      await mkdir(path.join(this.root, 'sandboxes'), { recursive: true });
+      await mkdir(path.join(this.root, 'containers'), { recursive: true });
+      await mkdir(path.join(this.root, 'exits'), { recursive: true });
+      await mkdir(path.join(this.runDir, 'sockets'), { recursive: true });
+      return OciCli.open(this.runtimeName, this.runDir);
+    })();
+    return this.cli;
+  }
+
+  version(): RuntimeVersion {
+    if (this.runtimeVersion === 'unknown') {
+      const out = spawnSync(this.runtimeName, ['--version'], { encoding: 'utf8' }).stdout ?? '';
+      this.runtimeVersion = /version\s+(\S+)/.exec(out)?.[1] ?? 'unknown';
+    }
+    return { runtimeName: this.runtimeName, runtimeVersion: this.runtimeVersion };
+  }
+
+  // ---- sandboxes ----
+
+  private sandboxFile(id: string): string {
+    return path.join(sandboxPaths(this.root, this.runDir, id).dir, 'sandbox.json');
+  }
+
+  private async sandbox(id: string): Promise<SandboxRecord | undefined> {
+    return readRecord<SandboxRecord>(this.sandboxFile(bareId(id)));
+  }
+
+  async runPodSandbox(config: PodSandboxConfig): Promise<string> {
+    await this.oci();
+    const id = newId();
+    const p = sandboxPaths(this.root, this.runDir, id);
+    const rec: SandboxRecord = {
+      id, config: structuredClone(config), state: 'ready', createdAt: this.now(), ips: [],
+      hostname: sandboxHostname(config.name, config.hostname),
+    };
+    // Persisted first, so a crash half-way leaves a record killAll and stop/remove can clean up.
+    await writeRecord(this.sandboxFile(id), { ...rec, state: 'notready' });
+    try {
+      await createNamespaces(rec, p);
+      await writeRecord(this.sandboxFile(id), { ...rec, state: 'notready' });
+      if (rec.netnsPath && this.network) {
+        rec.networkAttached = true;
+        await writeRecord(this.sandboxFile(id), { ...rec, state: 'notready' });
+        const { ips } = await this.network.setUp({
+          sandboxId: id, name: config.name, namespace: config.namespace, uid: config.uid, netnsPath: rec.netnsPath,
+          portMappings: config.portMappings,
+        });
+        rec.ips = ips;
+      }
+      await writeSandboxFiles(rec, p);
+      await writeRecord(this.sandboxFile(id), rec);
+      return id;
+    } catch (e) {
+      await this.tearDownSandbox(rec).catch(() => {});
+      await rm(p.dir, { recursive: true, force: true });
+      throw e;
+    }
+  }
+
+  private async tearDownSandbox(rec: SandboxRecord): Promise<void> {
+    const p = sandboxPaths(this.root, this.runDir, rec.id);
+    if (rec.networkAttached && rec.netnsPath && this.network) {
+      await this.network.tearDown({
+        sandboxId: rec.id, name: rec.config.name, namespace: rec.config.namespace, uid: rec.config.uid,
+        netnsPath: rec.netnsPath, portMappings: rec.config.portMappings,
+      });
+      rec.networkAttached = false;
+    }
+    await releaseNamespaces(rec, p);
+  }
+
+  async stopPodSandbox(sandboxId: string): Promise<void> {
+    const rec = await this.sandbox(sandboxId);
+    if (!rec) return;
+    for (const c of await this.records(rec.id)) await this.stopContainer(c.id, 0);
+    const wasAttached = rec.networkAttached;
+    await this.tearDownSandbox(rec);
+    if (rec.state !== 'notready' || wasAttached) await writeRecord(this.sandboxFile(rec.id), { ...rec, state: 'notready' });
+  }
+
+  async removePodSandbox(sandboxId: string): Promise<void> {
+    const rec = await this.sandbox(sandboxId);
+    if (!rec) return;
+    await this.stopPodSandbox(rec.id);
+    for (const c of await this.records(rec.id)) await this.removeContainer(c.id);
+    await rm(sandboxPaths(this.root, this.runDir, rec.id).dir, { recursive: true, force: true });
+  }
+
+  private sandboxStatus(rec: SandboxRecord): PodSandboxStatus {
+    // A ready sandbox whose namespace file is gone (the run directory is a tmpfs: the host rebooted) is not ready.
+    const state = rec.state === 'ready' && rec.netnsPath && !existsSync(rec.netnsPath) ? 'notready' : rec.state;
+    return {
+      id: rec.id, config: structuredClone(rec.config), state, createdAt: rec.createdAt,
+      ...(rec.ips[0] ? { ip: rec.ips[0] } : {}), ...(rec.netnsPath ? { netnsPath: rec.netnsPath } : {}),
+    };
+  }
+
+  async podSandboxStatus(sandboxId: string): Promise<PodSandboxStatus | undefined> {
+    const rec = await this.sandbox(sandboxId);
+    return rec && this.sandboxStatus(rec);
+  }
+
+  async listPodSandbox(): Promise<PodSandboxStatus[]> {
+    const out: PodSandboxStatus[] = [];
+    for (const id of await listDirs(path.join(this.root, 'sandboxes'))) {
+      const rec = await this.sandbox(id);
+      if (rec) out.push(this.sandboxStatus(rec));
+    }
+    return out.sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  // ---- containers ----
+
+  private async record(id: string): Promise<ContainerRecord | undefined> {
+    return readRecord<ContainerRecord>(containerPaths(this.root, bareId(id)).record);
+  }
+
+  private async records(sandboxId?: string): Promise<ContainerRecord[]> {
+    const out: ContainerRecord[] = [];
+    for (const id of await listDirs(path.join(this.root, 'containers'))) {
+      const rec = await this.record(id);
+      if (rec && (!sandboxId || rec.sandboxId === sandboxId)) out.push(rec);
+    }
+    return out.sort((a, b) => a.createdAt - b.createdAt);
+  }
+
+  private async readImageFile(image: ImageInfo, file: string): Promise<string> {
+    for (const dir of [...image.layerDirs].reverse()) {
+      try {
+        return await readFile(path.join(dir, file), 'utf8');
+      } catch {
+        // a lower layer may have it
+      }
+    }
+    return '';
+  }
+
+  async createContainer(sandboxId: string, config: ContainerConfig): Promise<string> {
+    const cli = await this.oci();
+    const sb = await this.sandbox(sandboxId);
+    if (!sb || this.sandboxStatus(sb).state !== 'ready') throw new Error(`sandbox ${sandboxId} is not ready`);
+    const image = await this.images.imageStatus(config.imageRef ?? config.image);
+    if (!image) throw new Error(`image ${config.imageRef ?? config.image} is not present`);
+    const id = newId();
+    const p = containerPaths(this.root, id);
+    const sc = config.securityContext ?? {};
+    const user = resolveUser({
+      runAsUser: sc.runAsUser, runAsGroup: sc.runAsGroup, runAsUsername: sc.runAsUsername, imageUser: image.user,
+      supplementalGroups: sc.supplementalGroups,
+      passwd: parsePasswd(await this.readImageFile(image, 'etc/passwd')),
+      groups: parseGroup(await this.readImageFile(image, 'etc/group')),
+    });
+    const sp = sandboxPaths(this.root, this.runDir, sb.id);
+    const logPath = sb.config.logDirectory && config.logPath
+      ? path.join(sb.config.logDirectory, config.logPath)
+      : path.join(p.dir, 'console.log');
+    const rec: ContainerRecord = {
+      id, sandboxId: sb.id, runtime: cli.name, config: structuredClone(config), imageRef: image.id,
+      stopSignal: image.stopSignal, createdAt: this.now(), logPath,
+      cgroupsPath: containerCgroupsPath(sb.config.cgroupParent, id),
+    };
+    for (const d of [p.rootfs, p.upper, p.work, p.persist, path.dirname(logPath)]) await mkdir(d, { recursive: true });
+    await writeRecord(p.record, rec);
+    try {
+      const spec = buildOciSpec({
+        containerId: id, config, image, user, rootfsPath: p.rootfs,
+        hostDevices: sc.privileged ? await hostDevices() : undefined,
+        availableCapabilities: await ownCapabilities(),
+        sandbox: {
+          netnsPath: sb.netnsPath, ipcnsPath: sb.ipcnsPath, utsnsPath: sb.utsnsPath, pidnsPath: pidnsPath(sb),
+          hostPid: sb.hostPid, ...sandboxFilePaths(sp), shmPath: sb.shmPath, cgroupParent: sb.config.cgroupParent,
+          sysctls: sb.config.sysctls,
+        },
+      });
+      await mountOverlay(p.rootfs, image.layerDirs, p.upper, p.work);
+      await writeFile(path.join(p.dir, 'config.json'), JSON.stringify(spec));
+      const { pid } = await launchConmon({
+        id, name: config.name, runtimeBinary: cli.binary, runtimeStateRoot: cli.stateRoot, tty: config.tty,
+        stdin: config.stdin, stdinOnce: config.stdinOnce,
+        files: {
+          bundle: p.dir, persistDir: p.persist, exitDir: path.join(this.root, 'exits'),
+          socketDir: path.join(this.runDir, 'sockets'), conmonPidFile: path.join(p.dir, 'conmon.pid'),
+          pidFile: path.join(p.dir, 'pid'), logPath,
+        },
+      });
+      rec.pid = pid;
+      rec.pidStartTime = await procStartTime(pid);
+      rec.conmonPid = Number((await readFile(path.join(p.dir, 'conmon.pid'), 'utf8').catch(() => '0')).trim()) || undefined;
+      await writeRecord(p.record, rec);
+      return `${cli.name}://${id}`;
+    } catch (e) {
+      await this.destroyContainer(rec, p).catch(() => {});
+      throw e;
+    }
+  }
+
+  async startContainer(containerId: string): Promise<void> {
+    const rec = await this.record(containerId);
+    if (!rec) throw new Error(`container ${containerId} not found`);
+    const cli = await this.oci();
+    // Taken before the start: a short-lived process may exit (and conmon stamp its exit) before `start` returns.
+    const startedAt = this.now();
+    await cli.start(rec.id);
+    rec.startedAt = startedAt;
+    await writeRecord(containerPaths(this.root, rec.id).record, rec);
+  }
+
+  /** Fills the record's finish fields from conmon's exit file the first time they are seen. */
+  private async observeExit(rec: ContainerRecord): Promise<boolean> {
+    if (rec.finishedAt !== undefined) return true;
+    const p = containerPaths(this.root, rec.id);
+    const exit = await readExit(p);
+    if (!exit) return false;
+    rec.finishedAt = exit.finishedAt;
+    rec.exitCode = exit.exitCode;
+    rec.reason = terminationReason(exit.exitCode, exit.oomKilled);
+    await writeRecord(p.record, rec);
+    return true;
+  }
+
+  private async stateOf(rec: ContainerRecord): Promise<ContainerStatus['state']> {
+    if (await this.observeExit(rec)) return 'exited';
+    if (!rec.pid) return 'unknown';
+    if (await processAlive(rec.pid, rec.pidStartTime)) return rec.startedAt ? 'running' : 'created';
+    // The process is gone; conmon writes the exit file right after it reaps it.
+    if (await conmonAlive(rec.conmonPid, rec.id)) return rec.startedAt ? 'running' : 'created';
+    if (await this.observeExit(rec)) return 'exited';
+    rec.finishedAt = this.now();
+    rec.exitCode = 255;
+    rec.reason = 'Error';
+    rec.message = 'the container monitor ended without recording an exit code';
+    await writeRecord(containerPaths(this.root, rec.id).record, rec);
+    return 'exited';
+  }
+
+  private async status(rec: ContainerRecord): Promise<ContainerStatus> {
+    const state = await this.stateOf(rec);
+    const c = rec.config;
+    return {
+      id: `${rec.runtime}://${rec.id}`, sandboxId: rec.sandboxId, name: c.name, attempt: c.attempt, image: c.image,
+      imageRef: rec.imageRef, state, createdAt: rec.createdAt,
+      ...(rec.startedAt !== undefined ? { startedAt: rec.startedAt } : {}),
+      ...(state === 'exited' ? { finishedAt: rec.finishedAt, exitCode: rec.exitCode, reason: rec.reason } : {}),
+      ...(state === 'exited' && rec.message ? { message: rec.message } : {}),
+      logPath: rec.logPath,
+      ...(state === 'running' || state === 'created' ? { pid: rec.pid } : {}),
+      labels: { ...(c.labels ?? {}) }, annotations: { ...(c.annotations ?? {}) },
+    };
+  }
+
+  async containerStatus(containerId: string): Promise<ContainerStatus | undefined> {
+    const rec = await this.record(containerId);
+    return rec && this.status(rec);
+  }
+
+  async listContainers(filter?: { sandboxId?: string }): Promise<ContainerStatus[]> {
+    const out: ContainerStatus[] = [];
+    for (const rec of await this.records(filter?.sandboxId)) out.push(await this.status(rec));
+    return out;
+  }
+
+  /** Waits until conmon recorded the exit, or `deadline` passes. */
+  private async waitExit(rec: ContainerRecord, deadline: number): Promise<boolean> {
+    let delay = 5;
+    while (true) {
+      if (await this.observeExit(rec)) return true;
+      if (!(await processAlive(rec.pid, rec.pidStartTime)) && !(await conmonAlive(rec.conmonPid, rec.id))) {
+        await this.stateOf(rec);
+        return true;
+      }
+      if (Date.now() >= deadline) return false;
+      await sleep(Math.min(delay, Math.max(1, deadline - Date.now())));
+      delay = Math.min(delay * 2, 50);
+    }
+  }
+
+  /** Signals the container's processes: the init process, and with SIGKILL every process in its cgroup. */
+  private async signal(rec: ContainerRecord, sig: NodeJS.Signals | number): Promise<void> {
+    if (await processAlive(rec.pid, rec.pidStartTime)) {
+      try { process.kill(rec.pid!, sig); } catch { /* exited meanwhile */ }
+    }
+    if (sig === 'SIGKILL' || sig === 9) {
+      const procs = await readFile(`/sys/fs/cgroup/pids${rec.cgroupsPath}/cgroup.procs`, 'utf8').catch(() => '');
+      for (const pid of procs.split('\n').filter(Boolean)) {
+        try { process.kill(Number(pid), 'SIGKILL'); } catch { /* gone */ }
+      }
+    }
+  }
+
+  async stopContainer(containerId: string, timeoutSeconds: number): Promise<void> {
+    const rec = await this.record(containerId);
+    if (!rec) return;
+    const state = await this.stateOf(rec);
+    if (state === 'exited' || state === 'unknown') return;
+    if (state === 'running' && timeoutSeconds > 0) {
+      await this.signal(rec, parseSignal(rec.stopSignal));
+      if (await this.waitExit(rec, Date.now() + timeoutSeconds * 1000)) return;
+    }
+    await this.signal(rec, 'SIGKILL');
+    if (!(await this.waitExit(rec, Date.now() + 10_000))) throw new Error(`container ${rec.id} did not exit after SIGKILL`);
+  }
+
+  private async destroyContainer(rec: ContainerRecord, p: ContainerPaths): Promise<void> {
+    const cli = await this.oci();
+    if (await processAlive(rec.pid, rec.pidStartTime)) await this.signal(rec, 'SIGKILL');
+    await cli.delete(rec.id);
+    if (await conmonAlive(rec.conmonPid, rec.id)) {
+      // conmon ends by itself once the container is gone; give it a moment, then end it.
+      for (let i = 0; i < 100 && await conmonAlive(rec.conmonPid, rec.id); i++) await sleep(10);
+      if (await conmonAlive(rec.conmonPid, rec.id)) {
+        try { process.kill(rec.conmonPid!, 'SIGKILL'); } catch { /* gone */ }
+      }
+    }
+    await unmountAll(p.rootfs);
+    await rm(path.join(this.runDir, 'sockets', rec.id), { force: true });
+    await rm(path.join(this.root, 'exits', rec.id), { force: true });
+    await rm(p.dir, { recursive: true, force: true });
+  }
+
+  async removeContainer(containerId: string): Promise<void> {
+    const rec = await this.record(containerId);
+    if (!rec) return;
+    await this.stopContainer(rec.id, 0);
+    await this.destroyContainer(rec, containerPaths(this.root, rec.id));
+  }
+
+  private async running(containerId: string): Promise<{ rec: ContainerRecord; cli: OciCli }> {
+    const rec = await this.record(containerId);
+    if (!rec) throw new Error(`container ${containerId} not found`);
+    if ((await this.stateOf(rec)) !== 'running') throw new Error(`container ${containerId} is not running`);
+    return { rec, cli: await this.oci() };
+  }
+
+  async execSync(containerId: string, cmd: string[], timeoutMs: number): Promise<ExecSyncResult> {
+    const { rec, cli } = await this.running(containerId);
+    return execSync(cli, rec.id, cmd, timeoutMs);
+  }
+
+  async exec(containerId: string, options: ExecOptions): Promise<StreamSession> {
+    const { rec, cli } = await this.running(containerId);
+    return execInteractive(cli, rec.id, options);
+  }
+
+  async attach(containerId: string, options: { stdin?: boolean; tty?: boolean }): Promise<StreamSession> {
+    const { rec } = await this.running(containerId);
+    const p = containerPaths(this.root, rec.id);
+    return attachContainer({
+      socketPath: path.join(this.runDir, 'sockets', rec.id, 'attach'), bundle: p.dir,
+      stdin: !!options.stdin && !!rec.config.stdin, tty: !!rec.config.tty,
+      exited: async () => {
+        await this.waitExit(rec, Number.MAX_SAFE_INTEGER);
+        return rec.exitCode ?? 0;
+      },
+    });
+  }
+
+  async portForward(sandboxId: string, port: number): Promise<Duplex> {
+    const sb = await this.sandbox(sandboxId);
+    if (!sb || sb.state !== 'ready') throw new Error(`sandbox ${sandboxId} is not ready`);
+    return portForward(sb.netnsPath, port);
+  }
+
+  async containerStats(containerId: string): Promise<ContainerStats | undefined> {
+    const rec = await this.record(containerId);
+    if (!rec) return undefined;
+    const stats = await readContainerStats(rec.cgroupsPath);
+    if (!stats) return undefined;
+    return { id: `${rec.runtime}://${rec.id}`, timestamp: this.now(), ...stats, writableLayerBytes: await dirBytes(containerPaths(this.root, rec.id).upper) };
+  }
+
+  async reopenContainerLog(containerId: string): Promise<void> {
+    const { rec } = await this.running(containerId);
+    await conmonControl(containerPaths(this.root, rec.id).dir, 'reopen');
+  }
+}

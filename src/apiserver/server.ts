@@ -10,6 +10,9 @@ import { priorityAdmission, type PriorityClassLookup } from './admission/priorit
 import { defaultTolerationSeconds } from './admission/default-toleration-seconds.js';
 import { AuthenticatorChain, clientCertificateAuthenticator, tokenAuthenticator, type StaticToken } from './auth/authenticator.js';
 import { AuthorizerChain, discoveryAuthorizer, mastersAuthorizer } from './auth/authorizer.js';
+import { nodeAuthorizer } from './auth/node-authorizer.js';
+import { nodeRestriction } from './admission/node-restriction.js';
+import { joinRoutes, type NodeJoinConfig } from './join/node-credentials.js';
 import { Discovery, SERVER_VERSION } from './discovery/discovery.js';
 import { ApiHandler } from './handler.js';
 import { createHttpsServer, type RequestHandler, type TlsMaterial } from './http/https-server.js';
@@ -44,6 +47,8 @@ export interface ApiServerConfig {
   bookmarkIntervalMs?: number;
   /** How long events are kept (upstream's --event-ttl); default 1 h. */
   eventTTLSeconds?: number;
+  /** Serve the node join endpoints (GET /cacerts, POST /v1-capstan/node-certificates). */
+  join?: NodeJoinConfig;
 }
 
 /** The identity in-process roles use on the loopback transport. */
@@ -107,7 +112,7 @@ export class ApiServer {
       const { kv } = await config.store.get(objectKey(namespaces.rt, '', name));
       return kv ? (JSON.parse(kv.value) as KubeObject) : undefined;
     };
-    const admission = new AdmissionChain([namespaceLifecycle(lookupNamespace), priorityAdmission(priorityClassLookup(cache, config.store, byKind('scheduling.k8s.io', 'priorityclasses'))), defaultTolerationSeconds()]);
+    const admission = new AdmissionChain([namespaceLifecycle(lookupNamespace), priorityAdmission(priorityClassLookup(cache, config.store, byKind('scheduling.k8s.io', 'priorityclasses'))), defaultTolerationSeconds(), nodeRestriction()]);
     const deps: RegistryDeps = {
       store: config.store, cache, catalogue, admission, hooks,
       leases: createLeaseManager(config.store), now: config.now ?? (() => new Date()),
@@ -122,7 +127,7 @@ export class ApiServer {
     const handler = new ApiHandler({
       deps,
       authn: new AuthenticatorChain([clientCertificateAuthenticator, tokenAuthenticator(config.tokens ?? [])]),
-      authz: new AuthorizerChain([mastersAuthorizer, discoveryAuthorizer]),
+      authz: new AuthorizerChain([mastersAuthorizer, nodeAuthorizer, discoveryAuthorizer]),
       discovery: new Discovery(catalogue, `${address}:${port}`),
       openapi: openApiDocuments(resources, SERVER_VERSION.gitVersion),
       livez: [{ name: 'etcd', check: async () => { await config.store.currentRevision(); return true; } }],
@@ -131,6 +136,7 @@ export class ApiServer {
         { name: 'watch-cache', check: () => cache.healthy },
       ],
       bookmarkIntervalMs: config.bookmarkIntervalMs,
+      preAuthRoutes: config.join ? joinRoutes(config.join) : undefined,
     });
     const api = new ApiServer(handler, cache, deps, listener);
     await bootstrapCluster((r) => api.loopback(r), { apiServiceIP: allocator.apiServiceIP, address, port });

@@ -7,7 +7,8 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { JoinRefusedError, loadOrObtainNodeCredentials, SERVER_VERSION } from '../apiserver/index.js';
-import { Client, sleep, transportFromKubeconfig } from '../client/index.js';
+import { Client, realClock, sleep, transportFromKubeconfig } from '../client/index.js';
+import { ApiEventRecorder } from '../controllers/index.js';
 import {
   DEFAULT_EVICTION_HARD, DEFAULT_MAX_PODS, hostInterfaces, NodeStatusManager, parseEvictionThresholds, parseLabelsFlag,
   parseReservation, parseTaintsFlag, pickNodeIP, readHostIdentity, readHostSample, type ReadinessCheck,
@@ -113,18 +114,23 @@ export async function runAgent(argv: string[]): Promise<void> {
       return `container runtime is down: ${(e as Error).message}`;
     }
   };
+  // Node events carry the node's name as its uid, as upstream's kubelet writes them.
+  const events = new ApiEventRecorder(client, 'kubelet', nodeName, realClock, (e) => log(`event: ${(e as Error).message}`));
+  const nodeRef = { apiVersion: 'v1', kind: 'Node', metadata: { name: nodeName, uid: nodeName } };
   const manager = new NodeStatusManager({
     // The Hostname address is the node name (k3s runs its kubelet with --hostname-override=<node name>).
     client, nodeName, identity: { ...await readHostIdentity(), hostname: nodeName }, sample: () => readHostSample(dataDir),
     runtimeVersion: runtime.version(), kubeletVersion: SERVER_VERSION.gitVersion,
     readinessChecks: [runtimeCheck], nodeIP, labels, taints, maxPods, kubeReserved, systemReserved, evictionHard,
     onError: (e, what) => log(`${what}: ${(e as Error).message} (will retry)`),
+    recordEvent: (type, reason, message) => events.event(nodeRef, type, reason, message),
   });
   const running = manager.start(stop.signal);
   void manager.whenRegistered().then(() => {
     if (!stop.signal.aborted) log(`ready: node ${nodeName} registered`);
   });
   await running;
+  await events.flush();
   client.close();
   log('stopped');
 }

@@ -13,7 +13,7 @@ import { spawnServer, tempDir, type ServerProcess } from '../support/server.js';
 import { spawnAgent, type AgentProcess } from '../support/agent.js';
 import { kubectl, kubectlAvailable } from '../support/kubectl.js';
 import { poll } from '../support/poll.js';
-import { LEASES, NODES, PODS } from '../support/resources.js';
+import { EVENTS, LEASES, NODES, PODS } from '../support/resources.js';
 
 const dir = tempDir('capstan-agent-');
 const agentDir = join(dir.path, 'agent-host');
@@ -82,6 +82,10 @@ test('the agent joins and registers its Node with the real capacity, Ready=True'
   assert.equal(node.metadata?.labels?.['kubernetes.io/hostname'], NODE);
   assert.equal(node.metadata?.labels?.pool, 'blue');
   assert.deepEqual(node.spec?.taints, [{ key: 'dedicated', value: 'agents', effect: 'NoSchedule' }]);
+  // The kubelet's node events, as `kubectl describe node` lists them.
+  const events = await poll('node events', () => admin.resource(EVENTS).list('default'), (l) => l.items.some((e) => (e as { reason?: string }).reason === 'NodeReady'));
+  const mine = events.items.filter((e) => (e as { involvedObject?: { kind?: string; name?: string } }).involvedObject?.name === NODE).map((e) => (e as { reason?: string }).reason);
+  for (const r of ['Starting', 'NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID', 'NodeReady']) assert.ok(mine.includes(r), `${r} in ${mine.join(',')}`);
 });
 
 test('kubectl shows the node Ready', { skip: !kubectlAvailable('1.33') && 'kubectl 1.33 not installed' }, async () => {

@@ -53,7 +53,8 @@ test('registers with status, posts on change or every 5 min, and follows the sig
   const clock = new ManualClock(Date.UTC(2026, 0, 1));
   const sample = { current: healthySample() };
   const ready: { reason?: string } = {};
-  const m = manager('n-status', clock, sample, ready);
+  const events: string[] = [];
+  const m = manager('n-status', clock, sample, ready, { recordEvent: (type, reason) => events.push(`${type} ${reason}`) });
   await m.register();
   let node = await client.resource(NODES).get('', 'n-status') as Node;
   assert.equal(node.metadata?.labels?.pool, 'a');
@@ -66,6 +67,7 @@ test('registers with status, posts on change or every 5 min, and follows the sig
   assert.equal(node.status?.images?.length, 50);
   assert.deepEqual(node.status?.images?.[0], { names: ['img60@sha256:60', 'img60:latest'], sizeBytes: 60_000 });
   assert.equal(cond(node, 'Ready')?.status, 'True');
+  assert.deepEqual(events.splice(0), ['Normal NodeHasSufficientMemory', 'Normal NodeHasNoDiskPressure', 'Normal NodeHasSufficientPID', 'Normal NodeReady']);
   const t0 = iso(clock.now());
 
   clock.advance(10_000);
@@ -87,6 +89,7 @@ test('registers with status, posts on change or every 5 min, and follows the sig
   node = await client.resource(NODES).get('', 'n-status') as Node;
   assert.deepEqual([cond(node, 'Ready')?.status, cond(node, 'Ready')?.reason, cond(node, 'Ready')?.message], ['False', 'KubeletNotReady', 'container runtime is down: connection refused']);
   assert.equal(cond(node, 'PIDPressure')?.status, 'True');
+  assert.deepEqual(events.splice(0), ['Normal NodeHasInsufficientMemory', 'Normal NodeHasInsufficientPID', 'Normal NodeNotReady']);
   // Memory recovered but the pressure is held for the transition period.
   assert.equal(cond(node, 'MemoryPressure')?.status, 'True');
 

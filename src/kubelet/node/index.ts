@@ -3,7 +3,7 @@ export { NodeStatusManager, type NodeStatusManagerOptions, type ReadinessCheck }
 export { readHostIdentity, readHostSample, readFsSignals, hostInterfaces, type HostIdentity, type HostSample } from './host-readers.js';
 export { goArch, goOS, pickNodeIP } from './host-facts.js';
 export { DEFAULT_EVICTION_HARD, DEFAULT_MAX_PODS, parseEvictionThresholds, parseReservation, nodeResources, type EvictionThreshold, type Reservation } from './node-resources.js';
-export { healthyConditions, nodeConditions, observePressure, PressureTracker, type NodeCondition, type NodeSignals, type Pressure } from './node-conditions.js';
+export { conditionTransitionEvents, healthyConditions, nodeConditions, observePressure, PressureTracker, type NodeCondition, type NodeSignals, type Pressure } from './node-conditions.js';
 export {
   buildNodeLease, defaultNodeLabels, nodeImages, NODE_LEASE_NAMESPACE, NODE_LEASE_DURATION_SECONDS, KUBELET_PORT,
 } from './node-object.js';

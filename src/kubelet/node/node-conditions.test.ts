@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ManualClock } from '../../client/index.js';
-import { conditionsChanged, nodeConditions, observePressure, PressureTracker, type NodeSignals } from './node-conditions.js';
+import { conditionsChanged, conditionTransitionEvents, nodeConditions, observePressure, PressureTracker, type NodeSignals } from './node-conditions.js';
 import { DEFAULT_EVICTION_HARD, parseEvictionThresholds } from './node-resources.js';
 
 const Gi = 2 ** 30;
@@ -75,3 +75,13 @@ test('Ready=False carries the failing checks, aggregated as upstream', () => {
 function isoAt(ms: number): string {
   return new Date(Math.floor(ms / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
+
+test('condition transitions become upstream node status events', () => {
+  const none = { memory: false, disk: false, pid: false };
+  const first = nodeConditions(0, [], none, []);
+  assert.deepEqual(conditionTransitionEvents('n1', [], first).map((e) => e.reason), ['NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID', 'NodeReady']);
+  assert.equal(conditionTransitionEvents('n1', [], first)[3]!.message, 'Node n1 status is now: NodeReady');
+  assert.deepEqual(conditionTransitionEvents('n1', first, nodeConditions(10_000, first, none, [])), []);
+  const sick = nodeConditions(20_000, first, { ...none, disk: true }, ['x']);
+  assert.deepEqual(conditionTransitionEvents('n1', first, sick).map((e) => e.reason), ['NodeHasDiskPressure', 'NodeNotReady']);
+});

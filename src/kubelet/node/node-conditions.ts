@@ -105,3 +105,25 @@ export function conditionsChanged(a: readonly NodeCondition[] | undefined, b: re
   const strip = (l: readonly NodeCondition[] | undefined) => JSON.stringify((l ?? []).map((c) => ({ ...c, lastHeartbeatTime: undefined })).sort((x, y) => (x.type ?? '').localeCompare(y.type ?? '')));
   return strip(a) !== strip(b);
 }
+
+const TRANSITION_EVENTS: Record<string, Record<string, string>> = {
+  MemoryPressure: { False: 'NodeHasSufficientMemory', True: 'NodeHasInsufficientMemory' },
+  DiskPressure: { False: 'NodeHasNoDiskPressure', True: 'NodeHasDiskPressure' },
+  PIDPressure: { False: 'NodeHasSufficientPID', True: 'NodeHasInsufficientPID' },
+  Ready: { False: 'NodeNotReady', True: 'NodeReady' },
+};
+
+/**
+ * The Normal events the kubelet records about its Node when a condition appears or changes
+ * status (upstream recordNodeStatusEvent): reason `NodeReady`, message `Node n1 status is now: NodeReady`.
+ */
+export function conditionTransitionEvents(nodeName: string, previous: readonly NodeCondition[], next: readonly NodeCondition[]): { reason: string; message: string }[] {
+  const out: { reason: string; message: string }[] = [];
+  for (const c of next) {
+    const old = previous.find((p) => p.type === c.type);
+    if (old && old.status === c.status) continue;
+    const reason = TRANSITION_EVENTS[c.type ?? '']?.[c.status ?? ''];
+    if (reason) out.push({ reason, message: `Node ${nodeName} status is now: ${reason}` });
+  }
+  return out;
+}

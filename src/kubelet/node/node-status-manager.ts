@@ -10,7 +10,7 @@ import { isStatusError, nodes, leases, type Node, type Taint } from '../../api/i
 import { realClock, type Client, type Clock, type ResourceClient } from '../../client/index.js';
 import type { ImageService, RuntimeVersion } from '../../runtime/index.js';
 import type { HostIdentity, HostSample } from './host-readers.js';
-import { observePressure, PressureTracker, type NodeCondition } from './node-conditions.js';
+import { conditionTransitionEvents, observePressure, PressureTracker, type NodeCondition } from './node-conditions.js';
 import { renewNodeLease, type LeaseState } from './node-lease.js';
 import {
   KUBELET_PORT, NODE_LEASE_RENEW_INTERVAL_MS, NODE_STATUS_REPORT_FREQUENCY_MS, NODE_STATUS_UPDATE_FREQUENCY_MS,
@@ -31,7 +31,10 @@ export interface NodeStatusManagerOptions {
   runtimeVersion: RuntimeVersion;
   /** The server's version (reported as kubeletVersion and kubeProxyVersion). */
   kubeletVersion: string;
-  images?: Pick<ImageService, 'listImages'>;
+  /** status.images; `imageFsInfo`, when given, is the imagefs eviction signal (else the nodefs). */
+  images?: Pick<ImageService, 'listImages'> & Partial<Pick<ImageService, 'imageFsInfo'>>;
+  /** Records an event about the Node (Starting, NodeReady, NodeHasDiskPressure, …). Must not throw. */
+  recordEvent?(type: 'Normal' | 'Warning', reason: string, message: string): void;
   readinessChecks?: ReadinessCheck[];
   nodeIP?: string;
   /** `--node-labels`, applied over the default labels. */
@@ -53,6 +56,9 @@ export interface NodeStatusManagerOptions {
 
 const REGISTER_BACKOFF_START_MS = 100;
 const REGISTER_BACKOFF_MAX_MS = 7_000;
+/** A failed renewal or status post is retried sooner than the period (upstream's lease controller: 200 ms doubling to 7 s). */
+const RETRY_BACKOFF_START_MS = 200;
+const RETRY_BACKOFF_MAX_MS = 7_000;
 
 export class NodeStatusManager {
   private readonly clock: Clock;
@@ -94,6 +100,7 @@ export class NodeStatusManager {
    * aborts; resolves after the loops stopped. Call once.
    */
   async start(signal: AbortSignal): Promise<void> {
+    this.o.recordEvent?.('Normal', 'Starting', 'Starting kubelet.');
     let backoff = REGISTER_BACKOFF_START_MS;
     while (!signal.aborted && !this.registered) {
       try {
@@ -121,6 +128,7 @@ export class NodeStatusManager {
       node = await this.nodeClient.create('', { ...desired, status }) as Node;
       this.lastStatus = node.status;
       this.lastPostedAt = now;
+      this.recordTransitions([], node.status?.conditions ?? []);
     } catch (e) {
       if (!isStatusError(e) || e.code !== 409) throw e;
       node = await this.nodeClient.get('', this.o.nodeName) as Node;
@@ -151,6 +159,7 @@ export class NodeStatusManager {
     const due = now - this.lastPostedAt >= (this.o.statusReportFrequencyMs ?? NODE_STATUS_REPORT_FREQUENCY_MS);
     if (!due && !nodeStatusChanged(this.lastStatus, next)) return false;
     const updated = await this.nodeClient.patch('', this.o.nodeName, 'merge', { status: next }, 'status') as Node;
+    this.recordTransitions(previous, updated.status?.conditions ?? []);
     this.current = updated;
     this.lastStatus = updated.status ?? next;
     this.lastPostedAt = now;
@@ -160,7 +169,16 @@ export class NodeStatusManager {
 
   private async computeStatus(now: number, previous: readonly NodeCondition[]): Promise<NodeStatus> {
     const sample = await this.o.sample();
-    const signals = nodeSignals(sample);
+    let imagefs;
+    if (this.o.images?.imageFsInfo) {
+      try {
+        const fs = await this.o.images.imageFsInfo();
+        imagefs = { capacityBytes: fs.capacityBytes, availableBytes: fs.availableBytes, inodes: 0, inodesFree: 0 };
+      } catch {
+        imagefs = undefined;
+      }
+    }
+    const signals = nodeSignals(sample, imagefs);
     const pressure = this.pressure.observe(now, observePressure(signals, this.o.evictionHard));
     const errors: string[] = [];
     for (const check of this.o.readinessChecks ?? []) {
@@ -187,15 +205,28 @@ export class NodeStatusManager {
     }, sample, now, previous, pressure, errors, images);
   }
 
-  /** Runs `fn` now and then every `ms` (after each run ends) until `signal` aborts; errors are reported and retried next period. */
+  private recordTransitions(previous: readonly NodeCondition[], next: readonly NodeCondition[]): void {
+    if (!this.o.recordEvent) return;
+    for (const e of conditionTransitionEvents(this.o.nodeName, previous, next)) this.o.recordEvent('Normal', e.reason, e.message);
+  }
+
+  /**
+   * Runs `fn` now and then every `ms` (after each run ends) until `signal` aborts. A failure is
+   * reported and retried after a backoff (200 ms doubling, at most 7 s, never beyond `ms`).
+   */
   private async every(ms: number, signal: AbortSignal, what: 'lease' | 'status', fn: () => Promise<unknown>): Promise<void> {
+    let backoff = RETRY_BACKOFF_START_MS;
     while (!signal.aborted) {
+      let delay = ms;
       try {
         await fn();
+        backoff = RETRY_BACKOFF_START_MS;
       } catch (e) {
         this.o.onError?.(e, what);
+        delay = Math.min(backoff, ms);
+        backoff = Math.min(backoff * 2, RETRY_BACKOFF_MAX_MS);
       }
-      await this.wait(ms, signal);
+      await this.wait(delay, signal);
     }
   }
 

@@ -13,6 +13,7 @@ import { AuthorizerChain, discoveryAuthorizer, mastersAuthorizer } from './auth/
 import { nodeAuthorizer } from './auth/node-authorizer.js';
 import { nodeRestriction } from './admission/node-restriction.js';
 import { joinRoutes, type NodeJoinConfig } from './join/node-credentials.js';
+import { nodePasswordChecker } from './join/node-password.js';
 import { Discovery, SERVER_VERSION } from './discovery/discovery.js';
 import { ApiHandler } from './handler.js';
 import { createHttpsServer, type RequestHandler, type TlsMaterial } from './http/https-server.js';
@@ -120,6 +121,8 @@ export class ApiServer {
     // Listen first so that port 0 resolves to the real port before discovery and the
     // `kubernetes` Endpoints are written; requests before the handler exists get 503.
     const started: { handler?: ApiHandler } = {};
+    // Node passwords are kept through the API itself; the server exists by the time an agent asks.
+    const loopbackOf: { api?: ApiServer } = {};
     const listener = config.listen ? await listen(config.listen, (r) => started.handler ? started.handler.handle(r) : Promise.resolve(statusResponse(errors.serviceUnavailable('the API server is starting').status))) : undefined;
     const boundPort = (listener?.address() as AddressInfo | null)?.port;
     const address = config.advertiseAddress ?? '127.0.0.1';
@@ -136,9 +139,10 @@ export class ApiServer {
         { name: 'watch-cache', check: () => cache.healthy },
       ],
       bookmarkIntervalMs: config.bookmarkIntervalMs,
-      preAuthRoutes: config.join ? joinRoutes(config.join) : undefined,
+      preAuthRoutes: config.join ? joinRoutes({ checkNodePassword: nodePasswordChecker((r) => loopbackOf.api!.loopback(r)), ...config.join }) : undefined,
     });
     const api = new ApiServer(handler, cache, deps, listener);
+    loopbackOf.api = api;
     await bootstrapCluster((r) => api.loopback(r), { apiServiceIP: allocator.apiServiceIP, address, port });
     started.handler = handler;
     return api;

@@ -153,6 +153,16 @@ test('restarting the agent reuses its credentials', async () => {
   assert.equal(condition(node, 'Ready')?.status, 'True');
 });
 
+test('another host cannot join under a node name already taken (node password)', async () => {
+  const other = join(dir.path, 'impostor-host');
+  const a = startAgent([], other);
+  assert.notEqual(await a.exited, 0);
+  assert.match(a.logs(), /\(403\): node password rejected for node "worker-1"/);
+  assert.equal(existsSync(join(other, 'agent', 'client-kubelet.crt')), false);
+  const secret = await admin.resource({ group: '', version: 'v1', plural: 'secrets', namespaced: true, kind: 'Secret' }).get('kube-system', 'worker-1.node-password.capstan');
+  assert.equal((secret as { type?: string }).type, 'capstan.io/node-password');
+});
+
 test('a token with the wrong CA hash makes the agent refuse to join', async () => {
   const other = join(dir.path, 'wrong-hash');
   const bad = token.replace(/^K10([0-9a-f])/, (_m, c: string) => `K10${c === '0' ? '1' : '0'}`);

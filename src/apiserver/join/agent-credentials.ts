@@ -3,6 +3,7 @@
 // system:nodes) and a kubelet serving certificate for CSRs whose keys never leave the node.
 // Everything lands in `<data-dir>/agent/` and is reused on restart while it still fits (same
 // CA as the token, same node name and serving SANs, more than 90 days left).
+import { randomBytes } from 'node:crypto';
 import { request } from 'node:https';
 import { join } from 'node:path';
 import { createKeyAndCsr, canonicalIP, readIfExists, renderKubeconfig, writeFileAtomic } from '../pki/index.js';
@@ -19,6 +20,7 @@ export const AGENT_FILES = {
   servingCert: 'serving-kubelet.crt',
   servingKey: 'serving-kubelet.key',
   kubeconfig: 'kubelet.kubeconfig',
+  nodePassword: 'node-password',
 } as const;
 
 const RENEW_BEFORE_MS = 90 * 24 * 60 * 60 * 1000;
@@ -115,8 +117,14 @@ export async function loadOrObtainNodeCredentials(o: NodeCredentialsOptions): Pr
   } else if (!caMatchesToken(token, caPem)) {
     throw new JoinRefusedError(`the CA certificate served by ${base.origin} has sha256 ${caCertHash(caPem)}, not ${token.caHash} as the token says; refusing to join`);
   }
+  // Created once and kept: the server binds the node name to it on the first join.
+  let nodePassword = (await readIfExists(join(dir, AGENT_FILES.nodePassword)))?.trim();
+  if (!nodePassword) {
+    nodePassword = randomBytes(32).toString('hex');
+    await writeFileAtomic(join(dir, AGENT_FILES.nodePassword), `${nodePassword}\n`, 0o600);
+  }
   const [client, serving] = await Promise.all([createKeyAndCsr(`system:node:${o.nodeName}`), createKeyAndCsr(`system:node:${o.nodeName}`)]);
-  const body: NodeCertificatesRequest = { nodeName: o.nodeName, clientCSR: client.csrPem, servingCSR: serving.csrPem, hostnames: dnsNames, ips };
+  const body: NodeCertificatesRequest = { nodeName: o.nodeName, clientCSR: client.csrPem, servingCSR: serving.csrPem, hostnames: dnsNames, ips, nodePassword };
   const reply = await httpsCall(new URL(NODE_CERTIFICATES_PATH, base), {
     method: 'POST', ca: caPem,
     headers: { 'content-type': 'application/json', authorization: `Basic ${Buffer.from(`node:${token.secret}`).toString('base64')}` },

@@ -75,3 +75,20 @@ test('bad requests are 400 with the reason', async () => {
   const forged = x509.PemConverter.encode(der, 'CERTIFICATE REQUEST');
   await assert.rejects(routes(post({ nodeName: 'n1', clientCSR: forged, servingCSR: csrPem }, basic('sekrit')), NODE_CERTIFICATES_PATH), (e: Error & { code?: number }) => /cannot sign/.test(e.message) || e.code === 400);
 });
+
+test('with node passwords on, a name is bound to the first password that joined it', async () => {
+  const stored = new Map<string, string>();
+  const guarded = joinRoutes({
+    caCertPem: pki.caCertPem, secret: 'sekrit', signCertificateRequest: pki.signCertificateRequest,
+    checkNodePassword: async (name, password) => {
+      if (!stored.has(name)) stored.set(name, password);
+      return stored.get(name) === password;
+    },
+  });
+  const { csrPem } = await createKeyAndCsr('x');
+  const body = (nodePassword?: string) => ({ nodeName: 'n9', clientCSR: csrPem, servingCSR: csrPem, nodePassword });
+  await assert.rejects(guarded(post(body(), basic('sekrit')), NODE_CERTIFICATES_PATH), /nodePassword is required/);
+  assert.equal((await guarded(post(body('first'), basic('sekrit')), NODE_CERTIFICATES_PATH))?.status, 200);
+  assert.equal((await guarded(post(body('first'), basic('sekrit')), NODE_CERTIFICATES_PATH))?.status, 200);
+  await assert.rejects(guarded(post(body('second'), basic('sekrit')), NODE_CERTIFICATES_PATH), (e: Error & { code?: number }) => e.code === 403 && /node password rejected for node "n9"/.test(e.message));
+});

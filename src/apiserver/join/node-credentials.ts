@@ -5,12 +5,14 @@
 //        `node:<secret>`, as k3s's node endpoints); body `NodeCertificatesRequest`. Signs the
 //        node's two CSRs: a client certificate for user `system:node:<name>` in group
 //        `system:nodes`, and a kubelet serving certificate for the node's names and IPs.
-//        A wrong or missing secret gets 401 and nothing is signed.
+//        A wrong or missing secret gets 401 and nothing is signed; a node name already joined
+//        with another node password gets 403 (node-password.ts).
 import { errors, isDNS1123Subdomain } from '../../api/index.js';
 import type { ApiRequest, ApiResponse } from '../http/types.js';
 import { jsonResponse, statusResponse } from '../http/respond.js';
 import { canonicalIP, type Pki } from '../pki/index.js';
 import { secretsEqual } from './join-token.js';
+import { NODE_PASSWORD_NAMESPACE, nodePasswordSecretName } from './node-password.js';
 
 export const CACERTS_PATH = '/cacerts';
 export const NODE_CERTIFICATES_PATH = '/v1-capstan/node-certificates';
@@ -24,6 +26,8 @@ export interface NodeCertificatesRequest {
   /** DNS names and IPs for the serving certificate (the node name is always included). */
   hostnames?: string[];
   ips?: string[];
+  /** The node's own random password (see node-password.ts). */
+  nodePassword?: string;
 }
 
 export interface NodeCertificatesResponse {
@@ -37,6 +41,8 @@ export interface NodeJoinConfig {
   /** The join token's secret. */
   secret: string;
   signCertificateRequest: Pki['signCertificateRequest'];
+  /** Checks (and on first use records) the node's password; absent = node passwords not enforced. */
+  checkNodePassword?(nodeName: string, password: string): Promise<boolean>;
 }
 
 /** Node certificates live one year, like the server's leaves (the agent renews on restart). */
@@ -72,7 +78,8 @@ export function checkNodeCertificatesRequest(body: unknown): NodeCertificatesReq
   for (const h of hostnames) if (isDNS1123Subdomain(h.toLowerCase()).length) throw errors.badRequest(`invalid hostname "${h}"`);
   const ips = list('ips');
   for (const ip of ips) if (!canonicalIP(ip)) throw errors.badRequest(`invalid IP address "${ip}"`);
-  return { nodeName: name, clientCSR: b.clientCSR as string, servingCSR: b.servingCSR as string, hostnames, ips };
+  if (b.nodePassword !== undefined && (typeof b.nodePassword !== 'string' || !b.nodePassword)) throw errors.badRequest('nodePassword must be a non-empty string');
+  return { nodeName: name, clientCSR: b.clientCSR as string, servingCSR: b.servingCSR as string, hostnames, ips, nodePassword: b.nodePassword as string | undefined };
 }
 
 /**
@@ -96,6 +103,12 @@ export function joinRoutes(cfg: NodeJoinConfig): (req: ApiRequest, path: string)
       throw errors.badRequest('the request body is not JSON');
     }
     const r = checkNodeCertificatesRequest(parsed);
+    if (cfg.checkNodePassword) {
+      if (!r.nodePassword) throw errors.badRequest('nodePassword is required');
+      if (!(await cfg.checkNodePassword(r.nodeName, r.nodePassword))) {
+        throw errors.forbidden(`node password rejected for node "${r.nodeName}": another host joined under this name, or its node-password file changed (delete the Secret ${NODE_PASSWORD_NAMESPACE}/${nodePasswordSecretName(r.nodeName)} to release the name)`);
+      }
+    }
     const user = `system:node:${r.nodeName}`;
     const dnsNames = [...new Set([r.nodeName, ...(r.hostnames ?? []).map((h) => h.toLowerCase())])];
     const ips = [...new Set((r.ips ?? []).map((ip) => canonicalIP(ip)!))];

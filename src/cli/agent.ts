@@ -21,8 +21,8 @@ Joins the cluster at URL and runs this host as a node: registers the Node with t
 capacity, renews its Lease every 10 s and reports its status and conditions.
 
 Flags:
-  --server URL                 API server to join, https://HOST:PORT (required)
-  --token TOKEN                Join token: the server's <data-dir>/token (K10<ca hash>::server:<secret>)
+  --server URL                 API server to join, https://HOST:PORT (required; or $CAPSTAN_URL)
+  --token TOKEN                Join token: the server's <data-dir>/token (K10<ca hash>::server:<secret>; or $CAPSTAN_TOKEN)
   --token-file PATH            Read the token from PATH instead
   --data-dir DIR               Folder for state (default /var/lib/capstan as root, else ~/.capstan)
   --node-name NAME             Node name (default: the host name)
@@ -61,8 +61,10 @@ export async function runAgent(argv: string[]): Promise<void> {
     },
     strict: true,
   });
-  if (!values.server || !/^https:\/\/[^/]+\/?$/.test(values.server)) throw new Error(`--server must be https://HOST:PORT (got ${values.server ?? 'nothing'})`);
-  const token = (values.token ?? (values['token-file'] ? readFileSync(resolve(values['token-file']), 'utf8') : '')).trim();
+  // As k3s's K3S_URL / K3S_TOKEN.
+  const server = values.server ?? process.env.CAPSTAN_URL;
+  if (!server || !/^https:\/\/[^/]+\/?$/.test(server)) throw new Error(`--server must be https://HOST:PORT (got ${server ?? 'nothing'})`);
+  const token = (values.token ?? (values['token-file'] ? readFileSync(resolve(values['token-file']), 'utf8') : process.env.CAPSTAN_TOKEN ?? '')).trim();
   if (!token) throw new Error('--token or --token-file is required');
   const isRoot = process.getuid?.() === 0;
   const dataDir = resolve(values['data-dir'] ?? (isRoot ? '/var/lib/capstan' : join(homedir(), '.capstan')));
@@ -93,18 +95,19 @@ export async function runAgent(argv: string[]): Promise<void> {
   for (let backoff = 1000; ; backoff = Math.min(backoff * 2, 30_000)) {
     try {
       creds = await loadOrObtainNodeCredentials({
-        server: values.server, token, dataDir, nodeName, hostnames: [hostname().toLowerCase()], ips: nodeIP ? [nodeIP] : [], log,
+        server, token, dataDir, nodeName, hostnames: [hostname().toLowerCase()], ips: nodeIP ? [nodeIP] : [], log,
       });
       break;
     } catch (e) {
       if (e instanceof JoinRefusedError) throw e;
-      log(`cannot join ${values.server} yet: ${(e as Error).message} (retrying)`);
+      log(`cannot join ${server} yet: ${(e as Error).message} (retrying)`);
       await sleep(backoff, stop.signal);
       if (stop.signal.aborted) return;
     }
   }
   log(`${creds.reused ? 'reusing node credentials' : 'obtained node credentials'} in ${creds.dir} (user system:node:${nodeName})`);
 
+  // creds.servingCertPem / servingKeyPem are the kubelet serving pair for the streaming server (wired by the team later).
   const client = new Client(transportFromKubeconfig(creds.kubeconfigPath, { userAgent: `capstan-agent/${nodeName}` }));
   const runtimeCheck: ReadinessCheck = async () => {
     try {

@@ -153,6 +153,17 @@ test('restarting the agent reuses its credentials', async () => {
   assert.equal(condition(node, 'Ready')?.status, 'True');
 });
 
+test('a new --node-ip gets a new serving certificate (same node password, same Node)', async () => {
+  const servingBefore = readFileSync(join(agentDir, 'agent', 'serving-kubelet.crt'), 'utf8');
+  assert.equal(await agents[agents.length - 1]!.terminate(), 0);
+  const moved = startAgent(['--node-ip', '127.0.0.2']);
+  await moved.waitForLog(/ready: node worker-1 registered/);
+  assert.match(moved.logs(), /obtained node credentials/);
+  assert.notEqual(readFileSync(join(agentDir, 'agent', 'serving-kubelet.crt'), 'utf8'), servingBefore);
+  await poll('InternalIP updated', () => admin.resource(NODES).get('', NODE) as Promise<Node>,
+    (n) => n.status?.addresses?.[0]?.address === '127.0.0.2');
+});
+
 test('another host cannot join under a node name already taken (node password)', async () => {
   const other = join(dir.path, 'impostor-host');
   const a = startAgent([], other);

@@ -54,7 +54,7 @@ export function renewedLease(lease: Lease, nodeName: string, now: number): Lease
 
 export type ContainerImage = NonNullable<NonNullable<Node['status']>['images']>[number];
 
-/** status.images: the largest first, at most 50, each with up to 5 names (digests, then tags), as upstream. */
+/** status.images: the largest first, at most 50, each with up to 5 names (digests, then tags), as upstream; an image with no name at all is left out. */
 export function nodeImages(images: readonly ImageInfo[]): ContainerImage[] {
   return [...images]
     .sort((a, b) => b.size - a.size)

@@ -31,6 +31,8 @@ export interface HandlerOptions {
   livez: HealthCheck[];
   readyz: HealthCheck[];
   bookmarkIntervalMs?: number;
+  /** Routes answered before authentication (the node join endpoints); undefined = not theirs. */
+  preAuthRoutes?: (req: ApiRequest, path: string) => Promise<ApiResponse | undefined>;
 }
 
 const PUBLIC_PATHS = /^\/(healthz|livez|readyz)(\/.*)?$|^\/version\/?$/;
@@ -55,6 +57,8 @@ export class ApiHandler {
     }
     const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
     const query = url.searchParams;
+    const early = this.o.preAuthRoutes ? await this.o.preAuthRoutes(req, path) : undefined;
+    if (early) return early;
     const user = this.o.authn.authenticate(req);
     if (!user) {
       if (!PUBLIC_PATHS.test(path)) return statusResponse(errors.unauthorized().status);

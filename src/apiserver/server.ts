@@ -10,6 +10,10 @@ import { priorityAdmission, type PriorityClassLookup } from './admission/priorit
 import { defaultTolerationSeconds } from './admission/default-toleration-seconds.js';
 import { AuthenticatorChain, clientCertificateAuthenticator, tokenAuthenticator, type StaticToken } from './auth/authenticator.js';
 import { AuthorizerChain, discoveryAuthorizer, mastersAuthorizer } from './auth/authorizer.js';
+import { nodeAuthorizer } from './auth/node-authorizer.js';
+import { nodeRestriction } from './admission/node-restriction.js';
+import { joinRoutes, type NodeJoinConfig } from './join/node-credentials.js';
+import { nodePasswordChecker } from './join/node-password.js';
 import { Discovery, SERVER_VERSION } from './discovery/discovery.js';
 import { ApiHandler } from './handler.js';
 import { createHttpsServer, type RequestHandler, type TlsMaterial } from './http/https-server.js';
@@ -44,6 +48,8 @@ export interface ApiServerConfig {
   bookmarkIntervalMs?: number;
   /** How long events are kept (upstream's --event-ttl); default 1 h. */
   eventTTLSeconds?: number;
+  /** Serve the node join endpoints (GET /cacerts, POST /v1-capstan/node-certificates). */
+  join?: NodeJoinConfig;
 }
 
 /** The identity in-process roles use on the loopback transport. */
@@ -107,7 +113,7 @@ export class ApiServer {
       const { kv } = await config.store.get(objectKey(namespaces.rt, '', name));
       return kv ? (JSON.parse(kv.value) as KubeObject) : undefined;
     };
-    const admission = new AdmissionChain([namespaceLifecycle(lookupNamespace), priorityAdmission(priorityClassLookup(cache, config.store, byKind('scheduling.k8s.io', 'priorityclasses'))), defaultTolerationSeconds()]);
+    const admission = new AdmissionChain([namespaceLifecycle(lookupNamespace), priorityAdmission(priorityClassLookup(cache, config.store, byKind('scheduling.k8s.io', 'priorityclasses'))), defaultTolerationSeconds(), nodeRestriction()]);
     const deps: RegistryDeps = {
       store: config.store, cache, catalogue, admission, hooks,
       leases: createLeaseManager(config.store), now: config.now ?? (() => new Date()),
@@ -115,6 +121,8 @@ export class ApiServer {
     // Listen first so that port 0 resolves to the real port before discovery and the
     // `kubernetes` Endpoints are written; requests before the handler exists get 503.
     const started: { handler?: ApiHandler } = {};
+    // Node passwords are kept through the API itself; the server exists by the time an agent asks.
+    const loopbackOf: { api?: ApiServer } = {};
     const listener = config.listen ? await listen(config.listen, (r) => started.handler ? started.handler.handle(r) : Promise.resolve(statusResponse(errors.serviceUnavailable('the API server is starting').status))) : undefined;
     const boundPort = (listener?.address() as AddressInfo | null)?.port;
     const address = config.advertiseAddress ?? '127.0.0.1';
@@ -122,7 +130,7 @@ export class ApiServer {
     const handler = new ApiHandler({
       deps,
       authn: new AuthenticatorChain([clientCertificateAuthenticator, tokenAuthenticator(config.tokens ?? [])]),
-      authz: new AuthorizerChain([mastersAuthorizer, discoveryAuthorizer]),
+      authz: new AuthorizerChain([mastersAuthorizer, nodeAuthorizer, discoveryAuthorizer]),
       discovery: new Discovery(catalogue, `${address}:${port}`),
       openapi: openApiDocuments(resources, SERVER_VERSION.gitVersion),
       livez: [{ name: 'etcd', check: async () => { await config.store.currentRevision(); return true; } }],
@@ -131,8 +139,10 @@ export class ApiServer {
         { name: 'watch-cache', check: () => cache.healthy },
       ],
       bookmarkIntervalMs: config.bookmarkIntervalMs,
+      preAuthRoutes: config.join ? joinRoutes({ checkNodePassword: nodePasswordChecker((r) => loopbackOf.api!.loopback(r)), ...config.join }) : undefined,
     });
     const api = new ApiServer(handler, cache, deps, listener);
+    loopbackOf.api = api;
     await bootstrapCluster((r) => api.loopback(r), { apiServiceIP: allocator.apiServiceIP, address, port });
     started.handler = handler;
     return api;

@@ -5,11 +5,13 @@ import { runControllerManager, CONTROLLER_MANAGER_USAGE } from './controller-man
 import { runSim, SIM_USAGE } from './sim.js';
 import { runImage } from './image.js';
 import { runKillAll, KILLALL_USAGE } from './killall.js';
+import { runAgent, AGENT_USAGE } from './agent.js';
 
 const USAGE = `Usage: capstan <command> [flags]
 
 Commands:
   server    Run the control plane (API server on an embedded store)
+  agent     Join a cluster with a token and run this host as a node
   scheduler Run the scheduler alone (leader-elected) against a cluster
   controller-manager
             Run the controllers alone (leader-elected) against a cluster
@@ -30,6 +32,13 @@ export async function main(argv: string[]): Promise<void> {
         return;
       }
       await runServer(rest);
+      return;
+    case 'agent':
+      if (rest.includes('--help') || rest.includes('-h')) {
+        process.stdout.write(AGENT_USAGE);
+        return;
+      }
+      await runAgent(rest);
       return;
     case 'scheduler':
       if (rest.includes('--help') || rest.includes('-h')) {

@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import { homedir, hostname, networkInterfaces } from 'node:os';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ApiServer, loadOrCreatePki, renderKubeconfig, writeKubeconfig } from '../apiserver/index.js';
+import { ApiServer, loadOrCreateJoinToken, loadOrCreatePki, renderKubeconfig, writeKubeconfig } from '../apiserver/index.js';
 import { openSqliteStore, startCompactor, type Store } from '../store/index.js';
 import { startSchedulerThread } from './scheduler-thread.js';
 import { startControllerManagerThread } from './controller-manager-thread.js';
@@ -94,6 +94,8 @@ export async function runServer(argv: string[]): Promise<void> {
     ips: [...addresses, advertise, ...sans.filter((s) => /^[\d.:]+$/.test(s))],
     serviceIP: firstServiceIP(values['service-cidr']!),
   });
+  // The node join token (k3s format), stable across restarts: agents join with it.
+  const joinToken = await loadOrCreateJoinToken(dataDir, pki.caCertPem);
   const store = openStore(values['datastore-endpoint'], dataDir);
   const stop = new AbortController();
   const api = await ApiServer.start({
@@ -103,13 +105,14 @@ export async function runServer(argv: string[]): Promise<void> {
     nodePortRange: [Number(range[1]), Number(range[2])],
     advertiseAddress: advertise,
     eventTTLSeconds: parseDurationSeconds(values['event-ttl']!, '--event-ttl'),
+    join: { caCertPem: pki.caCertPem, secret: joinToken.secret, signCertificateRequest: pki.signCertificateRequest },
   });
   const compactor = startCompactor(store, { onError: (e) => log(`compaction failed: ${(e as Error).message}`) }, stop.signal);
 
   const kubeconfig = renderKubeconfig({ server: `https://127.0.0.1:${api.port}`, caPem: pki.caCertPem, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem });
   await writeKubeconfig(join(dataDir, 'kubeconfig.yaml'), kubeconfig);
   if (values['write-kubeconfig']) await writeKubeconfig(resolve(values['write-kubeconfig']), kubeconfig);
-  log(`API server listening on https://${values['bind-address']}:${api.port}; kubeconfig written to ${join(dataDir, 'kubeconfig.yaml')}`);
+  log(`API server listening on https://${values['bind-address']}:${api.port}; kubeconfig written to ${join(dataDir, 'kubeconfig.yaml')}; node join token in ${joinToken.path}`);
   // The scheduler runs on its own thread and talks to this API server over HTTPS, leader-elected
   // like a separate one.
   const scheduler = values['disable-scheduler'] ? undefined : startSchedulerThread({ kubeconfig: join(dataDir, 'kubeconfig.yaml'), userAgent: 'capstan-server/scheduler' }, (m) => log(`scheduler: ${m}`));

@@ -2,3 +2,4 @@
 export * from './hollow/index.js';
 export * from './podspec/index.js';
 export * from './volumes/index.js';
+export * from './node/index.js';

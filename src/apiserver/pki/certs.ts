@@ -56,11 +56,11 @@ function subjectName(commonName: string, organizations: string[] = []): x509.Jso
   return [{ CN: [commonName] }, ...organizations.map((o) => ({ O: [o] }))];
 }
 
-async function generateKeys(): Promise<CryptoKeyPair> {
+export async function generateKeys(): Promise<CryptoKeyPair> {
   return subtleCrypto.subtle.generateKey(EC, true, ['sign', 'verify']) as Promise<CryptoKeyPair>;
 }
 
-async function exportKeyPem(key: CryptoKey): Promise<string> {
+export async function exportKeyPem(key: CryptoKey): Promise<string> {
   const der = await subtleCrypto.subtle.exportKey('pkcs8', key);
   return x509.PemConverter.encode(der, 'PRIVATE KEY');
 }
@@ -100,6 +100,11 @@ export async function loadCertificateAuthority(certPem: string, keyPem: string):
 /** Issues a leaf certificate signed by `ca` with a fresh key. */
 export async function issueLeaf(ca: CertificateAuthority, opts: LeafOptions): Promise<KeyPairPem> {
   const keys = await generateKeys();
+  return { certPem: await issueLeafForKey(ca, keys.publicKey, opts), keyPem: await exportKeyPem(keys.privateKey) };
+}
+
+/** Issues a leaf certificate signed by `ca` for a public key held elsewhere (a CSR's); returns its PEM. */
+export async function issueLeafForKey(ca: CertificateAuthority, publicKey: CryptoKey, opts: LeafOptions): Promise<string> {
   const server = opts.usage === 'server';
   const extensions: x509.Extension[] = [
     new x509.BasicConstraintsExtension(false, undefined, true),
@@ -121,11 +126,11 @@ export async function issueLeaf(ca: CertificateAuthority, opts: LeafOptions): Pr
     notBefore: new Date(opts.now.getTime() - BACKDATE_MS),
     notAfter: new Date(opts.now.getTime() + opts.days * DAY_MS),
     signingAlgorithm: SIGNING,
-    publicKey: keys.publicKey,
+    publicKey,
     signingKey: ca.key,
     extensions,
   });
-  return { certPem: cert.toString('pem'), keyPem: await exportKeyPem(keys.privateKey) };
+  return cert.toString('pem');
 }
 
 /** Canonical text of an IP address (`0:0::1` → `::1`), or undefined if `ip` is not one. */

@@ -14,6 +14,7 @@ import {
   canonicalIP, type CertificateAuthority, type KeyPairPem, type SubjectAltNames,
 } from './certs.js';
 import { readIfExists, writeFileAtomic } from './files.js';
+import { signCertificateRequest } from './csr.js';
 import { x509 } from './x509.js';
 
 const CA_DAYS = 3650;
@@ -67,6 +68,17 @@ export interface Pki {
   generated: { ca: boolean; server: boolean; admin: boolean };
   /** Issues a client certificate signed by the cluster CA (for kubelets and other components). */
   issueClientCertificate(req: ClientCertificateRequest): Promise<KeyPairPem>;
+  /**
+   * Signs a PEM CSR with the cluster CA: the CSR gives only its public key; subject, usage and
+   * SANs are the caller's (the node credentials endpoint). Returns the certificate PEM.
+   */
+  signCertificateRequest(csrPem: string, req: NodeCertificateRequest): Promise<string>;
+}
+
+export interface NodeCertificateRequest extends ClientCertificateRequest {
+  usage: 'client' | 'server';
+  /** Required for server certificates. */
+  sans?: SubjectAltNames;
 }
 
 /** The serving certificate's SANs for these options (localhost, kubernetes.*, loopbacks, …). */
@@ -169,6 +181,9 @@ export async function loadOrCreatePki(dir: string, opts: PkiOptions): Promise<Pk
     generated: { ca: caCreated, server: serverGenerated, admin: adminGenerated },
     issueClientCertificate: (req) => issueLeaf(ca, {
       commonName: req.commonName, organizations: req.organizations, days: req.days ?? LEAF_DAYS, usage: 'client', now: clock(),
+    }),
+    signCertificateRequest: (csrPem, req) => signCertificateRequest(ca, csrPem, {
+      commonName: req.commonName, organizations: req.organizations, days: req.days ?? LEAF_DAYS, usage: req.usage, sans: req.sans, now: clock(),
     }),
   };
 }

@@ -6,12 +6,13 @@
 // Queue keys: `node/<name>` registers a node or reports its status, `lease/<name>` renews its
 // Lease, `pod/<ns>/<name>` syncs one pod. Failed keys are retried with the queue's per-key
 // exponential backoff; a burst of bindings only grows the queue.
-import { isStatusError, leases, nodes, pods, type KubeObject, type Lease, type Node } from '../../api/index.js';
-import { Informer, ItemExponentialRateLimiter, microTime, realClock, WorkQueue, type Client, type Clock, type ResourceClient } from '../../client/index.js';
+import { isStatusError, leases, nodes, pods, type KubeObject, type Node } from '../../api/index.js';
+import { Informer, ItemExponentialRateLimiter, realClock, WorkQueue, type Client, type Clock, type ResourceClient } from '../../client/index.js';
 import { FakeRuntime, type ContainerRuntime } from '../../runtime/index.js';
 import { HeartbeatSlots } from './heartbeat-slots.js';
 import { HollowNode } from './hollow-node.js';
-import { buildNode, buildNodeLease, healthyConditions, NODE_LEASE_NAMESPACE, type HollowNodeTemplate } from './node-object.js';
+import { buildNode, healthyConditions, type HollowNodeTemplate } from './node-object.js';
+import { renewNodeLease } from '../node/node-lease.js';
 import { syncPod, type PodSyncContext } from './pod-sync.js';
 
 export interface HollowNodesOptions extends Partial<Omit<HollowNodeTemplate, 'containerRuntimeVersion'>> {
@@ -238,29 +239,11 @@ export class HollowNodes {
     this.counters.nodeStatusWrites++;
   }
 
-  /** Upstream's node lease controller: update with the last resourceVersion; create when missing. */
+  /** Upstream's node lease controller (shared with the node agent: renewNodeLease). */
   private async renewLease(node: HollowNode): Promise<void> {
     if (!node.registered) return;
-    const now = this.clock.now();
-    if (!node.lease) {
-      try {
-        node.lease = await this.leaseClient.create(NODE_LEASE_NAMESPACE, buildNodeLease(node.name, node.uid, now)) as Lease;
-        this.counters.leaseRenewals++;
-        return;
-      } catch (e) {
-        if (!isStatusError(e) || e.code !== 409) throw e;
-        node.lease = await this.leaseClient.get(NODE_LEASE_NAMESPACE, node.name) as Lease;
-      }
-    }
-    const next: Lease = { ...node.lease, spec: { ...node.lease.spec, holderIdentity: node.name, leaseDurationSeconds: node.lease.spec?.leaseDurationSeconds ?? 40, renewTime: microTime(now) } };
-    try {
-      node.lease = await this.leaseClient.update(NODE_LEASE_NAMESPACE, next) as Lease;
-      this.counters.leaseRenewals++;
-    } catch (e) {
-      // Changed or deleted by someone else: read (or recreate) on the retry.
-      if (isStatusError(e) && (e.code === 409 || e.code === 404)) node.lease = undefined;
-      throw e;
-    }
+    await renewNodeLease(this.leaseClient, node, node.name, node.uid, this.clock.now());
+    this.counters.leaseRenewals++;
   }
 
   private report(err: unknown, key?: string): void {

@@ -4,4 +4,5 @@ export type { ApiRequest, ApiResponse, UserInfo } from './http/types.js';
 export type { StaticToken } from './auth/authenticator.js';
 export type { TlsMaterial } from './http/https-server.js';
 export { SERVER_VERSION } from './discovery/discovery.js';
-export { loadOrCreatePki, renderKubeconfig, writeKubeconfig, type Pki } from './pki/index.js';
+export { loadOrCreatePki, renderKubeconfig, writeKubeconfig, KUBELET_CLIENT_IDENTITY, type Pki } from './pki/index.js';
+export type { KubeletClientConfig } from './streaming/kubelet-proxy.js';

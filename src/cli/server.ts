@@ -103,6 +103,8 @@ export async function runServer(argv: string[]): Promise<void> {
     nodePortRange: [Number(range[1]), Number(range[2])],
     advertiseAddress: advertise,
     eventTTLSeconds: parseDurationSeconds(values['event-ttl']!, '--event-ttl'),
+    // Kubelet serving certificates are not verified unless a CA for them is configured, as upstream.
+    kubeletClient: { certPem: pki.kubeletClientCertPem, keyPem: pki.kubeletClientKeyPem },
   });
   const compactor = startCompactor(store, { onError: (e) => log(`compaction failed: ${(e as Error).message}`) }, stop.signal);
 

@@ -1,2 +1,4 @@
 // Public surface of the kubelet component.
 export * from './hollow/index.js';
+export * from './logs/index.js';
+export * from './server/index.js';

@@ -29,7 +29,12 @@ export const PKI_FILES = {
   serverKey: 'serving-kube-apiserver.key',
   adminCert: 'client-admin.crt',
   adminKey: 'client-admin.key',
+  kubeletClientCert: 'client-kube-apiserver.crt',
+  kubeletClientKey: 'client-kube-apiserver.key',
 } as const;
+
+/** The identity the API server presents to kubelets (upstream's kube-apiserver-kubelet-client). */
+export const KUBELET_CLIENT_IDENTITY = { commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'] } as const;
 
 export interface PkiOptions {
   /** Extra DNS names for the serving certificate (the host's name, a load balancer's name). */
@@ -63,10 +68,15 @@ export interface Pki {
   /** The `system:admin` / `system:masters` client credential (the admin kubeconfig's user). */
   adminCertPem: string;
   adminKeyPem: string;
+  /** The client credential the API server uses towards kubelets (logs, exec, attach, port-forward). */
+  kubeletClientCertPem: string;
+  kubeletClientKeyPem: string;
   /** Which credentials this call created (false: loaded from disk). */
   generated: { ca: boolean; server: boolean; admin: boolean };
   /** Issues a client certificate signed by the cluster CA (for kubelets and other components). */
   issueClientCertificate(req: ClientCertificateRequest): Promise<KeyPairPem>;
+  /** Issues a serving certificate signed by the cluster CA (a kubelet's HTTPS server). */
+  issueServingCertificate(req: { commonName: string; sans: SubjectAltNames; days?: number }): Promise<KeyPairPem>;
 }
 
 /** The serving certificate's SANs for these options (localhost, kubernetes.*, loopbacks, …). */
@@ -159,6 +169,16 @@ export async function loadOrCreatePki(dir: string, opts: PkiOptions): Promise<Pk
     adminGenerated = true;
   }
 
+  // Same lifetime rules as the admin credential.
+  const oldKubeletClient = await loadLeaf(dir, PKI_FILES.kubeletClientCert, PKI_FILES.kubeletClientKey);
+  let kubeletClient: KeyPairPem;
+  if (oldKubeletClient && await usable(oldKubeletClient, ca, now)) {
+    kubeletClient = oldKubeletClient;
+  } else {
+    kubeletClient = await issueLeaf(ca, { ...KUBELET_CLIENT_IDENTITY, organizations: [...KUBELET_CLIENT_IDENTITY.organizations], days: LEAF_DAYS, usage: 'client', now });
+    await writePair(dir, PKI_FILES.kubeletClientCert, PKI_FILES.kubeletClientKey, kubeletClient);
+  }
+
   return {
     dir,
     caCertPem: ca.certPem,
@@ -166,9 +186,14 @@ export async function loadOrCreatePki(dir: string, opts: PkiOptions): Promise<Pk
     serverKeyPem: server.keyPem,
     adminCertPem: admin.certPem,
     adminKeyPem: admin.keyPem,
+    kubeletClientCertPem: kubeletClient.certPem,
+    kubeletClientKeyPem: kubeletClient.keyPem,
     generated: { ca: caCreated, server: serverGenerated, admin: adminGenerated },
     issueClientCertificate: (req) => issueLeaf(ca, {
       commonName: req.commonName, organizations: req.organizations, days: req.days ?? LEAF_DAYS, usage: 'client', now: clock(),
+    }),
+    issueServingCertificate: (req) => issueLeaf(ca, {
+      commonName: req.commonName, sans: req.sans, days: req.days ?? LEAF_DAYS, usage: 'server', now: clock(),
     }),
   };
 }

@@ -41,7 +41,7 @@ export class SpdyStream extends Duplex {
   accept(headers: SpdyHeaders = {}): void {
     if (this.replied) return;
     this.replied = true;
-    this.conn.send(encodeSynReply(this.id, this.conn.compress(headers)));
+    this.conn.send(this.conn.compress(headers).then((block) => encodeSynReply(this.id, block)));
   }
 
   /** Aborts the stream (RST_STREAM CANCEL); both directions end. */
@@ -132,6 +132,9 @@ export class SpdyConnection {
   private nextId: number;
   private lastPeerId = 0;
   private closedFlag = false;
+  private outbound: Promise<void> = Promise.resolve();
+  private outboundIdle = true;
+  private inbound: Promise<void> = Promise.resolve();
   peerFlowControl = false;
   /** Resolves when the underlying stream closed or the session was closed. */
   readonly closed: Promise<void>;
@@ -146,11 +149,27 @@ export class SpdyConnection {
     socket.on('error', () => this.teardown());
   }
 
-  /** @internal */ compress(headers: SpdyHeaders): Buffer {
+  /** @internal */ compress(headers: SpdyHeaders): Promise<Buffer> {
     return this.compressor.compress(headers);
   }
 
-  /** @internal */ send(frame: Buffer): void {
+  /**
+   * @internal Queues a frame; frames leave in call order even when one waits for its header
+   * block to be compressed.
+   */
+  send(frame: Buffer | Promise<Buffer>): void {
+    if (Buffer.isBuffer(frame) && this.outboundIdle) {
+      this.write(frame);
+      return;
+    }
+    this.outboundIdle = false;
+    const p = this.outbound.then(async () => this.write(await frame));
+    this.outbound = p.catch(() => this.teardown());
+    const mine = this.outbound;
+    void mine.then(() => { if (this.outbound === mine) this.outboundIdle = true; });
+  }
+
+  private write(frame: Buffer): void {
     if (!this.closedFlag && this.socket.writable) this.socket.write(frame);
   }
 
@@ -164,7 +183,7 @@ export class SpdyConnection {
     this.nextId += 2;
     const s = new SpdyStream(id, this);
     this.streams.set(id, s);
-    this.send(encodeSynStream(id, this.compress(headers), fin ? FLAG_FIN : 0));
+    this.send(this.compress(headers).then((block) => encodeSynStream(id, block, fin ? FLAG_FIN : 0)));
     if (fin) s.markLocalClosed();
     return s;
   }
@@ -173,8 +192,10 @@ export class SpdyConnection {
   close(): void {
     if (this.closedFlag) return;
     this.send(encodeGoAway(this.lastPeerId));
-    this.socket.end();
-    this.teardown();
+    void this.outbound.then(() => {
+      this.socket.end();
+      this.teardown();
+    });
   }
 
   private teardown(): void {
@@ -196,19 +217,18 @@ export class SpdyConnection {
       this.teardown();
       return;
     }
+    // Frames are handled strictly in order: a stream's DATA waits for its SYN_STREAM's headers.
     for (const f of frames) {
-      try {
-        this.handle(f);
-      } catch {
+      this.inbound = this.inbound.then(() => this.handle(f)).catch(() => {
         // A header block that does not inflate breaks the shared zlib context: the session is lost.
         this.socket.destroy();
         this.teardown();
-        return;
-      }
+      });
     }
   }
 
-  private handle(f: Frame): void {
+  private async handle(f: Frame): Promise<void> {
+    if (this.closedFlag) return;
     switch (f.type) {
       case 'data': {
         const s = this.streams.get(f.streamId);
@@ -220,7 +240,7 @@ export class SpdyConnection {
         return;
       }
       case 'syn_stream': {
-        const headers = this.decompressor.decompress(f.headerBlock);
+        const headers = await this.decompressor.decompress(f.headerBlock);
         if (this.streams.has(f.streamId)) return;
         this.lastPeerId = Math.max(this.lastPeerId, f.streamId);
         const s = new SpdyStream(f.streamId, this);
@@ -233,12 +253,12 @@ export class SpdyConnection {
         return;
       }
       case 'syn_reply': {
-        const headers = this.decompressor.decompress(f.headerBlock);
+        const headers = await this.decompressor.decompress(f.headerBlock);
         this.streams.get(f.streamId)?.onReply(headers, (f.flags & FLAG_FIN) !== 0);
         return;
       }
       case 'headers': {
-        const headers = this.decompressor.decompress(f.headerBlock);
+        const headers = await this.decompressor.decompress(f.headerBlock);
         const s = this.streams.get(f.streamId);
         if (s) {
           for (const [k, v] of Object.entries(headers)) (s.headers[k] ??= []).push(...v);

@@ -1,18 +1,12 @@
 // SPDY/3 header blocks: name/value pairs (4-byte lengths; several values of one name joined by
 // NUL), compressed with one zlib context per direction for the whole connection, each block
-// ended with a sync flush. Stateful: blocks must be encoded and decoded in frame order.
+// ended with a sync flush. Stateful: blocks must be encoded and decoded in frame order, so the
+// codec serializes its calls.
 import zlib from 'node:zlib';
 import { SPDY3_DICTIONARY } from './dictionary.js';
 
 /** Header names as sent on the wire (lower case); values of a repeated name in order. */
 export type SpdyHeaders = Record<string, string[]>;
-
-// Node's zlib has no public synchronous API for a long-lived context; `_processChunk` without a
-// callback is what its own *Sync helpers use. Keeping the codec synchronous keeps frame handling
-// in order without a queue.
-interface SyncZlib {
-  _processChunk(chunk: Buffer, flushFlag: number): Buffer;
-}
 
 export function encodeHeaderBlock(headers: SpdyHeaders): Buffer {
   const entries = Object.entries(headers);
@@ -54,20 +48,49 @@ export function decodeHeaderBlock(block: Buffer): SpdyHeaders {
   return out;
 }
 
-/** One direction's compressor. */
-export class HeaderCompressor {
-  private readonly z = zlib.createDeflate({ dictionary: SPDY3_DICTIONARY }) as unknown as SyncZlib;
+/**
+ * One long-lived zlib context. Calls are serialized; each resolves with the output of its input
+ * after a sync flush (the flush callback runs after the output of everything written before it).
+ */
+class ZlibContext {
+  private tail: Promise<unknown> = Promise.resolve();
+  private out: Buffer[] = [];
 
-  compress(headers: SpdyHeaders): Buffer {
-    return this.z._processChunk(encodeHeaderBlock(headers), zlib.constants.Z_SYNC_FLUSH);
+  constructor(private readonly z: zlib.Deflate | zlib.Inflate) {
+    z.on('data', (c: Buffer) => this.out.push(c));
+    z.on('error', () => undefined);
+  }
+
+  run(input: Buffer): Promise<Buffer> {
+    const p = this.tail.then(() => new Promise<Buffer>((resolve, reject) => {
+      this.z.once('error', reject);
+      this.z.write(input);
+      this.z.flush(zlib.constants.Z_SYNC_FLUSH, () => {
+        this.z.off('error', reject);
+        const out = Buffer.concat(this.out);
+        this.out = [];
+        resolve(out);
+      });
+    }));
+    this.tail = p.catch(() => undefined);
+    return p;
   }
 }
 
-/** One direction's decompressor. */
-export class HeaderDecompressor {
-  private readonly z = zlib.createInflate({ dictionary: SPDY3_DICTIONARY }) as unknown as SyncZlib;
+/** One direction's compressor: blocks come out in call order. */
+export class HeaderCompressor {
+  private readonly z = new ZlibContext(zlib.createDeflate({ dictionary: SPDY3_DICTIONARY }));
 
-  decompress(data: Buffer): SpdyHeaders {
-    return decodeHeaderBlock(this.z._processChunk(data, zlib.constants.Z_SYNC_FLUSH));
+  compress(headers: SpdyHeaders): Promise<Buffer> {
+    return this.z.run(encodeHeaderBlock(headers));
+  }
+}
+
+/** One direction's decompressor: blocks must be given in arrival order. */
+export class HeaderDecompressor {
+  private readonly z = new ZlibContext(zlib.createInflate({ dictionary: SPDY3_DICTIONARY }));
+
+  async decompress(data: Buffer): Promise<SpdyHeaders> {
+    return decodeHeaderBlock(await this.z.run(data));
   }
 }

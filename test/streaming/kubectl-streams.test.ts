@@ -54,9 +54,12 @@ for (const version of KUBECTL_VERSIONS) {
     test('exec prints output and returns the exit code', async () => {
       const out = await k.ok(['exec', POD, '-c', 'app', '--', 'sh', '-c', 'echo hello; echo oops >&2']);
       assert.equal(out, 'hello\n');
-      const r = await k(['exec', POD, '-c', 'app', '--', 'sh', '-c', 'echo bye; exit 3']);
+      const r = await k(['exec', '-v=7', POD, '-c', 'app', '--', 'sh', '-c', 'echo bye; exit 3']);
       assert.equal(r.code, 3, r.stderr);
       assert.equal(r.stdout, 'bye\n');
+      // 1.27 speaks SPDY; 1.33 WebSocket v5 (no fallback).
+      if (version === '1.33') assert.match(r.stderr, /The subprotocol is v5\.channel\.k8s\.io/);
+      else assert.match(r.stderr, /X-Stream-Protocol-Version: v4\.channel\.k8s\.io/);
     });
 
     test('exec -i passes stdin', async () => {
@@ -124,7 +127,7 @@ for (const version of KUBECTL_VERSIONS) {
     });
 
     test('port-forward reaches a port of the pod', async () => {
-      const pf = background(version, f.server.kubeconfig, ['port-forward', `pod/${POD}`, ':80']);
+      const pf = background(version, f.server.kubeconfig, ['port-forward', '-v=6', `pod/${POD}`, ':80']);
       try {
         const out = await poll('the forwarding line', async () => pf.out(), (o) => /Forwarding from 127\.0\.0\.1:\d+ -> 80/.test(o));
         const port = Number(/127\.0\.0\.1:(\d+)/.exec(out)![1]);
@@ -143,6 +146,8 @@ for (const version of KUBECTL_VERSIONS) {
           });
           assert.equal(echoed, `ping-${msg}`);
         }
+        // 1.33 tunnels SPDY through a WebSocket and must not have fallen back to plain SPDY.
+        assert.doesNotMatch(pf.err(), /fallback to secondary dialer/);
       } finally {
         await pf.stop();
       }

@@ -45,6 +45,9 @@ export interface KubeletServerOptions {
   now?: () => number;
 }
 
+/** A token standing in for the tunnel subprotocol during the WebSocket handshake. */
+const TUNNEL_TOKEN = 'capstan-spdy-portforward-tunnel';
+
 const defaultAuthorize = (id: ClientIdentity) => id.commonName === KUBELET_CLIENT_COMMON_NAME || id.organizations.includes('system:masters');
 
 type Route =
@@ -92,8 +95,7 @@ export class KubeletServer {
   private readonly wss = new WebSocketServer({
     noServer: true,
     handleProtocols: (offered: Set<string>) => {
-      // The tunnel protocol is chosen by the port-forward path before this runs.
-      if (offered.has(PORT_FORWARD_WS_TUNNEL_PROTOCOL)) return PORT_FORWARD_WS_TUNNEL_PROTOCOL;
+      if (offered.has(TUNNEL_TOKEN)) return PORT_FORWARD_WS_TUNNEL_PROTOCOL;
       return selectWsProtocol(offered);
     },
   });
@@ -296,6 +298,10 @@ export class KubeletServer {
   }
 
   private acceptWebSocket(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<WebSocket | undefined> {
+    // `SPDY/3.1+portforward.k8s.io` is not an RFC 7230 token ('/'), which the ws library refuses;
+    // it is offered under a stand-in and answered under its real name.
+    const offered = req.headers['sec-websocket-protocol'];
+    if (offered) req.headers['sec-websocket-protocol'] = offered.split(',').map((p) => (p.trim() === PORT_FORWARD_WS_TUNNEL_PROTOCOL ? TUNNEL_TOKEN : p.trim())).join(', ');
     return new Promise((resolve) => {
       let settled = false;
       socket.once('close', () => { if (!settled) resolve(undefined); });

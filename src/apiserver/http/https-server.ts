@@ -26,9 +26,19 @@ export function createHttpsServer(tls: TlsMaterial, handle: RequestHandler): htt
   }, (req, res) => {
     void serve(req, res, handle);
   });
+  // Upgraded connections (exec, attach, port-forward relays) leave the HTTP server's bookkeeping:
+  // track them so that closing all connections ends them too.
+  const upgraded = new Set<Duplex>();
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
     void serveUpgrade(req, socket, head, handle);
   });
+  const closeAll = server.closeAllConnections.bind(server);
+  server.closeAllConnections = () => {
+    closeAll();
+    for (const s of upgraded) s.destroy();
+  };
   server.on('tlsClientError', () => { /* a client that fails the handshake is its own problem */ });
   // Requests the HTTP parser rejects (unknown methods, broken framing) still get a Status.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {

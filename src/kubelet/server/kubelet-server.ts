@@ -100,6 +100,9 @@ export class KubeletServer {
     },
   });
 
+  /** Upgraded sockets (SPDY sessions), which the HTTP server no longer tracks. */
+  private readonly upgraded = new Set<Duplex>();
+
   private constructor(private readonly o: KubeletServerOptions, private readonly server: https.Server) {}
 
   /** Starts listening; `port` 0 picks a free one. */
@@ -123,6 +126,7 @@ export class KubeletServer {
   /** Stops listening and drops open connections (streams end). */
   async close(): Promise<void> {
     for (const c of this.wss.clients) c.terminate();
+    for (const s of this.upgraded) s.destroy();
     await new Promise<void>((resolve) => {
       this.server.close(() => resolve());
       this.server.closeAllConnections();
@@ -211,6 +215,8 @@ export class KubeletServer {
 
   private async onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => undefined);
+    this.upgraded.add(socket);
+    socket.once('close', () => this.upgraded.delete(socket));
     const url = new URL(req.url ?? '/', 'https://kubelet.invalid');
     try {
       const denied = this.denied(req, url.pathname);

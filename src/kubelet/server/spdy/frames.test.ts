@@ -6,7 +6,7 @@ import {
   encodeData, encodeGoAway, encodePing, encodeRstStream, encodeSettings, encodeSynReply, encodeSynStream, encodeWindowUpdate,
   FLAG_FIN, FrameParser, SpdyProtocolError,
 } from './frames.js';
-import { decodeHeaderBlock, encodeHeaderBlock, HeaderCompressor, HeaderDecompressor } from './header-codec.js';
+import { decodeHeaderBlock, encodeHeaderBlock, HeaderCompressor, HeaderDecompressor, type SpdyHeaders } from './header-codec.js';
 
 test('the SPDY/3 dictionary is the 1423 bytes of the draft', () => {
   assert.equal(SPDY3_DICTIONARY.length, 1423);
@@ -59,7 +59,7 @@ test('header blocks: names lower-cased, repeated values joined by NUL', () => {
 test('compressed header blocks decode in order on one shared context', async () => {
   const c = new HeaderCompressor();
   const d = new HeaderDecompressor();
-  const blocks = [{ streamtype: ['error'] }, { streamtype: ['stdout'], requestid: ['0'] }, {}];
+  const blocks: SpdyHeaders[] = [{ streamtype: ['error'] }, { streamtype: ['stdout'], requestid: ['0'] }, {}];
   const wire = await Promise.all(blocks.map((b) => c.compress(b)));
   assert.equal(wire[0]![0], 0x78, 'a zlib stream');
   for (let i = 0; i < blocks.length; i++) assert.deepEqual(await d.decompress(wire[i]!), blocks[i]);

@@ -8,3 +8,5 @@ export { loadOrCreatePki, renderKubeconfig, writeKubeconfig, type Pki } from './
 export { loadOrCreateJoinToken, parseJoinToken, formatJoinToken, caCertHash, caMatchesToken, type JoinToken } from './join/join-token.js';
 export { CACERTS_PATH, NODE_CERTIFICATES_PATH, type NodeJoinConfig, type NodeCertificatesRequest, type NodeCertificatesResponse } from './join/node-credentials.js';
 export { loadOrObtainNodeCredentials, JoinRefusedError, AGENT_FILES, type NodeCredentials, type NodeCredentialsOptions } from './join/agent-credentials.js';
+export { loadOrCreatePki, renderKubeconfig, writeKubeconfig, KUBELET_CLIENT_IDENTITY, type Pki } from './pki/index.js';
+export type { KubeletClientConfig } from './streaming/kubelet-proxy.js';

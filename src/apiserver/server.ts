@@ -31,6 +31,7 @@ import { ServiceAllocator } from './resources/service-allocator.js';
 import { recordServiceAllocations, serviceHooks } from './resources/services.js';
 import { WatchCache } from './watchcache/watch-cache.js';
 import { bootstrapCluster } from './bootstrap.js';
+import type { KubeletClientConfig } from './streaming/kubelet-proxy.js';
 
 export interface ApiServerConfig {
   store: Store;
@@ -50,6 +51,8 @@ export interface ApiServerConfig {
   eventTTLSeconds?: number;
   /** Serve the node join endpoints (GET /cacerts, POST /v1-capstan/node-certificates). */
   join?: NodeJoinConfig;
+  /** The credential for kubelets (pods/log, exec, attach, portforward); without it those answer 503. */
+  kubeletClient?: KubeletClientConfig;
 }
 
 /** The identity in-process roles use on the loopback transport. */
@@ -117,6 +120,7 @@ export class ApiServer {
     const deps: RegistryDeps = {
       store: config.store, cache, catalogue, admission, hooks,
       leases: createLeaseManager(config.store), now: config.now ?? (() => new Date()),
+      kubeletClient: config.kubeletClient,
     };
     // Listen first so that port 0 resolves to the real port before discovery and the
     // `kubernetes` Endpoints are written; requests before the handler exists get 503.

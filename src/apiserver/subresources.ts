@@ -16,6 +16,7 @@ import { getObject } from './registry/read.js';
 import { decodeBody, fieldValidationOf } from './registry/decode-body.js';
 import { deepCopy, timestamp } from './registry/meta-ops.js';
 import { evictPod } from './registry/eviction.js';
+import { handlePodStream } from './streaming/pod-streams.js';
 import { encodeForStorage } from './watchcache/cached-object.js';
 import { applyJsonPatch, applyMergePatch, applyStrategicMergePatch, patchTypeOf, SERVED_PATCH_TYPES, unsupportedPatchType } from './patch/index.js';
 
@@ -49,7 +50,9 @@ export async function handleSubresource(
     case 'finalize':
       if (info.verb !== 'update') throw notAllowed();
       return one(200, await finalizeNamespace(deps, ctx, readObjectBody(req, rt.schema)));
-    case 'log': case 'exec': case 'attach': case 'portforward': case 'proxy': {
+    case 'log': case 'exec': case 'attach': case 'portforward':
+      return handlePodStream(deps, ctx, info.subresource, info.verb, req);
+    case 'proxy': {
       const pod = await getObject(deps, { ...ctx, query: new URLSearchParams() });
       const node = (pod.spec as { nodeName?: string } | undefined)?.nodeName;
       if (!node) throw errors.badRequest(`pod ${ctx.name} does not have a host assigned`);

@@ -106,6 +106,8 @@ export async function runServer(argv: string[]): Promise<void> {
     advertiseAddress: advertise,
     eventTTLSeconds: parseDurationSeconds(values['event-ttl']!, '--event-ttl'),
     join: { caCertPem: pki.caCertPem, secret: joinToken.secret, signCertificateRequest: pki.signCertificateRequest },
+    // Kubelet serving certificates are not verified unless a CA for them is configured, as upstream.
+    kubeletClient: { certPem: pki.kubeletClientCertPem, keyPem: pki.kubeletClientKeyPem },
   });
   const compactor = startCompactor(store, { onError: (e) => log(`compaction failed: ${(e as Error).message}`) }, stop.signal);
 

@@ -3,3 +3,5 @@ export * from './hollow/index.js';
 export * from './podspec/index.js';
 export * from './volumes/index.js';
 export * from './node/index.js';
+export * from './logs/index.js';
+export * from './server/index.js';

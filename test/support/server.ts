@@ -5,7 +5,7 @@ import { mkdtempSync, mkdirSync, rmSync, existsSync, readFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { spawn, type ChildProcess } from 'node:child_process';
-import { ApiServer, loadOrCreatePki, renderKubeconfig, writeKubeconfig } from '../../src/apiserver/index.js';
+import { ApiServer, loadOrCreatePki, renderKubeconfig, writeKubeconfig, type Pki } from '../../src/apiserver/index.js';
 import { openSqliteStore, createMemoryStore, type Store } from '../../src/store/index.js';
 
 /** The checkout's root: the nearest folder above this file holding bin/capstan (works from src and dist). */
@@ -17,6 +17,8 @@ export const REPO_ROOT = (() => {
 
 export interface TestServer {
   dataDir: string;
+  /** The cluster PKI (issue kubelet serving certificates in tests). */
+  pki: Pki;
   kubeconfig: string;
   url: string;
   port: number;
@@ -35,12 +37,13 @@ export async function startTestServer(opts: { memory?: boolean; dataDir?: string
     listen: { tls: { cert: pki.serverCertPem, key: pki.serverKeyPem, ca: pki.caCertPem }, bindAddress: '127.0.0.1', port: 0 },
     bookmarkIntervalMs: opts.bookmarkIntervalMs,
     eventTTLSeconds: opts.eventTTLSeconds,
+    kubeletClient: { certPem: pki.kubeletClientCertPem, keyPem: pki.kubeletClientKeyPem, caPem: pki.caCertPem },
   });
   const url = `https://127.0.0.1:${api.port}`;
   const kubeconfig = join(dataDir, 'kubeconfig.yaml');
   await writeKubeconfig(kubeconfig, renderKubeconfig({ server: url, caPem: pki.caCertPem, clientCertPem: pki.adminCertPem, clientKeyPem: pki.adminKeyPem }));
   return {
-    dataDir, kubeconfig, url, port: api.port, api, store,
+    dataDir, pki, kubeconfig, url, port: api.port, api, store,
     async stop() {
       await api.stop();
       await store.close();

@@ -2,6 +2,7 @@
 // bounded request bodies (413 beyond 3 MiB), streaming responses that stop when the client goes.
 import https from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import { errors } from '../../api/index.js';
 import { statusResponse } from './respond.js';
@@ -25,6 +26,19 @@ export function createHttpsServer(tls: TlsMaterial, handle: RequestHandler): htt
   }, (req, res) => {
     void serve(req, res, handle);
   });
+  // Upgraded connections (exec, attach, port-forward relays) leave the HTTP server's bookkeeping:
+  // track them so that closing all connections ends them too.
+  const upgraded = new Set<Duplex>();
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    upgraded.add(socket);
+    socket.once('close', () => upgraded.delete(socket));
+    void serveUpgrade(req, socket, head, handle);
+  });
+  const closeAll = server.closeAllConnections.bind(server);
+  server.closeAllConnections = () => {
+    closeAll();
+    for (const s of upgraded) s.destroy();
+  };
   server.on('tlsClientError', () => { /* a client that fails the handshake is its own problem */ });
   // Requests the HTTP parser rejects (unknown methods, broken framing) still get a Status.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
@@ -154,3 +168,36 @@ async function serve(req: IncomingMessage, res: ServerResponse, handle: RequestH
     }
   }
 }
+
+/**
+ * A request asking for a protocol upgrade (exec, attach, port-forward streams): the same pipeline
+ * as any request; a response with `upgrade` takes the socket, any other is written on it as a
+ * plain HTTP response and the connection closes.
+ */
+async function serveUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, handle: RequestHandler): Promise<void> {
+  socket.on('error', () => undefined);
+  const abort = new AbortController();
+  socket.once('close', () => abort.abort());
+  let r: ApiResponse;
+  try {
+    r = await handle({
+      method: req.method ?? 'GET', url: req.url ?? '/', headers: headersOf(req), clientCert: clientCertOf(req), signal: abort.signal,
+    });
+  } catch (e) {
+    r = statusResponse(errors.internal((e as Error).message).status);
+  }
+  if (r.upgrade) {
+    r.upgrade(socket, head);
+    return;
+  }
+  const body = typeof r.body === 'string' ? Buffer.from(r.body) : r.body ?? Buffer.alloc(0);
+  const lines = [`HTTP/1.1 ${r.status} ${STATUS_TEXT[r.status] ?? 'Error'}`];
+  for (const [k, v] of Object.entries(r.headers)) for (const one of Array.isArray(v) ? v : [v]) lines.push(`${k}: ${one}`);
+  lines.push(`content-length: ${body.length}`, 'connection: close');
+  socket.end(Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`), body]));
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  200: 'OK', 400: 'Bad Request', 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 405: 'Method Not Allowed',
+  422: 'Unprocessable Entity', 429: 'Too Many Requests', 500: 'Internal Server Error', 503: 'Service Unavailable',
+};

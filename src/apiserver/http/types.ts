@@ -1,5 +1,6 @@
 // Transport-independent request/response shapes. The HTTPS listener and the in-process loopback
 // transport both translate to these, so every request passes the same handlers (principle 7).
+import type { Duplex } from 'node:stream';
 
 export interface UserInfo {
   name: string;
@@ -34,6 +35,11 @@ export interface ApiResponse {
   headers: Record<string, string | string[]>;
   body?: string | Buffer;
   stream?: StreamBody;
+  /**
+   * Takes over the connection of an HTTP upgrade (pods/exec, attach, portforward): the transport
+   * hands over the raw socket and the bytes read past the request head, and writes nothing itself.
+   */
+  upgrade?: (socket: Duplex, head: Buffer) => void;
 }
 
 /** Upper bound of a request body, as upstream's 3 MiB limit. */

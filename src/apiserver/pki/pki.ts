@@ -30,7 +30,12 @@ export const PKI_FILES = {
   serverKey: 'serving-kube-apiserver.key',
   adminCert: 'client-admin.crt',
   adminKey: 'client-admin.key',
+  kubeletClientCert: 'client-kube-apiserver.crt',
+  kubeletClientKey: 'client-kube-apiserver.key',
 } as const;
+
+/** The identity the API server presents to kubelets (upstream's kube-apiserver-kubelet-client). */
+export const KUBELET_CLIENT_IDENTITY = { commonName: 'kube-apiserver-kubelet-client', organizations: ['system:masters'] } as const;
 
 export interface PkiOptions {
   /** Extra DNS names for the serving certificate (the host's name, a load balancer's name). */
@@ -64,10 +69,15 @@ export interface Pki {
   /** The `system:admin` / `system:masters` client credential (the admin kubeconfig's user). */
   adminCertPem: string;
   adminKeyPem: string;
+  /** The client credential the API server uses towards kubelets (logs, exec, attach, port-forward). */
+  kubeletClientCertPem: string;
+  kubeletClientKeyPem: string;
   /** Which credentials this call created (false: loaded from disk). */
   generated: { ca: boolean; server: boolean; admin: boolean };
   /** Issues a client certificate signed by the cluster CA (for kubelets and other components). */
   issueClientCertificate(req: ClientCertificateRequest): Promise<KeyPairPem>;
+  /** Issues a serving certificate signed by the cluster CA (a kubelet's HTTPS server). */
+  issueServingCertificate(req: { commonName: string; sans: SubjectAltNames; days?: number }): Promise<KeyPairPem>;
   /**
    * Signs a PEM CSR with the cluster CA: the CSR gives only its public key; subject, usage and
    * SANs are the caller's (the node credentials endpoint). Returns the certificate PEM.
@@ -171,6 +181,16 @@ export async function loadOrCreatePki(dir: string, opts: PkiOptions): Promise<Pk
     adminGenerated = true;
   }
 
+  // Same lifetime rules as the admin credential.
+  const oldKubeletClient = await loadLeaf(dir, PKI_FILES.kubeletClientCert, PKI_FILES.kubeletClientKey);
+  let kubeletClient: KeyPairPem;
+  if (oldKubeletClient && await usable(oldKubeletClient, ca, now)) {
+    kubeletClient = oldKubeletClient;
+  } else {
+    kubeletClient = await issueLeaf(ca, { ...KUBELET_CLIENT_IDENTITY, organizations: [...KUBELET_CLIENT_IDENTITY.organizations], days: LEAF_DAYS, usage: 'client', now });
+    await writePair(dir, PKI_FILES.kubeletClientCert, PKI_FILES.kubeletClientKey, kubeletClient);
+  }
+
   return {
     dir,
     caCertPem: ca.certPem,
@@ -178,12 +198,17 @@ export async function loadOrCreatePki(dir: string, opts: PkiOptions): Promise<Pk
     serverKeyPem: server.keyPem,
     adminCertPem: admin.certPem,
     adminKeyPem: admin.keyPem,
+    kubeletClientCertPem: kubeletClient.certPem,
+    kubeletClientKeyPem: kubeletClient.keyPem,
     generated: { ca: caCreated, server: serverGenerated, admin: adminGenerated },
     issueClientCertificate: (req) => issueLeaf(ca, {
       commonName: req.commonName, organizations: req.organizations, days: req.days ?? LEAF_DAYS, usage: 'client', now: clock(),
     }),
     signCertificateRequest: (csrPem, req) => signCertificateRequest(ca, csrPem, {
       commonName: req.commonName, organizations: req.organizations, days: req.days ?? LEAF_DAYS, usage: req.usage, sans: req.sans, now: clock(),
+    }),
+    issueServingCertificate: (req) => issueLeaf(ca, {
+      commonName: req.commonName, sans: req.sans, days: req.days ?? LEAF_DAYS, usage: 'server', now: clock(),
     }),
   };
 }

@@ -5,6 +5,7 @@ import type { UserInfo } from '../http/types.js';
 import type { WatchCache } from '../watchcache/watch-cache.js';
 import type { AdmissionChain } from '../admission/chain.js';
 import type { Catalogue, ServedResource } from './catalogue.js';
+import type { KubeletClientConfig } from '../streaming/kubelet-proxy.js';
 
 /** Per-resource behaviour beyond the generic REST semantics (upstream's strategy/registry hooks). */
 export interface ResourceHooks {
@@ -44,6 +45,8 @@ export interface RegistryDeps {
   hooks: Map<ResourceType, ResourceHooks>;
   leases: LeaseManager;
   now: () => Date;
+  /** How the server reaches kubelets for pods/log, exec, attach, portforward; absent: 503. */
+  kubeletClient?: KubeletClientConfig;
 }
 
 export interface OpContext {

@@ -1,0 +1,287 @@
+// A SPDY/3.1 session over one byte stream (a TCP/TLS socket after the HTTP upgrade, or a
+// WebSocket tunnel). Streams are Node Duplexes. Either side may open streams: the server role
+// (the kubelet) accepts the client's odd-numbered streams through `onStream` and answers each with
+// SYN_REPLY when the handler calls `accept()`; the client role (tests) opens them with `open()`.
+//
+// Flow control: Go's spdystream (kubectl's side) neither sends nor honours WINDOW_UPDATE, so the
+// send side never waits for window; WINDOW_UPDATEs are sent back only to a peer that showed it
+// speaks flow control by sending one itself.
+import { Duplex } from 'node:stream';
+import {
+  encodeData, encodeGoAway, encodePing, encodeRstStream, encodeSynReply, encodeSynStream, encodeWindowUpdate,
+  FLAG_FIN, FLAG_UNIDIRECTIONAL, FrameParser, RstStatus, type Frame,
+} from './frames.js';
+import { HeaderCompressor, HeaderDecompressor, type SpdyHeaders } from './header-codec.js';
+
+const MAX_DATA_FRAME = 16 * 1024;
+const DEFAULT_WINDOW = 64 * 1024;
+
+export class SpdyStream extends Duplex {
+  /** The peer's headers (SYN_STREAM for an accepted stream, SYN_REPLY for an opened one). */
+  headers: SpdyHeaders = {};
+  private replied = false;
+  private localClosed = false;
+  remoteClosed = false;
+  private unacked = 0;
+  /** Resolves when an opened stream got its SYN_REPLY. */
+  readonly reply: Promise<void>;
+  private resolveReply!: () => void;
+
+  constructor(readonly id: number, private readonly conn: SpdyConnection) {
+    super({ allowHalfOpen: true });
+    this.reply = new Promise((r) => { this.resolveReply = r; });
+  }
+
+  /** First value of a header (names are lower case on the wire). */
+  header(name: string): string | undefined {
+    return this.headers[name.toLowerCase()]?.[0];
+  }
+
+  /** Accepts a peer-opened stream (SYN_REPLY). Idempotent. */
+  accept(headers: SpdyHeaders = {}): void {
+    if (this.replied) return;
+    this.replied = true;
+    this.conn.send(this.conn.compress(headers).then((block) => encodeSynReply(this.id, block)));
+  }
+
+  /** Aborts the stream (RST_STREAM CANCEL); both directions end. */
+  reset(status: number = RstStatus.CANCEL): void {
+    if (this.localClosed && this.remoteClosed) return;
+    this.conn.send(encodeRstStream(this.id, status));
+    this.onReset();
+  }
+
+  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    if (this.localClosed) return cb();
+    for (let i = 0; i < chunk.length; i += MAX_DATA_FRAME) this.conn.send(encodeData(this.id, chunk.subarray(i, i + MAX_DATA_FRAME), false));
+    cb();
+  }
+
+  override _final(cb: (err?: Error | null) => void): void {
+    this.closeLocal();
+    cb();
+  }
+
+  override _read(): void { /* data is pushed as frames arrive */ }
+
+  /** @internal */ closeLocal(): void {
+    if (this.localClosed) return;
+    this.localClosed = true;
+    this.conn.send(encodeData(this.id, Buffer.alloc(0), true));
+    this.maybeForget();
+  }
+
+  /** @internal */ onData(data: Buffer, fin: boolean): void {
+    if (this.remoteClosed) return;
+    if (data.length) {
+      this.push(data);
+      this.unacked += data.length;
+      if (this.conn.peerFlowControl && this.unacked >= DEFAULT_WINDOW / 2) {
+        this.conn.send(encodeWindowUpdate(this.id, this.unacked));
+        this.unacked = 0;
+      }
+    }
+    if (fin) this.onRemoteFin();
+  }
+
+  /** @internal */ onRemoteFin(): void {
+    if (this.remoteClosed) return;
+    this.remoteClosed = true;
+    this.push(null);
+    this.maybeForget();
+  }
+
+  /** @internal */ onReply(headers: SpdyHeaders, fin: boolean): void {
+    this.headers = headers;
+    this.resolveReply();
+    if (fin) this.onRemoteFin();
+  }
+
+  /** @internal */ onReset(): void {
+    this.localClosed = true;
+    if (!this.remoteClosed) {
+      this.remoteClosed = true;
+      this.push(null);
+    }
+    this.resolveReply();
+    this.maybeForget();
+    if (!this.writableFinished) this.destroy();
+  }
+
+  /** @internal */ markLocalClosed(): void {
+    this.localClosed = true;
+  }
+
+  private maybeForget(): void {
+    if (this.localClosed && this.remoteClosed) this.conn.forget(this.id);
+  }
+}
+
+export interface SpdyConnectionOptions {
+  /** Server role: accepts odd (client) streams, opens even ones. */
+  server: boolean;
+  /** A new peer-opened stream; call `stream.accept()` (or `reset()`) once it is wanted. */
+  onStream?: (stream: SpdyStream) => void;
+}
+
+export class SpdyConnection {
+  private readonly streams = new Map<number, SpdyStream>();
+  private readonly parser = new FrameParser();
+  private readonly compressor = new HeaderCompressor();
+  private readonly decompressor = new HeaderDecompressor();
+  private nextId: number;
+  private lastPeerId = 0;
+  private closedFlag = false;
+  private outbound: Promise<void> = Promise.resolve();
+  private outboundIdle = true;
+  private inbound: Promise<void> = Promise.resolve();
+  peerFlowControl = false;
+  /** Resolves when the underlying stream closed or the session was closed. */
+  readonly closed: Promise<void>;
+  private resolveClosed!: () => void;
+
+  constructor(private readonly socket: Duplex, private readonly o: SpdyConnectionOptions) {
+    this.nextId = o.server ? 2 : 1;
+    this.closed = new Promise((r) => { this.resolveClosed = r; });
+    socket.on('data', (chunk: Buffer) => this.receive(chunk));
+    socket.on('end', () => this.teardown());
+    socket.on('close', () => this.teardown());
+    socket.on('error', () => this.teardown());
+  }
+
+  /** @internal */ compress(headers: SpdyHeaders): Promise<Buffer> {
+    return this.compressor.compress(headers);
+  }
+
+  /**
+   * @internal Queues a frame; frames leave in call order even when one waits for its header
+   * block to be compressed.
+   */
+  send(frame: Buffer | Promise<Buffer>): void {
+    if (Buffer.isBuffer(frame) && this.outboundIdle) {
+      this.write(frame);
+      return;
+    }
+    this.outboundIdle = false;
+    const p = this.outbound.then(async () => this.write(await frame));
+    this.outbound = p.catch(() => this.teardown());
+    const mine = this.outbound;
+    void mine.then(() => { if (this.outbound === mine) this.outboundIdle = true; });
+  }
+
+  private write(frame: Buffer): void {
+    if (!this.closedFlag && this.socket.writable) this.socket.write(frame);
+  }
+
+  /** @internal */ forget(id: number): void {
+    this.streams.delete(id);
+  }
+
+  /** Opens a stream (client role in tests; server push is not used by Kubernetes). */
+  open(headers: SpdyHeaders, fin = false): SpdyStream {
+    const id = this.nextId;
+    this.nextId += 2;
+    const s = new SpdyStream(id, this);
+    this.streams.set(id, s);
+    this.send(this.compress(headers).then((block) => encodeSynStream(id, block, fin ? FLAG_FIN : 0)));
+    if (fin) s.markLocalClosed();
+    return s;
+  }
+
+  /** Sends GOAWAY and closes the byte stream; open streams end. Idempotent. */
+  close(): void {
+    if (this.closedFlag) return;
+    this.send(encodeGoAway(this.lastPeerId));
+    void this.outbound.then(() => {
+      this.socket.end();
+      this.teardown();
+    });
+  }
+
+  private teardown(): void {
+    if (!this.closedFlag) {
+      this.closedFlag = true;
+      for (const s of [...this.streams.values()]) s.onReset();
+      this.streams.clear();
+      this.resolveClosed();
+      if (!this.socket.destroyed) this.socket.end();
+    }
+  }
+
+  private receive(chunk: Buffer): void {
+    let frames: Frame[];
+    try {
+      frames = this.parser.push(chunk);
+    } catch {
+      this.socket.destroy();
+      this.teardown();
+      return;
+    }
+    // Frames are handled strictly in order: a stream's DATA waits for its SYN_STREAM's headers.
+    for (const f of frames) {
+      this.inbound = this.inbound.then(() => this.handle(f)).catch(() => {
+        // A header block that does not inflate breaks the shared zlib context: the session is lost.
+        this.socket.destroy();
+        this.teardown();
+      });
+    }
+  }
+
+  private async handle(f: Frame): Promise<void> {
+    if (this.closedFlag) return;
+    switch (f.type) {
+      case 'data': {
+        const s = this.streams.get(f.streamId);
+        if (!s) {
+          this.send(encodeRstStream(f.streamId, RstStatus.INVALID_STREAM));
+          return;
+        }
+        s.onData(f.data, (f.flags & FLAG_FIN) !== 0);
+        return;
+      }
+      case 'syn_stream': {
+        const headers = await this.decompressor.decompress(f.headerBlock);
+        if (this.streams.has(f.streamId)) return;
+        this.lastPeerId = Math.max(this.lastPeerId, f.streamId);
+        const s = new SpdyStream(f.streamId, this);
+        s.headers = headers;
+        this.streams.set(f.streamId, s);
+        if (f.flags & FLAG_UNIDIRECTIONAL) s.markLocalClosed();
+        if (f.flags & FLAG_FIN) s.onRemoteFin();
+        if (this.o.onStream) this.o.onStream(s);
+        else s.reset(RstStatus.REFUSED_STREAM);
+        return;
+      }
+      case 'syn_reply': {
+        const headers = await this.decompressor.decompress(f.headerBlock);
+        this.streams.get(f.streamId)?.onReply(headers, (f.flags & FLAG_FIN) !== 0);
+        return;
+      }
+      case 'headers': {
+        const headers = await this.decompressor.decompress(f.headerBlock);
+        const s = this.streams.get(f.streamId);
+        if (s) {
+          for (const [k, v] of Object.entries(headers)) (s.headers[k] ??= []).push(...v);
+          if (f.flags & FLAG_FIN) s.onRemoteFin();
+        }
+        return;
+      }
+      case 'rst_stream':
+        this.streams.get(f.streamId)?.onReset();
+        return;
+      case 'ping':
+        // Answer the peer's pings (odd ids from a client, even from a server); ignore echoes of ours.
+        if ((f.id % 2 === 1) === this.o.server) this.send(encodePing(f.id));
+        return;
+      case 'goaway':
+        // No new streams will come; the ones open finish normally.
+        return;
+      case 'window_update':
+        this.peerFlowControl = true;
+        return;
+      case 'settings':
+      case 'unknown':
+        return;
+    }
+  }
+}

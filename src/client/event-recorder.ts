@@ -1,9 +1,10 @@
-// core/v1 Events written by controllers about the objects they manage (upstream record.EventRecorder
+// core/v1 Events written by controllers and kubelets about the objects they manage (upstream record.EventRecorder
 // as `kubectl describe` shows them: reason, message, source.component). Best effort: events go
 // through a bounded queue written by one sender, failures go to `onError`, and neither ever
 // affects a reconcile.
 import type { KubeObject } from '../api/index.js';
-import type { Client, Clock } from '../client/index.js';
+import type { Client } from './client.js';
+import type { Clock } from './clock.js';
 
 const EVENTS = { group: '', version: 'v1', plural: 'events', namespaced: true, kind: 'Event' };
 
@@ -28,6 +29,8 @@ export class ApiEventRecorder implements EventRecorder {
     private readonly instance: string,
     private readonly clock: Clock,
     private readonly onError: (err: unknown) => void,
+    /** `source.host`: the node a kubelet's events come from. */
+    private readonly host?: string,
   ) {}
 
   event(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
@@ -45,7 +48,7 @@ export class ApiEventRecorder implements EventRecorder {
           uid: obj.metadata?.uid, resourceVersion: obj.metadata?.resourceVersion,
         },
         reason, message: message.length <= 1024 ? message : `${message.slice(0, 1021)}...`, type,
-        source: { component: this.component },
+        source: this.host ? { component: this.component, host: this.host } : { component: this.component },
         reportingComponent: this.component, reportingInstance: this.instance,
         firstTimestamp: at, lastTimestamp: at, count: 1,
       },

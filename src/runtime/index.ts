@@ -7,3 +7,4 @@ export type {
 } from './runtime.js';
 export { ImagePullError } from './runtime.js';
 export { FakeRuntime, fakeImageRef, FAKE_RUNTIME_NAME, FAKE_RUNTIME_VERSION, type FakeRuntimeOptions } from './fake/fake-runtime.js';
+export { FakeImageService } from './fake/fake-image-service.js';

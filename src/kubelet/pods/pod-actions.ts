@@ -146,7 +146,7 @@ export function computePodActions(pod: Pod, state: PodRuntimeState, health: Cont
       actions.initContainersToStart.push(name);
       return actions;
     }
-    if (running(c) || c.state === 'created') return actions;
+    if (c.state === 'running' || c.state === 'created') return actions;
     if (succeeded(c)) continue;
     if (policy === 'Never') {
       actions.initFailed = name;

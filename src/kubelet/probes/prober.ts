@@ -39,7 +39,7 @@ export async function runHandler(handler: Handler, target: ProbeTarget, timeoutM
     const scheme = (h.scheme ?? 'HTTP').toLowerCase();
     const path = h.path ? (h.path.startsWith('/') ? h.path : `/${h.path}`) : '/';
     const url = new URL(`${scheme}://${hostPart(host)}:${resolvePort(h.port, target.container)}${path}`);
-    return probeHttp({ url, headers: h.httpHeaders, timeoutMs });
+    return probeHttp({ url, headers: (h.httpHeaders ?? []).map((x) => ({ name: x.name ?? '', value: x.value ?? '' })), timeoutMs });
   }
   if (handler.tcpSocket) return probeTcp(handler.tcpSocket.host || target.podIP || '127.0.0.1', resolvePort(handler.tcpSocket.port, target.container), timeoutMs);
   if (handler.grpc) return probeGrpc(target.podIP || '127.0.0.1', handler.grpc.port ?? 0, handler.grpc.service ?? '', timeoutMs);

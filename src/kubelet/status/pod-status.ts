@@ -105,7 +105,7 @@ function kubeletConditions(pod: Pod, phase: PodPhase, state: PodRuntimeState, in
   const unready = [
     ...initSpecs.filter(isSidecar).map((spec) => inits[initSpecs.indexOf(spec)]!),
     ...apps,
-  ].filter((s) => !s.ready).map((s) => s.name);
+  ].filter((s) => !s.ready).map((s) => s.name ?? '');
   const sandbox = state.sandboxes[0];
   const conditions = [condition('PodReadyToStartContainers', sandbox?.state === 'ready')];
   if (phase === 'Succeeded') conditions.push({ type: 'Initialized', status: 'True', reason: 'PodCompleted' });

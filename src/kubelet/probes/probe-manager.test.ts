@@ -7,13 +7,14 @@ import type { Pod } from '../../api/index.js';
 import { FakeRuntime } from '../../runtime/index.js';
 import { runtimeStateByPod } from '../pods/runtime-state.js';
 import { podLabels } from '../pods/labels.js';
+import type { Container } from '../pods/runtime-state.js';
 import { ProbeManager } from './probe-manager.js';
 
 async function settle(): Promise<void> {
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r));
 }
 
-async function setup(container: NonNullable<Pod['spec']>['containers'][number]) {
+async function setup(container: Container) {
   const clock = new ManualClock(1_000_000);
   const runtime = new FakeRuntime({ clock });
   const pod: Pod = { metadata: { name: 'p', namespace: 'ns', uid: 'u1' }, spec: { containers: [container] } };

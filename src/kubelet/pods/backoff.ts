@@ -35,6 +35,13 @@ export class Backoff {
     return Math.max(0, e.backoffMs - (this.clock.now() - eventTime));
   }
 
+  /** Upstream IsInBackOffSinceUpdate: the ms left of the current delay counted from the last bump (0: go ahead). */
+  remainingSinceUpdate(key: string): number {
+    const e = this.entries.get(key);
+    if (!e) return 0;
+    return Math.max(0, e.backoffMs - (this.clock.now() - e.lastUpdate));
+  }
+
   reset(key: string): void {
     this.entries.delete(key);
   }

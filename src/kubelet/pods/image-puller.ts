@@ -43,8 +43,7 @@ export class ImagePuller {
       return { ok: false, reason: 'ErrImageNeverPull', message };
     }
     const key = `${pod.metadata?.uid}_${image}`;
-    const now = this.clock.now();
-    const wait = this.backoff.remaining(key, now);
+    const wait = this.backoff.remainingSinceUpdate(key);
     if (wait > 0) {
       const message = `Back-off pulling image "${image}"`;
       event('Normal', 'BackOff', message);

@@ -7,7 +7,7 @@
 // containers carry the pod's uid and the container's name and attempt (labels.ts), so running
 // containers are matched to their pods and left running, and restart counts continue.
 import { pods as podsResource, type KubeObject, type Pod } from '../../api/index.js';
-import { ApiEventRecorder, Informer, ItemExponentialRateLimiter, realClock, WorkQueue, type Client, type Clock, type EventRecorder } from '../../client/index.js';
+import { ApiEventRecorder, Informer, ItemExponentialRateLimiter, realClock, WorkQueue, type Client, type Clock, type EventRecorder, type TimerHandle } from '../../client/index.js';
 import type { ContainerRuntime, ImageService } from '../../runtime/index.js';
 import { ProbeManager } from '../probes/probe-manager.js';
 import { StatusManager } from '../status/status-manager.js';
@@ -92,17 +92,17 @@ export class PodWorkers {
     const relistEvery = this.opts.relistPeriodMs ?? 1000;
     const resyncEvery = this.opts.resyncPeriodMs ?? 60_000;
     let lastResync = this.clock.now();
-    let timer = this.clock.setTimer(0, tick);
-    const self = this;
-    function tick(): void {
-      const full = self.clock.now() - lastResync >= resyncEvery;
-      if (full) lastResync = self.clock.now();
-      self.relist(full).catch((e) => self.opts.onError?.(e)).finally(() => {
-        if (!signal.aborted) timer = self.clock.setTimer(relistEvery, tick);
+    let timer: TimerHandle | undefined;
+    const tick = (): void => {
+      const full = this.clock.now() - lastResync >= resyncEvery;
+      if (full) lastResync = this.clock.now();
+      this.relist(full).catch((e) => this.opts.onError?.(e)).finally(() => {
+        if (!signal.aborted) timer = this.clock.setTimer(relistEvery, tick);
       });
-    }
+    };
+    timer = this.clock.setTimer(0, tick);
     await new Promise<void>((resolve) => signal.addEventListener('abort', () => resolve(), { once: true }));
-    timer.cancel();
+    timer?.cancel();
     this.queue.shutDown();
     await Promise.all([informerDone, ...workers]);
     this.probes.stop();

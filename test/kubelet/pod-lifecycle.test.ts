@@ -211,6 +211,53 @@ test('image pulls: ErrImagePull then ImagePullBackOff, Never without the image, 
   assert.equal(p.status!.containerStatuses![0]!.state!.waiting!.message, 'Container image "local/only:1" is not present with pull policy of Never');
 });
 
+test('a failed postStart hook kills the container (FailedPostStartHook) and it is restarted', async () => {
+  execAnswers.set('post-start', 1);
+  await createPod('poststart', { containers: [{ name: 'c', image: 'busybox:1.36', lifecycle: { postStart: { exec: { command: ['post-start'] } } } }] });
+  const events = await poll('FailedPostStartHook', () => eventsFor('poststart'), (l) => l.some((e) => e.reason === 'FailedPostStartHook') && l.some((e) => e.reason === 'Killing'));
+  execAnswers.delete('post-start');
+  const failed = events.find((e) => e.reason === 'FailedPostStartHook')!;
+  assert.match(failed.message, /^Exec lifecycle hook \(\["post-start"\]\) for Container "c" in Pod "poststart_default\(.+\)" failed - error: /);
+  assert.ok(events.some((e) => e.reason === 'Killing' && e.message === 'FailedPostStartHook'));
+  await poll('running after a good hook', () => getPod('poststart'), (p) => p.status?.containerStatuses?.[0]?.state?.running !== undefined && (p.status.containerStatuses[0]!.restartCount ?? 0) >= 1);
+});
+
+test('activeDeadlineSeconds: the pod fails with DeadlineExceeded and its containers stop', async () => {
+  const created = await createPod('deadline', { activeDeadlineSeconds: 1, containers: [{ name: 'c', image: 'busybox:1.36' }] });
+  const p = await poll('Failed', () => getPod('deadline'), (x) => x.status?.phase === 'Failed');
+  assert.equal(p.status!.reason, 'DeadlineExceeded');
+  assert.equal(p.status!.message, 'Pod was active on the node longer than the specified deadline');
+  await poll('stopped', async () => (await runtime.listContainers()).filter((c) => c.labels?.['io.kubernetes.pod.uid'] === created.metadata!.uid),
+    (l) => l.every((c) => c.state === 'exited'));
+});
+
+test('a sidecar starts first and the next init container waits for its startup probe', async () => {
+  execAnswers.set('sidecar-started', 1);
+  await createPod('sidecar', {
+    initContainers: [
+      { name: 'proxy', image: 'busybox:1.36', restartPolicy: 'Always', startupProbe: { exec: { command: ['sidecar-started'] }, periodSeconds: 1, failureThreshold: 30 } },
+      { name: 'setup', image: 'busybox:1.36', command: ['exit', '0'] },
+    ],
+    containers: [{ name: 'main', image: 'busybox:1.36' }],
+  });
+  await poll('sidecar probed', async () => execSeen.filter((c) => c === 'sidecar-started').length, (n) => n >= 2);
+  assert.ok(!startOrder.includes('setup'), 'setup waits for the sidecar');
+  const pending = await getPod('sidecar');
+  assert.equal(pending.status?.phase, 'Pending');
+  execAnswers.delete('sidecar-started');
+  const p = await poll('Running with the sidecar', () => getPod('sidecar'), (x) => x.status?.phase === 'Running' && condition(x, 'Ready') === 'True');
+  const order = startOrder.filter((n) => ['proxy', 'setup', 'main'].includes(n));
+  assert.deepEqual(order.slice(0, 3), ['proxy', 'setup', 'main']);
+  assert.equal(p.status!.initContainerStatuses![0]!.state?.running !== undefined, true, 'the sidecar keeps running');
+});
+
+test('a config the builder rejects waits with CreateContainerConfigError', async () => {
+  await createPod('badconfig', { containers: [{ name: 'c', image: 'busybox:1.36', env: [{ name: 'X', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } }] }] });
+  const p = await poll('CreateContainerConfigError', () => getPod('badconfig'), (x) => x.status?.containerStatuses?.[0]?.state?.waiting?.reason === 'CreateContainerConfigError');
+  assert.match(p.status!.containerStatuses![0]!.state!.waiting!.message!, /valueFrom/);
+  assert.equal(p.status!.phase, 'Pending');
+});
+
 test('new pod workers over the same runtime adopt running containers without restarting them', async () => {
   const before = await poll('liveness pod running', () => getPod('liveness'), (p) => p.status?.containerStatuses?.[0]?.state?.running !== undefined);
   const cs = before.status!.containerStatuses![0]!;

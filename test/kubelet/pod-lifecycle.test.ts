@@ -74,11 +74,12 @@ function condition(p: Pod, type: string): string | undefined {
   return p.status?.conditions?.find((c) => c.type === type)?.status;
 }
 
-async function eventsFor(name: string): Promise<{ reason: string; message: string; source?: { component?: string; host?: string } }[]> {
+type EventSeen = { reason: string; message: string; involvedObject: { name: string; fieldPath?: string }; source?: { component?: string; host?: string } };
+
+async function eventsFor(name: string): Promise<EventSeen[]> {
   await workers.recorder.flush();
   const list = await admin.resource({ group: '', version: 'v1', plural: 'events', namespaced: true, kind: 'Event' }).list('default');
-  return (list.items as unknown as { involvedObject: { name: string }; reason: string; message: string; source?: { component?: string; host?: string } }[])
-    .filter((e) => e.involvedObject.name === name);
+  return (list.items as unknown as EventSeen[]).filter((e) => e.involvedObject.name === name);
 }
 
 test('a pod goes Pending → Running → Succeeded, with status and events as upstream', async () => {
@@ -104,7 +105,7 @@ test('a pod goes Pending → Running → Succeeded, with status and events as up
   for (const r of ['Pulling', 'Pulled', 'Created', 'Started']) assert.ok(reasons.includes(r), `${r} in ${reasons.join(',')}`);
   assert.ok(events.some((e) => e.message === 'Pulling image "busybox:1.36"'));
   assert.ok(events.some((e) => e.message === 'Created container: c'));
-  assert.ok(events.some((e) => e.message === 'Started container c'));
+  assert.ok(events.some((e) => e.message === 'Started container c' && e.involvedObject.fieldPath === 'spec.containers{c}'));
   assert.deepEqual(events[0]!.source, { component: 'kubelet', host: NODE });
   // Terminal: not restarted.
   const sandboxes = (await runtime.listPodSandbox()).filter((s) => s.config.uid === created.metadata!.uid);

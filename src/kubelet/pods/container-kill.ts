@@ -34,8 +34,17 @@ export async function killContainer(ctx: SyncContext, pod: Pod, c: ContainerStat
   await ctx.runtime.stopContainer(c.id, Math.max(grace, MIN_GRACE_SECONDS));
 }
 
-/** Stops every running container (in parallel) and then every ready sandbox of the pod. */
+/**
+ * Stops every running container and then every ready sandbox of the pod: app (and regular init)
+ * containers in parallel first, then sidecars one by one in reverse spec order, as upstream stops
+ * restartable init containers after the containers they serve.
+ */
 export async function killPod(ctx: SyncContext, pod: Pod, state: PodRuntimeState, graceSeconds: number, podIP?: string): Promise<void> {
-  await Promise.all(state.containers.filter((c) => c.state === 'running').map((c) => killContainer(ctx, pod, c, graceSeconds, undefined, podIP)));
+  const sidecars = (pod.spec?.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name ?? '');
+  const runningNow = state.containers.filter((c) => c.state === 'running');
+  await Promise.all(runningNow.filter((c) => !sidecars.includes(containerName(c))).map((c) => killContainer(ctx, pod, c, graceSeconds, undefined, podIP)));
+  for (const name of [...sidecars].reverse()) {
+    for (const c of runningNow.filter((x) => containerName(x) === name)) await killContainer(ctx, pod, c, graceSeconds, undefined, podIP);
+  }
   for (const s of state.sandboxes) if (s.state === 'ready') await ctx.runtime.stopPodSandbox(s.id);
 }

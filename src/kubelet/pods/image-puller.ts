@@ -40,6 +40,7 @@ export class ImagePuller {
     if (policy === 'Never') {
       const message = `Container image "${image}" is not present with pull policy of Never`;
       event('Warning', 'ErrImageNeverPull', message);
+      event('Warning', 'Failed', 'Error: ErrImageNeverPull');
       return { ok: false, reason: 'ErrImageNeverPull', message };
     }
     const key = `${pod.metadata?.uid}_${image}`;
@@ -47,6 +48,7 @@ export class ImagePuller {
     if (wait > 0) {
       const message = `Back-off pulling image "${image}"`;
       event('Normal', 'BackOff', message);
+      event('Warning', 'Failed', 'Error: ImagePullBackOff');
       return { ok: false, reason: 'ImagePullBackOff', message, retryInMs: wait };
     }
     event('Normal', 'Pulling', `Pulling image "${image}"`);

@@ -96,6 +96,8 @@ export async function syncPod(ctx: SyncContext, statuses: StatusManager, pod: Po
     state = await readState();
   }
   if (sandboxId) {
+    // Adopted after a restart, the pod's mounts are not known yet (setUp is idempotent).
+    rec.mounts ??= await ctx.deps.volumes.setUp(pod);
     if (!actions.killPod) {
       for (const k of actions.containersToKill) {
         const c = state.containers.find((x) => x.id === k.containerId);

@@ -16,7 +16,7 @@ import type { PodDeps } from './deps.js';
 import { podEventSink } from './events.js';
 import { ImagePuller } from './image-puller.js';
 import { cleanUpPod, syncPod, terminatePod } from './pod-sync.js';
-import { EMPTY_STATE, runtimeStateByPod, type PodRuntimeState } from './runtime-state.js';
+import { podRuntimeState, runtimeStateByPod, type PodRuntimeState } from './runtime-state.js';
 import type { PodRecord, SyncContext } from './sync-context.js';
 
 export interface PodWorkersOptions {
@@ -150,7 +150,7 @@ export class PodWorkers {
   }
 
   private async readState(uid: string): Promise<PodRuntimeState> {
-    return (await runtimeStateByPod(this.opts.runtime)).get(uid) ?? EMPTY_STATE;
+    return podRuntimeState(this.opts.runtime, uid);
   }
 
   private async forget(uid: string): Promise<void> {

@@ -48,6 +48,14 @@ function containerOrder(a: ContainerStatus, b: ContainerStatus): number {
   return b.createdAt - a.createdAt || containerAttempt(b) - containerAttempt(a);
 }
 
+/** What the runtime holds for one pod (its sandboxes by label, then their containers). */
+export async function podRuntimeState(runtime: ContainerRuntime, uid: string): Promise<PodRuntimeState> {
+  const sandboxes = (await runtime.listPodSandbox()).filter((s) => sandboxPodUID(s) === uid).sort(sandboxOrder);
+  const containers: ContainerStatus[] = [];
+  for (const s of sandboxes) containers.push(...await runtime.listContainers({ sandboxId: s.id }));
+  return { sandboxes, containers: containers.sort(containerOrder) };
+}
+
 /** Groups everything the runtime has by pod uid (one listPodSandbox + one listContainers). */
 export async function runtimeStateByPod(runtime: ContainerRuntime): Promise<Map<string, PodRuntimeState>> {
   const [sandboxes, containers] = await Promise.all([runtime.listPodSandbox(), runtime.listContainers()]);

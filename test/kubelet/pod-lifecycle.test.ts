@@ -26,11 +26,24 @@ const startOrder: string[] = [];
 /** Exec commands seen (probes, hooks), with a switchable answer per command. */
 const execAnswers = new Map<string, number>();
 const execSeen: string[] = [];
+/** Pod uids whose volumes were set up / torn down. */
+const volumeCalls: string[] = [];
+
+function deps() {
+  const base = simplePodDeps('127.0.0.1');
+  return {
+    ...base,
+    volumes: {
+      async setUp(pod: Pod) { volumeCalls.push(`setUp ${pod.metadata?.uid}`); return base.volumes.setUp(pod); },
+      async tearDown(uid: string) { volumeCalls.push(`tearDown ${uid}`); return base.volumes.tearDown(uid); },
+    },
+  };
+}
 
 function startWorkers(): void {
   stop = new AbortController();
   workers = new PodWorkers({
-    client: kubeletClient, nodeName: NODE, runtime, images, deps: simplePodDeps('127.0.0.1'), hostIPs: ['192.168.50.2'],
+    client: kubeletClient, nodeName: NODE, runtime, images, deps: deps(), hostIPs: ['192.168.50.2'],
     relistPeriodMs: 200, resyncPeriodMs: 2000, backoffInitialMs: 1000, backoffMaxMs: 4000, onError: (e) => errors.push(e),
   });
   running = workers.start(stop.signal);
@@ -195,6 +208,7 @@ test('graceful deletion: preStop, then stop with the deletion grace period, then
   assert.ok(stopCall, 'container was stopped');
   assert.ok(stopCall.timeoutSeconds <= 9 && stopCall.timeoutSeconds >= 8, `grace ${stopCall.timeoutSeconds}`);
   assert.equal((await runtime.listPodSandbox()).filter((s) => s.config.uid === uid).length, 0, 'sandbox removed');
+  assert.ok(volumeCalls.indexOf(`setUp ${uid}`) < volumeCalls.indexOf(`tearDown ${uid}`), volumeCalls.join(', '));
   const events = await eventsFor('graceful');
   assert.ok(events.some((e) => e.reason === 'Killing' && e.message === 'Stopping container web'));
 });

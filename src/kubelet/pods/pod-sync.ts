@@ -51,7 +51,10 @@ export async function syncPod(ctx: SyncContext, statuses: StatusManager, pod: Po
       await killPod(ctx, pod, state, podGraceSeconds(pod), podIPOf(state));
       state = await readState();
     }
-    await writeStatus(ctx, statuses, pod, rec, state);
+    ctx.probes.removePod(rec.uid);
+    await statuses.setStatus(pod, generatePodStatus({
+      pod, state, now, hostIPs: ctx.hostIPs, startTime: rec.firstSeen, waiting: rec.waiting, health: ctx.probes, failure: rec.failure,
+    }));
     return {};
   }
 

@@ -74,9 +74,11 @@ export async function startContainer(
   try {
     await ctx.runtime.startContainer(id);
   } catch (e) {
-    rec.waiting.delete(name);
+    // A container that never started is removed, so the next sync creates it afresh.
+    await ctx.runtime.removeContainer(id);
+    rec.waiting.set(name, { reason: 'RunContainerError', message: (e as Error).message });
     event('Warning', 'Failed', `Error: ${(e as Error).message}`);
-    return { started: false };
+    return { started: false, retryInMs: 10_000 };
   }
   rec.waiting.delete(name);
   event('Normal', 'Started', `Started container ${name}`);

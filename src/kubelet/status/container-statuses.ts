@@ -40,6 +40,8 @@ export interface ConvertInput {
   readinessSucceeded: ReadonlySet<string>;
   /** ContainerCreating, or PodInitializing when the pod has init containers. */
   defaultWaiting: string;
+  /** The statuses the API shows now, by container name. */
+  old?: ReadonlyMap<string, APIContainerStatus>;
 }
 
 /** A regular init container counts as ready once it completed; everything else by its probes. */
@@ -50,6 +52,12 @@ export function convertContainerStatus(spec: Container, input: ConvertInput, reg
   const out: APIContainerStatus = { name, image: spec.image ?? '', imageID: '', ready: false, restartCount: 0, started: false };
   if (!cur) {
     out.state = { waiting: waiting ?? { reason: input.defaultWaiting } };
+    // The runtime lost the container (a node restart): the count and last run carry over, as upstream.
+    const old = input.old?.get(name);
+    if (old) {
+      out.restartCount = old.restartCount ?? 0;
+      out.lastState = old.state?.terminated ? { terminated: old.state.terminated } : old.lastState ?? {};
+    }
     return out;
   }
   out.restartCount = containerAttempt(cur);

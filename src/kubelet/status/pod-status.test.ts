@@ -148,3 +148,15 @@ test('generatePodStatus: conditions keep lastTransitionTime while their status h
   assert.equal(st.conditions!.find((c) => c.type === 'Initialized')!.lastTransitionTime, '2020-01-01T00:00:00Z');
   assert.equal(st.conditions!.find((c) => c.type === 'Ready')!.lastTransitionTime, '1970-01-01T00:00:00Z');
 });
+
+test('generatePodStatus: a container the runtime lost keeps its restart count and last run from the API status', () => {
+  const terminated = { exitCode: 1, reason: 'Error', containerID: 'fake://old' };
+  const pod: Pod = {
+    metadata: { name: 'p', namespace: 'ns', uid: 'u1' }, spec: { containers: [{ name: 'a', image: 'img' }] },
+    status: { containerStatuses: [{ name: 'a', image: 'img', imageID: 'x', ready: false, restartCount: 5, state: { terminated } }] },
+  };
+  const st = generatePodStatus({ pod, state: { sandboxes: [], containers: [] }, now: 0, hostIPs: [], startTime: 0 }).containerStatuses![0]!;
+  assert.equal(st.restartCount, 5);
+  assert.deepEqual(st.lastState, { terminated });
+  assert.deepEqual(st.state, { waiting: { reason: 'ContainerCreating' } });
+});

@@ -138,6 +138,7 @@ export function generatePodStatus(input: PodStatusInput): PodStatus {
   const convert = {
     state, waiting: input.waiting ?? new Map(), health: input.health ?? NO_HEALTH, readinessSucceeded: input.readinessSucceeded ?? new Set<string>(),
     defaultWaiting: (pod.spec?.initContainers ?? []).length > 0 ? 'PodInitializing' : 'ContainerCreating',
+    old: new Map([...(old.initContainerStatuses ?? []), ...(old.containerStatuses ?? [])].map((s) => [s.name ?? '', s])),
   };
   const inits = (pod.spec?.initContainers ?? []).map((c) => convertContainerStatus(c, convert, !isSidecar(c)));
   const apps = (pod.spec?.containers ?? []).map((c) => convertContainerStatus(c, convert, false));

@@ -273,6 +273,19 @@ test('a config the builder rejects waits with CreateContainerConfigError', async
   assert.equal(p.status!.phase, 'Pending');
 });
 
+test('changing a running pod\'s image restarts its container with the new image', async () => {
+  await createPod('reimage', { containers: [{ name: 'c', image: 'busybox:1.36' }] });
+  const first = await poll('Running', () => getPod('reimage'), (p) => p.status?.phase === 'Running');
+  const id = first.status!.containerStatuses![0]!.containerID;
+  await podApi().patch('default', 'reimage', 'merge', { spec: { containers: [{ name: 'c', image: 'busybox:1.37' }] } });
+  const p = await poll('new image running', () => getPod('reimage'),
+    (x) => x.status?.containerStatuses?.[0]?.image === 'busybox:1.37' && x.status.containerStatuses[0]!.state?.running !== undefined);
+  assert.notEqual(p.status!.containerStatuses![0]!.containerID, id);
+  assert.equal(p.status!.containerStatuses![0]!.restartCount, 1);
+  const events = await eventsFor('reimage');
+  assert.ok(events.some((e) => e.reason === 'Killing' && e.message === 'Container c definition changed, will be restarted'));
+});
+
 test('new pod workers over the same runtime adopt running containers without restarting them', async () => {
   const before = await poll('liveness pod running', () => getPod('liveness'), (p) => p.status?.containerStatuses?.[0]?.state?.running !== undefined);
   const cs = before.status!.containerStatuses![0]!;

@@ -7,7 +7,7 @@ import { formatDuration } from './backoff.js';
 import { killContainer, podGraceSeconds } from './container-kill.js';
 import { ContainerConfigError } from './deps.js';
 import { runLifecycleHook } from './hooks.js';
-import { containerLabels, podDesc, RESTART_COUNT_ANNOTATION } from './labels.js';
+import { CONTAINER_HASH_ANNOTATION, containerHash, containerLabels, podDesc, RESTART_COUNT_ANNOTATION } from './labels.js';
 import { containerName, latestContainer, nextAttempt, type Container, type PodRuntimeState } from './runtime-state.js';
 import type { PodRecord, SyncContext } from './sync-context.js';
 
@@ -55,7 +55,7 @@ export async function startContainer(
   config = {
     ...config, attempt, imageRef: config.imageRef ?? image.imageRef,
     labels: { ...config.labels, ...containerLabels(pod, name) },
-    annotations: { ...config.annotations, [RESTART_COUNT_ANNOTATION]: String(attempt) },
+    annotations: { ...config.annotations, [RESTART_COUNT_ANNOTATION]: String(attempt), [CONTAINER_HASH_ANNOTATION]: containerHash(spec) },
     logPath: config.logPath ?? `${name}/${attempt}.log`,
   };
   // Only the newest exited run is kept (for lastState and `logs --previous`).

@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import type { Pod } from '../../api/index.js';
 import type { ContainerStatus, PodSandboxStatus } from '../../runtime/index.js';
 import { computePodActions, type ContainerHealth, type PodActions } from './pod-actions.js';
-import { CONTAINER_NAME_LABEL } from './labels.js';
+import { CONTAINER_HASH_ANNOTATION, CONTAINER_NAME_LABEL, containerHash } from './labels.js';
 
-type C = [name: string, state: 'running' | 'exited' | 'created', exitCode?: number, sandbox?: string];
+type C = [name: string, state: 'running' | 'exited' | 'created', exitCode?: number, sandbox?: string, hash?: string];
 
 interface Scenario {
   name: string;
@@ -75,6 +75,11 @@ const scenarios: Scenario[] = [
     sandboxes: ['notready'], containers: [['a', 'exited', 0]], want: { createSandbox: false, containersToStart: [] } },
   { name: 'two ready sandboxes: kill and re-create', apps: ['a'], sandboxes: ['ready', 'ready'], containers: [['a', 'running', undefined, 's1']],
     want: { createSandbox: true, killPod: true, attempt: 2, containersToStart: ['a'] } },
+  { name: 'a running container whose spec changed is restarted', restartPolicy: 'Never', apps: ['a'], sandboxes: ['ready'],
+    containers: [['a', 'running', undefined, undefined, 'stale']],
+    want: { containersToStart: ['a'], killPod: false, containersToKill: [{ containerId: 'a', name: 'a', reason: 'SpecChanged', message: 'Container a definition changed, will be restarted' }] } },
+  { name: 'a running container with the current spec hash is kept', apps: ['a'], sandboxes: ['ready'],
+    containers: [['a', 'running', undefined, undefined, 'current']], want: { containersToStart: [], containersToKill: [] } },
   { name: 'containers of an older sandbox do not count in the current one', apps: ['a'], sandboxes: ['ready', 'notready'],
     containers: [['a', 'exited', 0, 's1']], want: { createSandbox: false, sandboxId: 's0', containersToStart: ['a'] } },
 ];
@@ -94,8 +99,10 @@ function build(s: Scenario): { pod: Pod; sandboxes: PodSandboxStatus[]; containe
   const sandboxes = (s.sandboxes ?? []).map((state, i): PodSandboxStatus => ({
     id: `s${i}`, state, createdAt: 1000 - i, config: { name: 'p', namespace: 'ns', uid: 'u1', attempt: n - 1 - i },
   }));
-  const containers = (s.containers ?? []).map(([name, state, exitCode, sandbox], i): ContainerStatus => ({
+  const specs = [...pod.spec!.initContainers!, ...pod.spec!.containers!];
+  const containers = (s.containers ?? []).map(([name, state, exitCode, sandbox, hash], i): ContainerStatus => ({
     id: name, sandboxId: sandbox ?? 's0', name, image: 'img', imageRef: 'ref', state, exitCode, createdAt: 1000 - i, labels: { [CONTAINER_NAME_LABEL]: name },
+    ...(hash ? { annotations: { [CONTAINER_HASH_ANNOTATION]: hash === 'current' ? containerHash(specs.find((c) => c.name === name)!) : hash } } : {}),
   }));
   const h = s.health ?? {};
   return { pod, sandboxes, containers, health: { livenessFailed: new Set(h.livenessFailed), startupFailed: new Set(h.startupFailed), startupSucceeded: new Set(h.startupSucceeded) } };
@@ -109,3 +116,10 @@ for (const s of scenarios) {
     assert.deepEqual(picked, s.want);
   });
 }
+
+test('containerHash: independent of key order, ignores resources, changes with the image', async () => {
+  const { containerHash } = await import('./labels.js');
+  assert.equal(containerHash({ name: 'a', image: 'x:1', args: ['1'] }), containerHash({ args: ['1'], image: 'x:1', name: 'a' }));
+  assert.equal(containerHash({ name: 'a', image: 'x:1' }), containerHash({ name: 'a', image: 'x:1', resources: { limits: { cpu: '1' } } }));
+  assert.notEqual(containerHash({ name: 'a', image: 'x:1' }), containerHash({ name: 'a', image: 'x:2' }));
+});

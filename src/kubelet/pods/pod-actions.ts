@@ -6,6 +6,7 @@
 // init containers in the listed order, then app containers.
 import type { Pod } from '../../api/index.js';
 import type { ContainerStatus } from '../../runtime/index.js';
+import { CONTAINER_HASH_ANNOTATION, containerHash } from './labels.js';
 import { latestContainer, type Container, type PodRuntimeState } from './runtime-state.js';
 
 /** Probe verdicts by runtime container id (from the prober). */
@@ -23,7 +24,7 @@ export const NO_HEALTH: ContainerHealth = { livenessFailed: new Set(), startupFa
 export interface ContainerToKill {
   containerId: string;
   name: string;
-  /** Why (upstream's internal reasons): `LivenessProbe`, `StartupProbe`, `SandboxChanged`, `InitFailed`. */
+  /** Why (upstream's internal reasons): `LivenessProbe`, `StartupProbe`, `SpecChanged`. */
   reason: string;
   /** The Killing event's message. */
   message: string;
@@ -167,6 +168,13 @@ export function computePodActions(pod: Pod, state: PodRuntimeState, health: Cont
       continue;
     }
     if (running(c)) {
+      // The spec changed (a new image): restarted whatever the restart policy, as upstream.
+      const hash = c.annotations?.[CONTAINER_HASH_ANNOTATION];
+      if (hash !== undefined && hash !== containerHash(spec)) {
+        actions.containersToKill.push({ containerId: c.id, name, reason: 'SpecChanged', message: `Container ${name} definition changed, will be restarted` });
+        actions.containersToStart.push(name);
+        continue;
+      }
       const kill = probeKill(spec, c, health, policy !== 'Never');
       if (!kill) {
         keep++;

@@ -19,7 +19,7 @@ interface Response { status: number; location?: string; body: string }
 function get(url: URL, headers: Record<string, string>, signal: AbortSignal): Promise<Response> {
   const mod = url.protocol === 'https:' ? https : http;
   return new Promise((resolve, reject) => {
-    const req = mod.request(url, { method: 'GET', headers, signal, ...(url.protocol === 'https:' ? { rejectUnauthorized: false } : {}) }, (res) => {
+    const req = mod.request(url, { method: 'GET', headers, signal, agent: false, ...(url.protocol === 'https:' ? { rejectUnauthorized: false } : {}) }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => { if (body.length < 10 * 1024) body += d; });

@@ -34,7 +34,7 @@ async function writeStatus(ctx: SyncContext, statuses: StatusManager, pod: Pod, 
   ctx.probes.update(pod, state, podIPOf(state));
   const status = generatePodStatus({
     pod, state, now: ctx.clock.now(), hostIPs: ctx.hostIPs, startTime: rec.firstSeen, waiting: rec.waiting,
-    health: ctx.probes, readinessSucceeded: ctx.probes.readinessSucceeded, failure: rec.failure,
+    health: ctx.probes, readinessSucceeded: ctx.probes.readinessSucceeded, failure: rec.failure, previous: statuses.lastWritten(rec.uid),
   });
   await statuses.setStatus(pod, status);
 }
@@ -56,6 +56,7 @@ export async function syncPod(ctx: SyncContext, statuses: StatusManager, pod: Po
     if (state.containers.length === 0) return {};
     await statuses.setStatus(pod, generatePodStatus({
       pod, state, now, hostIPs: ctx.hostIPs, startTime: rec.firstSeen, waiting: rec.waiting, health: ctx.probes, failure: rec.failure,
+      previous: statuses.lastWritten(rec.uid),
     }));
     return {};
   }
@@ -141,7 +142,7 @@ export async function terminatePod(ctx: SyncContext, statuses: StatusManager, po
     state = await readState();
     const final = generatePodStatus({
       pod, state, now: ctx.clock.now(), hostIPs: ctx.hostIPs, startTime: rec.firstSeen, waiting: new Map(),
-      health: ctx.probes, readinessSucceeded: new Set(), failure: rec.failure,
+      health: ctx.probes, readinessSucceeded: new Set(), failure: rec.failure, previous: statuses.lastWritten(rec.uid),
     });
     // A deleted pod ends terminal (upstream: Succeeded if every container exited 0, else Failed).
     if (final.phase !== 'Succeeded' && final.phase !== 'Failed') {

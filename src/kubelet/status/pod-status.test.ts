@@ -160,3 +160,16 @@ test('generatePodStatus: a container the runtime lost keeps its restart count an
   assert.deepEqual(st.lastState, { terminated });
   assert.deepEqual(st.state, { waiting: { reason: 'ContainerCreating' } });
 });
+
+test('generatePodStatus: the status last written wins over a stale informer copy; others\' conditions come from the pod', () => {
+  const pod: Pod = {
+    metadata: { name: 'p', namespace: 'ns', uid: 'u1' }, spec: { containers: [{ name: 'a', image: 'img' }] },
+    status: { qosClass: 'BestEffort', conditions: [{ type: 'PodScheduled', status: 'True' }, { type: 'example.com/gate', status: 'True' }] },
+  };
+  const previous = { startTime: '2020-01-01T00:00:00Z', conditions: [{ type: 'Ready', status: 'False', lastTransitionTime: '2020-01-01T00:00:05Z' }] };
+  const st = generatePodStatus({ pod, state: { sandboxes: [], containers: [] }, now: 0, hostIPs: [], startTime: 0, previous });
+  assert.equal(st.startTime, '2020-01-01T00:00:00Z');
+  assert.equal(st.conditions!.find((c) => c.type === 'Ready')!.lastTransitionTime, '2020-01-01T00:00:05Z');
+  assert.ok(st.conditions!.some((c) => c.type === 'example.com/gate'));
+  assert.equal(st.qosClass, 'BestEffort');
+});

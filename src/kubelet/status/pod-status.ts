@@ -22,6 +22,11 @@ export interface PodStatusInput {
   readinessSucceeded?: ReadonlySet<string>;
   /** A pod-level failure decided by the worker (DeadlineExceeded). */
   failure?: { reason: string; message: string };
+  /**
+   * The status this kubelet last wrote (the status manager's cache): newer than the informer's copy
+   * for what the kubelet owns. Conditions owned by others still come from the pod.
+   */
+  previous?: PodStatus;
 }
 
 /** Conditions the kubelet owns; every other condition (PodScheduled, readiness gates…) is kept as is. */
@@ -134,7 +139,8 @@ function withTransitionTimes(conditions: PodCondition[], old: PodCondition[], no
 
 export function generatePodStatus(input: PodStatusInput): PodStatus {
   const { pod, state } = input;
-  const old = pod.status ?? {};
+  const api = pod.status ?? {};
+  const old = input.previous ?? api;
   const convert = {
     state, waiting: input.waiting ?? new Map(), health: input.health ?? NO_HEALTH, readinessSucceeded: input.readinessSucceeded ?? new Set<string>(),
     defaultWaiting: (pod.spec?.initContainers ?? []).length > 0 ? 'PodInitializing' : 'ContainerCreating',
@@ -144,10 +150,10 @@ export function generatePodStatus(input: PodStatusInput): PodStatus {
   const apps = (pod.spec?.containers ?? []).map((c) => convertContainerStatus(c, convert, false));
   let phase: PodPhase = podPhase(pod, inits, apps);
   // A pod that reached a terminal phase never leaves it (upstream: the status manager refuses).
-  if (old.phase === 'Succeeded' || old.phase === 'Failed') phase = old.phase;
+  for (const p of [api.phase, old.phase]) if (p === 'Succeeded' || p === 'Failed') phase = p;
   if (input.failure) phase = 'Failed';
   const conditions = [
-    ...(old.conditions ?? []).filter((c) => !KUBELET_CONDITIONS.includes(c.type ?? '')),
+    ...(api.conditions ?? []).filter((c) => !KUBELET_CONDITIONS.includes(c.type ?? '')),
     ...withTransitionTimes(kubeletConditions(pod, phase, state, inits, apps), old.conditions ?? [], input.now),
   ];
   const ready = state.sandboxes.find((s) => s.state === 'ready' && s.ip);
@@ -157,8 +163,8 @@ export function generatePodStatus(input: PodStatusInput): PodStatus {
     conditions,
     ...(input.hostIPs.length > 0 ? { hostIP: input.hostIPs[0], hostIPs: input.hostIPs.map((ip) => ({ ip })) } : {}),
     ...(podIPs.length > 0 ? { podIP: podIPs[0], podIPs: podIPs.map((ip) => ({ ip })) } : {}),
-    startTime: old.startTime ?? apiTime(input.startTime),
-    ...(old.qosClass ? { qosClass: old.qosClass } : {}),
+    startTime: old.startTime ?? api.startTime ?? apiTime(input.startTime),
+    ...(api.qosClass ? { qosClass: api.qosClass } : {}),
     ...(inits.length > 0 ? { initContainerStatuses: inits } : {}),
     containerStatuses: apps,
   };

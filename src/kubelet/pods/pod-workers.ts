@@ -58,6 +58,8 @@ export class PodWorkers {
   private readonly uidOfKey = new Map<string, string>();
   private readonly keyOfUid = new Map<string, string>();
   private signatures = new Map<string, string>();
+  /** Image pull and CrashLoopBackOff, cleaned of idle entries on each full resync. */
+  private readonly backoffs: [Backoff, Backoff];
   private started = false;
 
   constructor(private readonly opts: PodWorkersOptions) {
@@ -76,8 +78,9 @@ export class PodWorkers {
       event: (pod, c, type, reason, message) => event(pod, type, reason, message, c.name),
     });
     const backoff = () => new Backoff(this.clock, opts.backoffInitialMs ?? INITIAL_BACKOFF_MS, opts.backoffMaxMs ?? MAX_BACKOFF_MS);
+    this.backoffs = [backoff(), backoff()];
     this.ctx = {
-      runtime: opts.runtime, deps: opts.deps, puller: new ImagePuller(opts.images, backoff(), this.clock), crashBackoff: backoff(),
+      runtime: opts.runtime, deps: opts.deps, puller: new ImagePuller(opts.images, this.backoffs[0], this.clock), crashBackoff: this.backoffs[1],
       probes: this.probes, event, clock: this.clock, hostIPs: opts.hostIPs ?? [],
     };
   }
@@ -117,6 +120,7 @@ export class PodWorkers {
   /** Upstream PLEG relist: enqueues pods whose containers changed (all of them on a full resync) and orphans. */
   private async relist(full: boolean): Promise<void> {
     if (!this.informer.hasSynced()) return;
+    if (full) for (const b of this.backoffs) b.gc();
     const byPod = await runtimeStateByPod(this.opts.runtime);
     const next = new Map<string, string>();
     const live = new Set<string>();

@@ -58,9 +58,10 @@ export async function startContainer(
     annotations: { ...config.annotations, [RESTART_COUNT_ANNOTATION]: String(attempt), [CONTAINER_HASH_ANNOTATION]: containerHash(spec) },
     logPath: config.logPath ?? `${name}/${attempt}.log`,
   };
-  // Only the newest exited run is kept (for lastState and `logs --previous`).
+  // Only the newest exited run is kept (for lastState and `logs --previous`); one never started goes.
   for (const c of state.containers) {
-    if (c !== prev && c.state === 'exited' && containerName(c) === name) await ctx.runtime.removeContainer(c.id);
+    if (containerName(c) !== name) continue;
+    if ((c !== prev && c.state === 'exited') || c.state === 'created') await ctx.runtime.removeContainer(c.id);
   }
   let id: string;
   try {

@@ -67,8 +67,9 @@ function succeeded(c: ContainerStatus | undefined): boolean {
   return c?.state === 'exited' && c.exitCode === 0;
 }
 
-/** Upstream ShouldContainerBeRestarted for a container that is not running. */
+/** Upstream ShouldContainerBeRestarted for a container that is not running (created or unknown: always). */
 function shouldRestart(policy: RestartPolicy, c: ContainerStatus): boolean {
+  if (c.state === 'created' || c.state === 'unknown') return true;
   if (policy === 'Always') return true;
   if (policy === 'Never') return false;
   return !succeeded(c);
@@ -147,7 +148,12 @@ export function computePodActions(pod: Pod, state: PodRuntimeState, health: Cont
       actions.initContainersToStart.push(name);
       return actions;
     }
-    if (c.state === 'running' || c.state === 'created') return actions;
+    if (c.state === 'running') return actions;
+    // Created but never started (the runtime failed to start it): start it again, as upstream.
+    if (c.state === 'created' || c.state === 'unknown') {
+      actions.initContainersToStart.push(name);
+      return actions;
+    }
     if (succeeded(c)) continue;
     if (policy === 'Never') {
       actions.initFailed = name;

@@ -5,8 +5,7 @@
 // informers, so each controller registers its event handlers on informers that have not listed
 // yet; then it starts the informers, waits for them to sync, and calls `run` on every controller.
 // `run` resolves after the controller's workers stopped (signal aborted).
-import type { Client, Clock } from '../client/index.js';
-import type { EventRecorder } from './event-recorder.js';
+import type { Client, Clock, EventRecorder } from '../client/index.js';
 import type { SharedInformers } from './shared-informers.js';
 
 /**

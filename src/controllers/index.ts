@@ -5,7 +5,7 @@ export { ControllerManager, type ControllerManagerOptions } from './manager.js';
 export { CONTROLLERS, enabledControllers, ControllersFlagError } from './registry.js';
 export { SharedInformers } from './shared-informers.js';
 export { ControllerExpectations } from './expectations.js';
-export { ApiEventRecorder, type EventRecorder } from './event-recorder.js';
+export { ApiEventRecorder, type EventRecorder } from '../client/index.js';
 export * as replicaset from './replicaset/index.js';
 export * as deployment from './deployment/index.js';
 export * as garbagecollector from './garbage-collector/index.js';

@@ -5,9 +5,8 @@
 // on; `start` resolves after everything stopped and the lease was released.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { realClock, runLeaderElected, type Client, type Clock } from '../client/index.js';
+import { ApiEventRecorder, realClock, runLeaderElected, type Client, type Clock, type EventRecorder } from '../client/index.js';
 import type { Controller, ControllerConfig, ControllerContext, ControllerDescriptor } from './controller.js';
-import { ApiEventRecorder, type EventRecorder } from './event-recorder.js';
 import { CONTROLLERS, enabledControllers } from './registry.js';
 import { SharedInformers } from './shared-informers.js';
 

@@ -5,3 +5,14 @@ export * from './volumes/index.js';
 export * from './node/index.js';
 export * from './logs/index.js';
 export * from './server/index.js';
+export { PodWorkers, type PodWorkersOptions } from './pods/pod-workers.js';
+export {
+  ContainerConfigError, simplePodDeps, type PodDeps, type PodVolumes, type ContainerConfigContext,
+} from './pods/deps.js';
+export { computePodActions, type PodActions, type ContainerHealth, type ContainerToKill } from './pods/pod-actions.js';
+export { runtimeStateByPod, type PodRuntimeState } from './pods/runtime-state.js';
+export * from './pods/labels.js';
+export { generatePodStatus, podPhase, type PodStatusInput } from './status/pod-status.js';
+export { StatusManager } from './status/status-manager.js';
+export { ProbeManager, type ProbeType } from './probes/probe-manager.js';
+export { runHandler } from './probes/prober.js';

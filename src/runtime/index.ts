@@ -14,3 +14,4 @@ export { planImageGC, DEFAULT_GC_POLICY, type GCPolicy, type GCImage, type GCPla
 export { hostPlatform, type Platform } from './images/platform.js';
 export { OciRuntime, type OciRuntimeOptions } from './oci/oci-runtime.js';
 export { killAll, type KillAllOptions, type KillAllReport } from './oci/kill-all.js';
+export { FakeImageService } from './fake/fake-image-service.js';

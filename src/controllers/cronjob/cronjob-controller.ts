@@ -10,7 +10,7 @@ import {
 } from '../../api/index.js';
 import { objectKey, splitKey, WorkQueue, type Indexer, type ResourceClient } from '../../client/index.js';
 import type { Controller, ControllerContext } from '../controller.js';
-import type { EventRecorder } from '../event-recorder.js';
+import type { EventRecorder } from '../../client/index.js';
 import { controllerRefOf } from '../owner-refs.js';
 import { CONTROLLER_UID_INDEX } from '../shared-informers.js';
 import { runWorkers, type ReconcileResult } from '../workers.js';

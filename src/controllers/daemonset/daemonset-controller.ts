@@ -16,7 +16,7 @@ import {
 import { objectKey, splitKey, WorkQueue, type Indexer, type ResourceClient } from '../../client/index.js';
 import { claimObjects } from '../claim.js';
 import type { Controller, ControllerContext } from '../controller.js';
-import type { EventRecorder } from '../event-recorder.js';
+import type { EventRecorder } from '../../client/index.js';
 import { ControllerExpectations } from '../expectations.js';
 import { ensureUpdateRevision, POD_REVISION_LABEL, revisionHash, revisionsToPrune } from '../history/index.js';
 import { controllerRefOf, newControllerRef } from '../owner-refs.js';

@@ -19,7 +19,7 @@ import {
 import { objectKey, splitKey, WorkQueue, type Indexer, type ResourceClient } from '../../client/index.js';
 import { claimObjects } from '../claim.js';
 import type { Controller, ControllerContext } from '../controller.js';
-import type { EventRecorder } from '../event-recorder.js';
+import type { EventRecorder } from '../../client/index.js';
 import { controllerRefOf, newControllerRef } from '../owner-refs.js';
 import { CONTROLLER_UID_INDEX, NAMESPACE_INDEX } from '../shared-informers.js';
 import { runWorkers, type ReconcileResult } from '../workers.js';

@@ -10,7 +10,7 @@ import {
 } from '../../api/index.js';
 import { objectKey, splitKey, WorkQueue, type Indexer, type ResourceClient } from '../../client/index.js';
 import type { Controller, ControllerContext } from '../controller.js';
-import type { EventRecorder } from '../event-recorder.js';
+import type { EventRecorder } from '../../client/index.js';
 import { runWorkers } from '../workers.js';
 import { isServiceIPSet } from './pod-endpoints.js';
 import { hasSelector, podHandlers, podsForService } from './service-pods.js';

@@ -11,7 +11,7 @@
 import { isStatusError, nodes as nodesResource, type KubeObject, type Node } from '../../api/index.js';
 import { WorkQueue, type Indexer, type ResourceClient } from '../../client/index.js';
 import type { Controller, ControllerContext } from '../controller.js';
-import type { EventRecorder } from '../event-recorder.js';
+import type { EventRecorder } from '../../client/index.js';
 import { runWorkers, type ReconcileResult } from '../workers.js';
 import { CIDRSet, DEFAULT_CLUSTER_CIDR } from './cidr-set.js';
 

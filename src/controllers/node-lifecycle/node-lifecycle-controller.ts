@@ -19,7 +19,7 @@ import {
 } from '../../api/index.js';
 import { WorkQueue, type Indexer, type ResourceClient, type TimerHandle } from '../../client/index.js';
 import type { Controller, ControllerContext } from '../controller.js';
-import type { EventRecorder } from '../event-recorder.js';
+import type { EventRecorder } from '../../client/index.js';
 import { runWorkers, type ReconcileResult } from '../workers.js';
 import {
   DEFAULT_NODE_MONITOR_GRACE_PERIOD_MS, DEFAULT_NODE_MONITOR_PERIOD_MS, gracePeriodFor, isNodeSilent, isoSeconds,

@@ -10,7 +10,7 @@
 import { isStatusError, nodes as nodesResource, pods as podsResource, type KubeObject, type Node, type Pod } from '../../api/index.js';
 import { objectKey, splitKey, WorkQueue, type Indexer, type ResourceClient, type TimerHandle } from '../../client/index.js';
 import type { Controller, ControllerContext } from '../controller.js';
-import type { EventRecorder } from '../event-recorder.js';
+import type { EventRecorder } from '../../client/index.js';
 import { runWorkers, type ReconcileResult } from '../workers.js';
 import { PodsByNode } from './pods-by-node.js';
 import { isoSeconds } from './health.js';

@@ -19,7 +19,7 @@ import {
 import { objectKey, splitKey, WorkQueue, type Indexer, type ResourceClient } from '../../client/index.js';
 import { claimObjects } from '../claim.js';
 import type { Controller, ControllerContext } from '../controller.js';
-import type { EventRecorder } from '../event-recorder.js';
+import type { EventRecorder } from '../../client/index.js';
 import { ensureUpdateRevision, POD_REVISION_LABEL, revisionsToPrune, templateOfRevision } from '../history/index.js';
 import { controllerRefOf } from '../owner-refs.js';
 import { isPodReady } from '../pod-util.js';

@@ -58,3 +58,37 @@ test('finishContainer completes a running container with its exit code', async (
   assert.equal((await rt.listContainers({ sandboxId: sb })).length, 1);
   assert.equal((await rt.listContainers({ sandboxId: 'other' })).length, 0);
 });
+
+test('containers keep their labels, annotations and attempt; start hook and stop calls are visible to tests', async () => {
+  const rt = new FakeRuntime({ clock: new ManualClock(0) });
+  const started: string[] = [];
+  rt.onStart = (id, config) => { started.push(config.name); if (config.command?.[0] === 'exit') rt.finishContainer(id, 3); };
+  const sb = await rt.runPodSandbox({ name: 'p', namespace: 'ns', uid: 'u', labels: { 'io.kubernetes.pod.uid': 'u' } });
+  const a = await rt.createContainer(sb, { name: 'a', image: 'img', attempt: 2, labels: { k: 'v' }, annotations: { n: '1' }, imageRef: 'sha256:abc' });
+  const b = await rt.createContainer(sb, { name: 'b', image: 'img', command: ['exit'] });
+  await rt.startContainer(a);
+  await rt.startContainer(b);
+  assert.deepEqual(started, ['a', 'b']);
+  const sa = (await rt.containerStatus(a))!;
+  assert.deepEqual([sa.attempt, sa.labels, sa.annotations, sa.imageRef], [2, { k: 'v' }, { n: '1' }, 'sha256:abc']);
+  assert.deepEqual([(await rt.containerStatus(b))!.state, (await rt.containerStatus(b))!.exitCode], ['exited', 3]);
+  await rt.stopContainer(a, 7);
+  await rt.stopContainer(a, 7);
+  assert.deepEqual(rt.stops, [{ id: a, name: 'a', timeoutSeconds: 7 }], 'only stops of running containers are recorded');
+  assert.deepEqual((await rt.listPodSandbox())[0]!.config.labels, { 'io.kubernetes.pod.uid': 'u' });
+});
+
+test('the fake image service pulls, fails on demand and reports images', async () => {
+  const { FakeImageService } = await import('./fake-image-service.js');
+  const { ImagePullError } = await import('../runtime.js');
+  const images = new FakeImageService();
+  assert.equal(await images.imageStatus('a:1'), undefined);
+  const id = await images.pullImage('a:1');
+  assert.match(id, /^sha256:[0-9a-f]{64}$/);
+  assert.equal((await images.imageStatus('a:1'))!.id, id);
+  assert.equal((await images.imageStatus(id))!.repoTags[0], 'a:1');
+  images.failures.set('b:1', new ImagePullError('nope', 'NotFound'));
+  await assert.rejects(images.pullImage('b:1'), /nope/);
+  await images.removeImage('a:1');
+  assert.deepEqual(await images.listImages(), []);
+});

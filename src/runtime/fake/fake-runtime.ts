@@ -29,6 +29,11 @@ export class FakeRuntime implements ContainerRuntime {
   private readonly clock: Clock;
   private readonly sandboxes = new Map<string, PodSandboxStatus>();
   private readonly containers = new Map<string, ContainerStatus>();
+  private readonly configs = new Map<string, ContainerConfig>();
+  /** Test hook: called after a container starts (e.g. to finish it with an exit code at once). */
+  onStart?: (containerId: string, config: ContainerConfig) => void;
+  /** The last 1000 stopContainer calls on running containers with their timeouts, in order (tests check grace periods). */
+  readonly stops: { id: string; name: string; timeoutSeconds: number }[] = [];
 
   constructor(opts: FakeRuntimeOptions = {}) {
     this.clock = opts.clock ?? realClock;
@@ -55,7 +60,11 @@ export class FakeRuntime implements ContainerRuntime {
     const sandbox = this.sandboxes.get(sandboxId);
     if (!sandbox) return;
     if (sandbox.state === 'ready') throw new Error(`sandbox ${sandboxId} is still running; stop it first`);
-    for (const [id, c] of this.containers) if (c.sandboxId === sandboxId) this.containers.delete(id);
+    for (const [id, c] of this.containers) {
+      if (c.sandboxId !== sandboxId) continue;
+      this.containers.delete(id);
+      this.configs.delete(id);
+    }
     this.sandboxes.delete(sandboxId);
   }
 
@@ -69,9 +78,10 @@ export class FakeRuntime implements ContainerRuntime {
     if (!sandbox || sandbox.state !== 'ready') throw new Error(`sandbox ${sandboxId} is not ready`);
     const id = `${FAKE_RUNTIME_NAME}://${newId()}`;
     this.containers.set(id, {
-      id, sandboxId, name: config.name, image: config.image, imageRef: fakeImageRef(config.image),
-      state: 'created', createdAt: this.clock.now(),
+      id, sandboxId, name: config.name, attempt: config.attempt ?? 0, image: config.image, imageRef: config.imageRef ?? fakeImageRef(config.image),
+      state: 'created', createdAt: this.clock.now(), labels: { ...config.labels }, annotations: { ...config.annotations },
     });
+    this.configs.set(id, config);
     return id;
   }
 
@@ -81,21 +91,25 @@ export class FakeRuntime implements ContainerRuntime {
     if (c.state !== 'created') throw new Error(`container ${containerId} is ${c.state}, not created`);
     c.state = 'running';
     c.startedAt = this.clock.now();
+    this.onStart?.(containerId, this.configs.get(containerId)!);
   }
 
-  async stopContainer(containerId: string, _timeoutSeconds: number): Promise<void> {
+  async stopContainer(containerId: string, timeoutSeconds: number): Promise<void> {
     const c = this.containers.get(containerId);
+    if (c?.state === 'running' && this.stops.push({ id: containerId, name: c.name, timeoutSeconds }) > 1000) this.stops.shift();
     if (c) this.exit(c, 137, 'Error');
   }
 
   async containerStatus(containerId: string): Promise<ContainerStatus | undefined> {
     const c = this.containers.get(containerId);
-    return c && { ...c };
+    return c && { ...c, labels: { ...c.labels }, annotations: { ...c.annotations } };
   }
 
   async listContainers(filter: { sandboxId?: string } = {}): Promise<ContainerStatus[]> {
     const out: ContainerStatus[] = [];
-    for (const c of this.containers.values()) if (!filter.sandboxId || c.sandboxId === filter.sandboxId) out.push({ ...c });
+    for (const c of this.containers.values()) {
+      if (!filter.sandboxId || c.sandboxId === filter.sandboxId) out.push({ ...c, labels: { ...c.labels }, annotations: { ...c.annotations } });
+    }
     return out;
   }
 
@@ -107,6 +121,7 @@ export class FakeRuntime implements ContainerRuntime {
     const c = this.containers.get(containerId);
     if (c?.state === 'running') throw new Error(`container ${containerId} is running; stop it first`);
     this.containers.delete(containerId);
+    this.configs.delete(containerId);
   }
 
   /** Every command "succeeds" with no output, unless a test set `execHandler`. */

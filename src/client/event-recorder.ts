@@ -1,9 +1,10 @@
-// core/v1 Events written by controllers about the objects they manage (upstream record.EventRecorder
+// core/v1 Events written by controllers and kubelets about the objects they manage (upstream record.EventRecorder
 // as `kubectl describe` shows them: reason, message, source.component). Best effort: events go
 // through a bounded queue written by one sender, failures go to `onError`, and neither ever
 // affects a reconcile.
 import type { KubeObject } from '../api/index.js';
-import type { Client, Clock } from '../client/index.js';
+import type { Client } from './client.js';
+import type { Clock } from './clock.js';
 
 const EVENTS = { group: '', version: 'v1', plural: 'events', namespaced: true, kind: 'Event' };
 
@@ -11,8 +12,11 @@ const EVENTS = { group: '', version: 'v1', plural: 'events', namespaced: true, k
 const MAX_QUEUED = 1000;
 
 export interface EventRecorder {
-  /** Records an event about `obj` (a Pod, ReplicaSet, Deployment… carrying apiVersion and kind). */
-  event(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void;
+  /**
+   * Records an event about `obj` (a Pod, ReplicaSet, Deployment… carrying apiVersion and kind);
+   * `fieldPath` names a part of it (`spec.containers{web}`), as the kubelet's container events.
+   */
+  event(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void;
   /** Resolves once every queued event was written or failed (tests, shutdown). */
   flush(): Promise<void>;
 }
@@ -28,9 +32,11 @@ export class ApiEventRecorder implements EventRecorder {
     private readonly instance: string,
     private readonly clock: Clock,
     private readonly onError: (err: unknown) => void,
+    /** `source.host`: the node a kubelet's events come from. */
+    private readonly host?: string,
   ) {}
 
-  event(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string): void {
+  event(obj: KubeObject, type: 'Normal' | 'Warning', reason: string, message: string, fieldPath?: string): void {
     if (this.queue.length >= MAX_QUEUED) return;
     const ns = obj.metadata?.namespace || 'default';
     const t = this.clock.now();
@@ -42,10 +48,10 @@ export class ApiEventRecorder implements EventRecorder {
         metadata: { name: `${obj.metadata?.name ?? 'object'}.${(t * 1000 + (this.seq++ % 1000)).toString(16)}`, namespace: ns },
         involvedObject: {
           apiVersion: obj.apiVersion, kind: obj.kind, namespace: obj.metadata?.namespace, name: obj.metadata?.name,
-          uid: obj.metadata?.uid, resourceVersion: obj.metadata?.resourceVersion,
+          uid: obj.metadata?.uid, resourceVersion: obj.metadata?.resourceVersion, ...(fieldPath ? { fieldPath } : {}),
         },
         reason, message: message.length <= 1024 ? message : `${message.slice(0, 1021)}...`, type,
-        source: { component: this.component },
+        source: this.host ? { component: this.component, host: this.host } : { component: this.component },
         reportingComponent: this.component, reportingInstance: this.instance,
         firstTimestamp: at, lastTimestamp: at, count: 1,
       },

@@ -4,7 +4,6 @@ export type { ApiRequest, ApiResponse, UserInfo } from './http/types.js';
 export type { StaticToken } from './auth/authenticator.js';
 export type { TlsMaterial } from './http/https-server.js';
 export { SERVER_VERSION } from './discovery/discovery.js';
-export { loadOrCreatePki, renderKubeconfig, writeKubeconfig, type Pki } from './pki/index.js';
 export { loadOrCreateJoinToken, parseJoinToken, formatJoinToken, caCertHash, caMatchesToken, type JoinToken } from './join/join-token.js';
 export { CACERTS_PATH, NODE_CERTIFICATES_PATH, type NodeJoinConfig, type NodeCertificatesRequest, type NodeCertificatesResponse } from './join/node-credentials.js';
 export { loadOrObtainNodeCredentials, JoinRefusedError, AGENT_FILES, type NodeCredentials, type NodeCredentialsOptions } from './join/agent-credentials.js';

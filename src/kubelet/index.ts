@@ -11,7 +11,7 @@ export {
 } from './pods/deps.js';
 export { computePodActions, type PodActions, type ContainerHealth, type ContainerToKill } from './pods/pod-actions.js';
 export { runtimeStateByPod, type PodRuntimeState } from './pods/runtime-state.js';
-export * from './pods/labels.js';
+export { podLabels, sandboxPodUID, containerAttempt, RESTART_COUNT_ANNOTATION } from './pods/labels.js';
 export { generatePodStatus, podPhase, type PodStatusInput } from './status/pod-status.js';
 export { StatusManager } from './status/status-manager.js';
 export { ProbeManager, type ProbeType } from './probes/probe-manager.js';

@@ -1,7 +1,7 @@
 // Pod spec → runtime configs: the sandbox (DNS, hostname, ports, namespaces, cgroup parent,
 // labels), each container (env, command, mounts, resources, security), the managed hosts file,
 // and the object source they read ConfigMaps, Secrets and Services through.
-export { sandboxConfigFor, podLogDirectory, podPortMappings } from './sandbox-config.js';
+export { sandboxConfigFor, podPortMappings } from './sandbox-config.js';
 export { containerConfigFor, type ContainerContext } from './container-config.js';
 export { CreateContainerConfigError } from './errors.js';
 export { formatPod, type NodeContext, type PodEventRecorder, type EventType } from './node-context.js';

@@ -1,5 +1,6 @@
 // Labels and annotations the kubelet puts on CRI objects (upstream kuberuntime labels.go), so that
 // a restarted kubelet can tell which pod and container a runtime object belongs to. Pure.
+import { createHash } from 'node:crypto';
 import type { Pod } from '../../api/index.js';
 import type { Container } from './spec-types.js';
 
@@ -41,20 +42,29 @@ export function containerLabels(pod: Pod, container: Container): Record<string, 
   };
 }
 
-/** FNV-1a (32 bit) of the container spec's JSON: changes when the spec does (upstream HashContainer's role). */
-export function hashContainer(container: Container): string {
-  let h = 0x811c9dc5;
-  for (const b of Buffer.from(JSON.stringify(container))) {
-    h ^= b;
-    h = Math.imul(h, 0x01000193) >>> 0;
+/** JSON with object keys sorted, so the hash does not depend on how the API ordered fields. */
+function canonical(v: unknown): string {
+  if (Array.isArray(v)) return `[${v.map(canonical).join(',')}]`;
+  if (v && typeof v === 'object') {
+    return `{${Object.keys(v).sort().filter((k) => (v as Record<string, unknown>)[k] !== undefined)
+      .map((k) => `${JSON.stringify(k)}:${canonical((v as Record<string, unknown>)[k])}`).join(',')}}`;
   }
-  return h.toString(16);
+  return JSON.stringify(v);
+}
+
+/**
+ * Upstream HashContainer: the spec without its resources (those resize in place), as 8 hex
+ * digits. A running container whose spec hash changed is restarted by the pod workers.
+ */
+export function containerHash(spec: object): string {
+  const { resources: _resources, ...rest } = spec as { resources?: unknown };
+  return createHash('sha256').update(canonical(rest)).digest('hex').slice(0, 8);
 }
 
 /** Upstream newContainerAnnotations: hash, restart count, termination message and grace settings. */
 export function containerAnnotations(pod: Pod, container: Container, restartCount: number): Record<string, string> {
   const out: Record<string, string> = {
-    [CONTAINER_HASH_ANNOTATION]: hashContainer(container),
+    [CONTAINER_HASH_ANNOTATION]: containerHash(container),
     [CONTAINER_RESTART_COUNT_ANNOTATION]: String(restartCount),
     [TERMINATION_MESSAGE_PATH_ANNOTATION]: container.terminationMessagePath ?? '',
     [TERMINATION_MESSAGE_POLICY_ANNOTATION]: container.terminationMessagePolicy ?? '',

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { sandboxConfigFor, podPortMappings } from './sandbox-config.js';
-import { containerLabels, containerAnnotations, hashContainer } from './labels.js';
+import { containerLabels, containerAnnotations, containerHash } from './labels.js';
 import { testNode, testPod } from './test-fixtures.js';
 
 test('sandbox config of a pod', () => {
@@ -36,9 +36,9 @@ test('container labels and annotations', () => {
   const c = { name: 'app', image: 'busybox', terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', ports: [{ containerPort: 80 }] };
   assert.deepEqual(containerLabels(pod, c), { 'io.kubernetes.pod.name': 'web', 'io.kubernetes.pod.namespace': 'shop', 'io.kubernetes.pod.uid': 'uid-1', 'io.kubernetes.container.name': 'app' });
   assert.deepEqual(containerAnnotations(pod, c, 3), {
-    'io.kubernetes.container.hash': hashContainer(c), 'io.kubernetes.container.restartCount': '3',
+    'io.kubernetes.container.hash': containerHash(c), 'io.kubernetes.container.restartCount': '3',
     'io.kubernetes.container.terminationMessagePath': '/dev/termination-log', 'io.kubernetes.container.terminationMessagePolicy': 'File',
     'io.kubernetes.pod.terminationGracePeriod': '30', 'io.kubernetes.container.ports': '[{"containerPort":80}]',
   });
-  assert.notEqual(hashContainer(c), hashContainer({ ...c, image: 'nginx' }));
+  assert.notEqual(containerHash(c), containerHash({ ...c, image: 'nginx' }));
 });

@@ -1,5 +1,6 @@
 // Pod → the runtime's PodSandboxConfig (upstream kuberuntime generatePodSandboxConfig). Pure.
 // Called by the pod worker before RunPodSandbox, with the sandbox's attempt number.
+import { podLogDirectory } from '../logs/log-files.js';
 import type { Pod } from '../../api/index.js';
 import type { Container } from './spec-types.js';
 import type { PodSandboxConfig, PortMapping } from '../../runtime/index.js';
@@ -9,11 +10,6 @@ import { sandboxLabels, sandboxAnnotations } from './labels.js';
 import { podCgroupParent } from './resources.js';
 import { namespacesForPod, podSysctls } from './security-context.js';
 import type { NodeContext } from './node-context.js';
-
-/** Upstream BuildPodLogsDirectory: `<logsDir>/pods/<ns>_<name>_<uid>`. */
-export function podLogDirectory(logsDir: string, pod: Pod): string {
-  return `${logsDir.replace(/\/+$/, '')}/pods/${pod.metadata?.namespace ?? ''}_${pod.metadata?.name ?? ''}_${pod.metadata?.uid ?? ''}`;
-}
 
 /**
  * Upstream MakePortMappings per container (duplicate port names skipped). Ports without a
@@ -54,7 +50,7 @@ export function sandboxConfigFor(pod: Pod, node: NodeContext, attempt = 0): PodS
     attempt,
     labels: sandboxLabels(pod),
     annotations: sandboxAnnotations(pod),
-    logDirectory: podLogDirectory(node.logsDir, pod),
+    logDirectory: podLogDirectory(node.logsDir, pod.metadata?.namespace ?? '', pod.metadata?.name ?? '', pod.metadata?.uid ?? ''),
     dnsConfig: podDNSConfig(pod, node),
     portMappings: podPortMappings(pod),
     namespaceOptions: namespacesForPod(pod),

@@ -1,19 +1,20 @@
-// `capstan agent`: joins a cluster with a k3s-style token and runs the node: registration,
-// status and Lease. The pod workers, the real runtime and the streaming server plug into the
-// seams of NodeStatusManager (readiness checks, images) as they land.
+// `capstan agent`: joins a cluster with a k3s-style token and runs the node: the kubelet over
+// real containers (conmon + runc/crun, CNI, the image store), or with `--container-runtime fake`
+// only the node's registration, status and Lease. `capstan server` runs the same agent
+// in-process (startAgent) unless --disable-agent.
 import { parseArgs } from 'node:util';
 import { homedir, hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { JoinRefusedError, loadOrObtainNodeCredentials, SERVER_VERSION } from '../apiserver/index.js';
-import { Client, realClock, sleep, transportFromKubeconfig } from '../client/index.js';
-import { ApiEventRecorder } from '../controllers/index.js';
+import { ApiEventRecorder, Client, realClock, sleep, transportFromKubeconfig } from '../client/index.js';
 import {
-  DEFAULT_EVICTION_HARD, DEFAULT_MAX_PODS, hostInterfaces, NodeStatusManager, parseEvictionThresholds, parseLabelsFlag,
-  parseReservation, parseTaintsFlag, pickNodeIP, readHostIdentity, readHostSample, type ReadinessCheck,
+  DEFAULT_EVICTION_HARD, DEFAULT_MAX_PODS, hostInterfaces, Kubelet, NodeStatusManager, parseEvictionThresholds, parseLabelsFlag,
+  parseReservation, parseTaintsFlag, pickNodeIP, readHostIdentity, readHostSample, type KubeletOptions, type ReadinessCheck,
 } from '../kubelet/index.js';
 import { FakeRuntime, type ContainerRuntime } from '../runtime/index.js';
+import { parseDurationMs } from './controller-manager.js';
 
 export const AGENT_USAGE = `Usage: capstan agent --server URL --token TOKEN [flags]
 
@@ -34,52 +35,112 @@ Flags:
   --kube-reserved LIST         Resources kept for the node's own daemons, e.g. cpu=100m,memory=256Mi
   --system-reserved LIST       Resources kept for the operating system, e.g. cpu=100m,memory=256Mi
   --eviction-hard LIST         Hard eviction thresholds (default ${DEFAULT_EVICTION_HARD})
-  --container-runtime NAME     Runtime: fake (the only one available in this build)
+  --container-runtime NAME     runc (default) or crun under conmon; fake registers the node and runs no pods
+  --kubelet-port PORT          Port of the kubelet's HTTPS server (logs, exec, port-forward; default 10250)
+  --cluster-dns IP             Cluster DNS Service IP written into pods' resolv.conf (default 10.43.0.10)
+  --cluster-domain DOMAIN      Cluster domain (default cluster.local)
+  --resolv-conf PATH           Host resolv.conf for dnsPolicy Default pods (default /etc/resolv.conf)
+  --run-dir DIR                Runtime state: namespaces, sockets (default /run/capstan; at most 27 bytes)
+  --pod-logs-root DIR          Container logs go to DIR/pods/<ns>_<pod>_<uid>/ (default /var/log)
+  --cni-bin-dir DIRS           CNI plugin dirs, comma-separated (default /usr/lib/cni)
+  --cni-conf-dir DIR           A CNI config dir whose first file replaces the built-in pod network
+  --sync-frequency DURATION    How often every pod is synced and its volumes refreshed (default 1m)
 `;
 
 function log(msg: string): void {
   process.stderr.write(`${new Date().toISOString()} capstan agent: ${msg}\n`);
 }
 
+/** What an agent needs, from `capstan agent`'s flags or from `capstan server`. */
+export interface AgentConfig {
+  server: string;
+  token: string;
+  dataDir: string;
+  nodeName: string;
+  nodeIP?: string;
+  labels: Record<string, string>;
+  taints: ReturnType<typeof parseTaintsFlag>;
+  maxPods: number;
+  kubeReserved: ReturnType<typeof parseReservation>;
+  systemReserved: ReturnType<typeof parseReservation>;
+  evictionHard: ReturnType<typeof parseEvictionThresholds>;
+  containerRuntime: 'runc' | 'crun' | 'fake';
+  kubeletPort: number;
+  clusterDNS: string[];
+  clusterDomain: string;
+  resolvConf?: string;
+  runDir?: string;
+  podLogsRoot?: string;
+  cniBinDirs?: string[];
+  cniConfDir?: string;
+  syncFrequencyMs?: number;
+  log(msg: string): void;
+}
+
+export const AGENT_OPTIONS = {
+  server: { type: 'string' },
+  token: { type: 'string' },
+  'token-file': { type: 'string' },
+  'data-dir': { type: 'string' },
+  'node-name': { type: 'string' },
+  'node-ip': { type: 'string' },
+  'node-labels': { type: 'string' },
+  'register-with-taints': { type: 'string' },
+  'max-pods': { type: 'string', default: String(DEFAULT_MAX_PODS) },
+  'kube-reserved': { type: 'string' },
+  'system-reserved': { type: 'string' },
+  'eviction-hard': { type: 'string', default: DEFAULT_EVICTION_HARD },
+  'container-runtime': { type: 'string', default: 'runc' },
+  'kubelet-port': { type: 'string', default: '10250' },
+  'cluster-dns': { type: 'string', default: '10.43.0.10' },
+  'cluster-domain': { type: 'string', default: 'cluster.local' },
+  'resolv-conf': { type: 'string' },
+  'run-dir': { type: 'string' },
+  'pod-logs-root': { type: 'string' },
+  'cni-bin-dir': { type: 'string' },
+  'cni-conf-dir': { type: 'string' },
+  'sync-frequency': { type: 'string' },
+} as const;
+
+type AgentValues = { [K in keyof typeof AGENT_OPTIONS]?: string };
+
+/** The node settings of the agent flags (shared by `capstan server`, which fills server and token itself). */
+export function agentConfigFromFlags(values: AgentValues, log: (msg: string) => void): Omit<AgentConfig, 'server' | 'token'> {
+  const isRoot = process.getuid?.() === 0;
+  const dataDir = resolve(values['data-dir'] ?? (isRoot ? '/var/lib/capstan' : join(homedir(), '.capstan')));
+  if (values['node-ip'] && !isIP(values['node-ip'])) throw new Error(`invalid --node-ip "${values['node-ip']}"`);
+  const maxPods = Number(values['max-pods'] ?? DEFAULT_MAX_PODS);
+  if (!Number.isInteger(maxPods) || maxPods < 1) throw new Error(`invalid --max-pods "${values['max-pods']}"`);
+  const runtime = values['container-runtime'] ?? 'runc';
+  if (runtime !== 'runc' && runtime !== 'crun' && runtime !== 'fake') throw new Error(`unknown --container-runtime "${runtime}": use runc, crun or fake`);
+  const kubeletPort = Number(values['kubelet-port'] ?? 10250);
+  if (!Number.isInteger(kubeletPort) || kubeletPort < 0 || kubeletPort > 65535) throw new Error(`invalid --kubelet-port "${values['kubelet-port']}"`);
+  const clusterDNS = (values['cluster-dns'] ?? '10.43.0.10').split(',').map((x) => x.trim()).filter(Boolean);
+  for (const ip of clusterDNS) if (!isIP(ip)) throw new Error(`invalid --cluster-dns "${ip}"`);
+  return {
+    dataDir, nodeName: (values['node-name'] ?? hostname()).toLowerCase(), nodeIP: pickNodeIP(hostInterfaces(), values['node-ip']),
+    labels: parseLabelsFlag(values['node-labels'], '--node-labels'),
+    taints: parseTaintsFlag(values['register-with-taints'], '--register-with-taints'),
+    maxPods,
+    kubeReserved: parseReservation(values['kube-reserved'], '--kube-reserved'),
+    systemReserved: parseReservation(values['system-reserved'], '--system-reserved'),
+    evictionHard: parseEvictionThresholds(values['eviction-hard'] ?? DEFAULT_EVICTION_HARD),
+    containerRuntime: runtime, kubeletPort, clusterDNS, clusterDomain: values['cluster-domain'] ?? 'cluster.local',
+    resolvConf: values['resolv-conf'], runDir: values['run-dir'], podLogsRoot: values['pod-logs-root'],
+    cniBinDirs: values['cni-bin-dir']?.split(',').map((d) => d.trim()).filter(Boolean), cniConfDir: values['cni-conf-dir'],
+    syncFrequencyMs: values['sync-frequency'] ? parseDurationMs(values['sync-frequency'], '--sync-frequency') : undefined,
+    log,
+  };
+}
+
 export async function runAgent(argv: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      server: { type: 'string' },
-      token: { type: 'string' },
-      'token-file': { type: 'string' },
-      'data-dir': { type: 'string' },
-      'node-name': { type: 'string' },
-      'node-ip': { type: 'string' },
-      'node-labels': { type: 'string' },
-      'register-with-taints': { type: 'string' },
-      'max-pods': { type: 'string', default: String(DEFAULT_MAX_PODS) },
-      'kube-reserved': { type: 'string' },
-      'system-reserved': { type: 'string' },
-      'eviction-hard': { type: 'string', default: DEFAULT_EVICTION_HARD },
-      'container-runtime': { type: 'string', default: 'fake' },
-    },
-    strict: true,
-  });
+  const { values } = parseArgs({ args: argv, options: AGENT_OPTIONS, strict: true });
   // As k3s's K3S_URL / K3S_TOKEN.
   const server = values.server ?? process.env.CAPSTAN_URL;
   if (!server || !/^https:\/\/[^/]+\/?$/.test(server)) throw new Error(`--server must be https://HOST:PORT (got ${server ?? 'nothing'})`);
   const token = (values.token ?? (values['token-file'] ? readFileSync(resolve(values['token-file']), 'utf8') : process.env.CAPSTAN_TOKEN ?? '')).trim();
   if (!token) throw new Error('--token or --token-file is required');
-  const isRoot = process.getuid?.() === 0;
-  const dataDir = resolve(values['data-dir'] ?? (isRoot ? '/var/lib/capstan' : join(homedir(), '.capstan')));
-  const nodeName = (values['node-name'] ?? hostname()).toLowerCase();
-  if (values['node-ip'] && !isIP(values['node-ip'])) throw new Error(`invalid --node-ip "${values['node-ip']}"`);
-  const nodeIP = pickNodeIP(hostInterfaces(), values['node-ip']);
-  const maxPods = Number(values['max-pods']);
-  if (!Number.isInteger(maxPods) || maxPods < 1) throw new Error(`invalid --max-pods "${values['max-pods']}"`);
-  const labels = parseLabelsFlag(values['node-labels'], '--node-labels');
-  const taints = parseTaintsFlag(values['register-with-taints'], '--register-with-taints');
-  const kubeReserved = parseReservation(values['kube-reserved'], '--kube-reserved');
-  const systemReserved = parseReservation(values['system-reserved'], '--system-reserved');
-  const evictionHard = parseEvictionThresholds(values['eviction-hard']!);
-  if (values['container-runtime'] !== 'fake') throw new Error(`unknown --container-runtime "${values['container-runtime']}": only "fake" is available in this build`);
-  const runtime: ContainerRuntime = new FakeRuntime();
+  const config: AgentConfig = { ...agentConfigFromFlags(values, log), server, token };
 
   const stop = new AbortController();
   const shutdown = (signal: string) => {
@@ -89,8 +150,13 @@ export async function runAgent(argv: string[]): Promise<void> {
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));
   process.on('SIGINT', () => shutdown('SIGINT'));
+  await startAgent(config, stop.signal);
+  log('stopped');
+}
 
-  // Join: retried while the server is unreachable; a refusal (CA hash, secret) is final.
+/** Joins (retrying while the server is unreachable; a refusal is final) and runs the node until `signal`. */
+export async function startAgent(config: AgentConfig, signal: AbortSignal): Promise<void> {
+  const { server, token, dataDir, nodeName, nodeIP, log } = config;
   let creds;
   for (let backoff = 1000; ; backoff = Math.min(backoff * 2, 30_000)) {
     try {
@@ -101,14 +167,40 @@ export async function runAgent(argv: string[]): Promise<void> {
     } catch (e) {
       if (e instanceof JoinRefusedError) throw e;
       log(`cannot join ${server} yet: ${(e as Error).message} (retrying)`);
-      await sleep(backoff, stop.signal);
-      if (stop.signal.aborted) return;
+      await sleep(backoff, signal);
+      if (signal.aborted) return;
     }
   }
   log(`${creds.reused ? 'reusing node credentials' : 'obtained node credentials'} in ${creds.dir} (user system:node:${nodeName})`);
-
-  // creds.servingCertPem / servingKeyPem are the kubelet serving pair for the streaming server (wired by the team later).
   const client = new Client(transportFromKubeconfig(creds.kubeconfigPath, { userAgent: `capstan-agent/${nodeName}` }));
+  // The Hostname address is the node name (k3s runs its kubelet with --hostname-override=<node name>).
+  const node = {
+    identity: { ...await readHostIdentity(), hostname: nodeName }, sample: () => readHostSample(dataDir), nodeIP,
+    labels: config.labels, taints: config.taints, maxPods: config.maxPods, kubeReserved: config.kubeReserved,
+    systemReserved: config.systemReserved, evictionHard: config.evictionHard,
+  };
+  try {
+    if (config.containerRuntime === 'fake') {
+      await runStatusOnly(client, nodeName, node, log, signal);
+      return;
+    }
+    const options: KubeletOptions = {
+      client, nodeName, dataDir, runtime: config.containerRuntime, runDir: config.runDir, logsRoot: config.podLogsRoot,
+      serving: { certPem: creds.servingCertPem, keyPem: creds.servingKeyPem, caPem: creds.caPem }, port: config.kubeletPort,
+      clusterDNS: config.clusterDNS, clusterDomain: config.clusterDomain, resolvConf: config.resolvConf,
+      cni: { binDirs: config.cniBinDirs, confDir: config.cniConfDir }, syncFrequencyMs: config.syncFrequencyMs,
+      node, kubeletVersion: SERVER_VERSION.gitVersion, log,
+    };
+    const kubelet = new Kubelet(options);
+    await kubelet.start(signal);
+  } finally {
+    client.close();
+  }
+}
+
+/** `--container-runtime fake`: the node registers and reports status with a runtime that runs nothing. */
+async function runStatusOnly(client: Client, nodeName: string, node: KubeletOptions['node'], log: (m: string) => void, signal: AbortSignal): Promise<void> {
+  const runtime: ContainerRuntime = new FakeRuntime();
   const runtimeCheck: ReadinessCheck = async () => {
     try {
       await runtime.listPodSandbox();
@@ -121,19 +213,15 @@ export async function runAgent(argv: string[]): Promise<void> {
   const events = new ApiEventRecorder(client, 'kubelet', nodeName, realClock, (e) => log(`event: ${(e as Error).message}`));
   const nodeRef = { apiVersion: 'v1', kind: 'Node', metadata: { name: nodeName, uid: nodeName } };
   const manager = new NodeStatusManager({
-    // The Hostname address is the node name (k3s runs its kubelet with --hostname-override=<node name>).
-    client, nodeName, identity: { ...await readHostIdentity(), hostname: nodeName }, sample: () => readHostSample(dataDir),
-    runtimeVersion: runtime.version(), kubeletVersion: SERVER_VERSION.gitVersion,
-    readinessChecks: [runtimeCheck], nodeIP, labels, taints, maxPods, kubeReserved, systemReserved, evictionHard,
+    client, nodeName, ...node, runtimeVersion: runtime.version(), kubeletVersion: SERVER_VERSION.gitVersion,
+    readinessChecks: [runtimeCheck],
     onError: (e, what) => log(`${what}: ${(e as Error).message} (will retry)`),
     recordEvent: (type, reason, message) => events.event(nodeRef, type, reason, message),
   });
-  const running = manager.start(stop.signal);
+  const running = manager.start(signal);
   void manager.whenRegistered().then(() => {
-    if (!stop.signal.aborted) log(`ready: node ${nodeName} registered`);
+    if (!signal.aborted) log(`ready: node ${nodeName} registered`);
   });
   await running;
   await events.flush();
-  client.close();
-  log('stopped');
 }

@@ -16,3 +16,4 @@ export { generatePodStatus, podPhase, type PodStatusInput } from './status/pod-s
 export { StatusManager } from './status/status-manager.js';
 export { ProbeManager, type ProbeType } from './probes/probe-manager.js';
 export { runHandler } from './probes/prober.js';
+export { Kubelet, type KubeletOptions } from './agent/kubelet.js';

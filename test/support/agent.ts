@@ -16,8 +16,10 @@ export interface AgentProcess {
   terminate(): Promise<number | null>;
 }
 
+/** Starts `capstan agent`; without `--container-runtime` in `args` it runs the fake runtime (registration and status only). */
 export function spawnAgent(args: string[]): AgentProcess {
-  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'capstan'), 'agent', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const runtime = args.some((a) => a.startsWith('--container-runtime')) ? [] : ['--container-runtime', 'fake'];
+  const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'capstan'), 'agent', ...runtime, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.setEncoding('utf8');
   const listeners = new Set<() => void>();

@@ -44,6 +44,7 @@ Flags:
   --pod-logs-root DIR          Container logs go to DIR/pods/<ns>_<pod>_<uid>/ (default /var/log)
   --cni-bin-dir DIRS           CNI plugin dirs, comma-separated (default /usr/lib/cni)
   --cni-conf-dir DIR           A CNI config dir whose first file replaces the built-in pod network
+  --cni-bridge NAME            The built-in pod network's bridge (default capstan0)
   --sync-frequency DURATION    How often every pod is synced and its volumes refreshed (default 1m)
 `;
 
@@ -73,6 +74,7 @@ export interface AgentConfig {
   podLogsRoot?: string;
   cniBinDirs?: string[];
   cniConfDir?: string;
+  cniBridge?: string;
   syncFrequencyMs?: number;
   log(msg: string): void;
 }
@@ -99,6 +101,7 @@ export const AGENT_OPTIONS = {
   'pod-logs-root': { type: 'string' },
   'cni-bin-dir': { type: 'string' },
   'cni-conf-dir': { type: 'string' },
+  'cni-bridge': { type: 'string' },
   'sync-frequency': { type: 'string' },
 } as const;
 
@@ -127,7 +130,7 @@ export function agentConfigFromFlags(values: AgentValues, log: (msg: string) => 
     evictionHard: parseEvictionThresholds(values['eviction-hard'] ?? DEFAULT_EVICTION_HARD),
     containerRuntime: runtime, kubeletPort, clusterDNS, clusterDomain: values['cluster-domain'] ?? 'cluster.local',
     resolvConf: values['resolv-conf'], runDir: values['run-dir'], podLogsRoot: values['pod-logs-root'],
-    cniBinDirs: values['cni-bin-dir']?.split(',').map((d) => d.trim()).filter(Boolean), cniConfDir: values['cni-conf-dir'],
+    cniBinDirs: values['cni-bin-dir']?.split(',').map((d) => d.trim()).filter(Boolean), cniConfDir: values['cni-conf-dir'], cniBridge: values['cni-bridge'],
     syncFrequencyMs: values['sync-frequency'] ? parseDurationMs(values['sync-frequency'], '--sync-frequency') : undefined,
     log,
   };
@@ -188,7 +191,7 @@ export async function startAgent(config: AgentConfig, signal: AbortSignal): Prom
       client, nodeName, dataDir, runtime: config.containerRuntime, runDir: config.runDir, logsRoot: config.podLogsRoot,
       serving: { certPem: creds.servingCertPem, keyPem: creds.servingKeyPem, caPem: creds.caPem }, port: config.kubeletPort,
       clusterDNS: config.clusterDNS, clusterDomain: config.clusterDomain, resolvConf: config.resolvConf,
-      cni: { binDirs: config.cniBinDirs, confDir: config.cniConfDir }, syncFrequencyMs: config.syncFrequencyMs,
+      cni: { binDirs: config.cniBinDirs, confDir: config.cniConfDir, bridgeName: config.cniBridge }, syncFrequencyMs: config.syncFrequencyMs,
       node, kubeletVersion: SERVER_VERSION.gitVersion, log,
     };
     const kubelet = new Kubelet(options);

@@ -126,6 +126,8 @@ export class Kubelet {
       cni = new CniNetwork({ dataDir: o.dataDir, podCIDR: podCIDRs, binDirs: o.cni?.binDirs, confDir: o.cni?.confDir, bridgeName: o.cni?.bridgeName });
       this.network.set(cni);
       o.log(`pod network on ${podCIDRs.join(', ') || 'the default pod CIDR'}`);
+      // As upstream's fastStatusUpdateOnce: report Ready now rather than at the next 10 s post.
+      await status.syncStatus().catch((e: Error) => o.log(`status: ${e.message} (will retry)`));
 
       const node = () => status.node as Node | undefined;
       const objects = new ClientObjectSource(o.client);

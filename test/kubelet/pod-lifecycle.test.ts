@@ -206,7 +206,8 @@ test('graceful deletion: preStop, then stop with the deletion grace period, then
   assert.ok(execSeen.includes('pre-stop'));
   const stopCall = runtime.stops.find((s) => s.id === id);
   assert.ok(stopCall, 'container was stopped');
-  assert.ok(stopCall.timeoutSeconds <= 9 && stopCall.timeoutSeconds >= 8, `grace ${stopCall.timeoutSeconds}`);
+  // The deletion's 9 s (not the spec's 20), less what preStop took, at least upstream's 2 s.
+  assert.ok(stopCall.timeoutSeconds <= 9 && stopCall.timeoutSeconds >= 2, `grace ${stopCall.timeoutSeconds}`);
   assert.equal((await runtime.listPodSandbox()).filter((s) => s.config.uid === uid).length, 0, 'sandbox removed');
   assert.ok(volumeCalls.indexOf(`setUp ${uid}`) < volumeCalls.indexOf(`tearDown ${uid}`), volumeCalls.join(', '));
   const events = await eventsFor('graceful');

@@ -58,6 +58,8 @@ before(async () => {
   runtime.onStart = (id, config) => {
     startOrder.push(config.name);
     if (config.command?.[0] === 'exit') setImmediate(() => runtime.finishContainer(id, Number(config.command![1] ?? 0)));
+    // `fail-once N`: the first run exits N, later runs exit 0.
+    if (config.command?.[0] === 'fail-once') setImmediate(() => runtime.finishContainer(id, config.attempt ? 0 : Number(config.command![1])));
   };
   runtime.execHandler = (_id, cmd) => {
     const key = cmd.join(' ');
@@ -146,6 +148,22 @@ test('a crashing container goes into CrashLoopBackOff with a growing restart cou
   const events = await eventsFor('crash');
   assert.ok(events.some((e) => e.reason === 'BackOff' && e.message === `Back-off restarting failed container c in pod crash_default(${uid})`));
   await podApi().delete('default', 'crash', { gracePeriodSeconds: 0 });
+});
+
+test('restartPolicy OnFailure: a failed run is restarted, a successful one ends the pod Succeeded', async () => {
+  await createPod('onfailure', { restartPolicy: 'OnFailure', containers: [{ name: 'c', image: 'busybox:1.36', command: ['fail-once', '3'] }] });
+  const p = await poll('Succeeded', () => getPod('onfailure'), (x) => x.status?.phase === 'Succeeded');
+  const cs = p.status!.containerStatuses![0]!;
+  assert.equal(cs.restartCount, 1);
+  assert.equal(cs.state?.terminated?.exitCode, 0);
+  assert.equal(cs.lastState?.terminated?.exitCode, 3);
+});
+
+test('restartPolicy Never: a failed container fails the pod and is not restarted', async () => {
+  await createPod('never-fails', { restartPolicy: 'Never', containers: [{ name: 'c', image: 'busybox:1.36', command: ['exit', '4'] }] });
+  const p = await poll('Failed', () => getPod('never-fails'), (x) => x.status?.phase === 'Failed');
+  assert.equal(p.status!.containerStatuses![0]!.state?.terminated?.exitCode, 4);
+  assert.equal(p.status!.containerStatuses![0]!.restartCount, 0);
 });
 
 test('a failing liveness probe restarts the container', async () => {

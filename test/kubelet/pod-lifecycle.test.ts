@@ -305,6 +305,16 @@ test('changing a running pod\'s image restarts its container with the new image'
   assert.ok(events.some((e) => e.reason === 'Killing' && e.message === 'Container c definition changed, will be restarted'));
 });
 
+test('what the runtime holds for pods that no longer exist is cleaned up (force deletion, strays)', async () => {
+  const created = await createPod('forced', { containers: [{ name: 'c', image: 'busybox:1.36' }] });
+  await poll('Running', () => getPod('forced'), (p) => p.status?.phase === 'Running');
+  await podApi().delete('default', 'forced', { gracePeriodSeconds: 0 });
+  const stray = await runtime.runPodSandbox({ name: 'stray', namespace: 'default', uid: 'no-such-pod', labels: { 'io.kubernetes.pod.uid': 'no-such-pod' } });
+  await runtime.startContainer(await runtime.createContainer(stray, { name: 'c', image: 'busybox:1.36' }));
+  await poll('runtime cleaned', () => runtime.listPodSandbox(),
+    (l) => !l.some((s) => s.config.uid === created.metadata!.uid || s.id === stray));
+});
+
 test('new pod workers over the same runtime adopt running containers without restarting them', async () => {
   const before = await poll('liveness pod running', () => getPod('liveness'), (p) => p.status?.containerStatuses?.[0]?.state?.running !== undefined);
   const cs = before.status!.containerStatuses![0]!;

@@ -89,7 +89,7 @@ function condition(p: Pod, type: string): string | undefined {
   return p.status?.conditions?.find((c) => c.type === type)?.status;
 }
 
-type EventSeen = { reason: string; message: string; involvedObject: { name: string; fieldPath?: string }; source?: { component?: string; host?: string } };
+type EventSeen = { reason: string; message: string; count?: number; involvedObject: { name: string; fieldPath?: string }; source?: { component?: string; host?: string } };
 
 async function eventsFor(name: string): Promise<EventSeen[]> {
   await workers.recorder.flush();
@@ -147,6 +147,10 @@ test('a crashing container goes into CrashLoopBackOff with a growing restart cou
   assert.equal(condition(p, 'Ready'), 'False');
   const events = await eventsFor('crash');
   assert.ok(events.some((e) => e.reason === 'BackOff' && e.message === `Back-off restarting failed container c in pod crash_default(${uid})`));
+  // Repeats are aggregated into one Event with a count, as upstream's correlator does.
+  const createdEvents = events.filter((e) => e.reason === 'Created');
+  assert.equal(createdEvents.length, 1);
+  assert.ok((createdEvents[0]!.count ?? 0) >= 3, `count ${createdEvents[0]!.count}`);
   await podApi().delete('default', 'crash', { gracePeriodSeconds: 0 });
 });
 

@@ -17,4 +17,4 @@ export {
   ItemExponentialRateLimiter, BucketRateLimiter, MaxOfRateLimiter, defaultControllerRateLimiter, type RateLimiter,
 } from './rate-limiter.js';
 export { LeaderElector, microTime, runLeaderElected, type LeaderElectionConfig, type LeaderCallbacks } from './leader-election.js';
-export { ApiEventRecorder, type EventRecorder } from './event-recorder.js';
+export { ApiEventRecorder, type EventRecorder, type EventRecorderOptions } from './event-recorder.js';

@@ -1,4 +1,8 @@
 // Public surface of the kubelet component.
+//
+// A real node runs `new PodWorkers({ client, nodeName, runtime, images, deps, hostIPs }).start(signal)`:
+// `deps` (PodDeps) is where the pod-spec → CRI translation, volumes and pull secrets plug in; a
+// config builder throws ContainerConfigError for CreateContainerConfigError.
 export * from './hollow/index.js';
 export * from './podspec/index.js';
 export * from './volumes/index.js';

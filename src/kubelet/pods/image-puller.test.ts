@@ -29,6 +29,7 @@ test('ensureImage: present images are not pulled (IfNotPresent), Always pulls, f
   assert.deepEqual(images.pulls, []);
   assert.deepEqual(events, ['Pulled: Container image "app:1" already present on machine']);
   assert.equal((await puller.ensureImage(pod, { name: 'c', image: 'app:1', imagePullPolicy: 'Always' }, auth, sink)).ok, true);
+  assert.equal(events.at(-1), 'Pulled: Successfully pulled image "app:1" in 0ms (0ms including waiting). Image size: 1024 bytes.');
   assert.deepEqual(images.pulls, [{ image: 'app:1', auth: [{ username: 'u', password: 'p' }] }]);
 
   images.failures.set('gone:1', new ImagePullError('manifest unknown', 'NotFound'));

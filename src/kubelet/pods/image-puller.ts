@@ -55,9 +55,11 @@ export class ImagePuller {
     const started = this.clock.now();
     try {
       const ref = await this.images.pullImage(image, await auth());
-      const took = ((this.clock.now() - started) / 1000).toFixed(3).replace(/\.?0+$/, '') || '0';
+      const ms = this.clock.now() - started;
+      // Go's Duration.String at millisecond precision: `523ms`, `1.234s`.
+      const took = ms < 1000 ? `${ms}ms` : `${(ms / 1000).toFixed(3).replace(/\.?0+$/, '')}s`;
       const info = await this.images.imageStatus(image);
-      event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${took}s (${took}s including waiting).${info ? ` Image size: ${info.size} bytes.` : ''}`);
+      event('Normal', 'Pulled', `Successfully pulled image "${image}" in ${took} (${took} including waiting).${info ? ` Image size: ${info.size} bytes.` : ''}`);
       this.backoff.reset(key);
       return { ok: true, imageRef: ref };
     } catch (e) {

@@ -1,7 +1,7 @@
 // One pod's sync (upstream kubelet SyncPod / SyncTerminatingPod): performs computePodActions'
 // actions against the runtime, then generates the status and hands it to the status manager.
 // Called by PodWorkers, one call at a time per pod, with the runtime state read just before.
-import type { Pod } from '../../api/index.js';
+import type { Pod, PodStatus } from '../../api/index.js';
 import type { StatusManager } from '../status/status-manager.js';
 import { generatePodStatus } from '../status/pod-status.js';
 import { killContainer, killPod, podGraceSeconds, specOf } from './container-kill.js';
@@ -22,8 +22,9 @@ function podIPOf(state: PodRuntimeState): string | undefined {
   return state.sandboxes.find((s) => s.state === 'ready')?.ip;
 }
 
-function terminalPhase(pod: Pod): boolean {
-  return pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed';
+/** Terminal in the API or in what this kubelet last wrote (the informer may lag behind). */
+function terminalPhase(pod: Pod, written: PodStatus | undefined): boolean {
+  return [pod.status?.phase, written?.phase].some((p) => p === 'Succeeded' || p === 'Failed');
 }
 
 function soonest(a: number | undefined, b: number | undefined): number | undefined {
@@ -46,7 +47,7 @@ export async function syncPod(ctx: SyncContext, statuses: StatusManager, pod: Po
   let requeue: number | undefined;
 
   // A terminal pod is never restarted: stop what still runs, keep reporting it.
-  if (terminalPhase(pod) || rec.failure) {
+  if (terminalPhase(pod, statuses.lastWritten(rec.uid)) || rec.failure) {
     if (state.containers.some((c) => c.state === 'running') || state.sandboxes.some((s) => s.state === 'ready')) {
       await killPod(ctx, pod, state, podGraceSeconds(pod), podIPOf(state));
       state = await readState();

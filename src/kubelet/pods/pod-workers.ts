@@ -66,7 +66,7 @@ export class PodWorkers {
     this.clock = opts.clock ?? realClock;
     const podClient = opts.client.resource(podsResource);
     this.statuses = new StatusManager(podClient);
-    this.recorder = opts.recorder ?? new ApiEventRecorder(opts.client, 'kubelet', opts.nodeName, this.clock, (e) => opts.onError?.(e), opts.nodeName);
+    this.recorder = opts.recorder ?? new ApiEventRecorder(opts.client, 'kubelet', opts.nodeName, this.clock, (e) => opts.onError?.(e), { host: opts.nodeName, aggregate: true });
     this.queue = new WorkQueue<string>({ clock: this.clock, rateLimiter: new ItemExponentialRateLimiter<string>(100, 10_000) });
     this.informer = new Informer(podClient, { fieldSelector: `spec.nodeName=${opts.nodeName}`, onError: (e) => opts.onError?.(e) });
     const enqueue = (p: KubeObject) => this.queue.add(`${p.metadata?.namespace}/${p.metadata?.name}`);

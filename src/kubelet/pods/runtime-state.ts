@@ -14,8 +14,6 @@ export interface PodRuntimeState {
   containers: ContainerStatus[];
 }
 
-export const EMPTY_STATE: PodRuntimeState = { sandboxes: [], containers: [] };
-
 /** The container's name in the pod: its label, else the CRI name. */
 export function containerName(c: ContainerStatus): string {
   return c.labels?.[CONTAINER_NAME_LABEL] ?? c.name;

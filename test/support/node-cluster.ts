@@ -71,11 +71,11 @@ export async function startNodeCluster(o: NodeClusterOptions): Promise<NodeClust
     const startAgentProcess = async () => {
       const a = spawnAgent(args);
       agent = a;
-      await poll('the node is registered', async () => a.logs(), (l) => /ready: node node-1 registered/.test(l), { timeoutMs: 60_000 });
+      await poll('the node is registered', async () => a.logs(), (l) => /ready: node node-1 registered/.test(l), 60_000);
     };
     await startAgentProcess();
     const k = kubectl('1.33', server.kubeconfig, cache.path);
-    await poll('node-1 Ready', async () => (await k(['get', 'node', 'node-1', '--no-headers'])).stdout, (out) => /\sReady\s/.test(out), { timeoutMs: 60_000 });
+    await poll('node-1 Ready', async () => (await k(['get', 'node', 'node-1', '--no-headers'])).stdout, (out) => /\sReady\s/.test(out), 60_000);
     const s = server;
     return {
       server: s, get agent() { return agent!; }, agentDir, logsRoot,

@@ -100,7 +100,7 @@ export class Kubelet {
     await this.runtime.init();
 
     this.server = await KubeletServer.listen({ tls: o.serving, backend: nodeStreamingBackend(o.client, o.nodeName, this.runtime) }, o.port ?? 10250, o.bindAddress ?? '0.0.0.0');
-    const events = new ApiEventRecorder(o.client, 'kubelet', o.nodeName, realClock, (e) => o.log(`event: ${(e as Error).message}`), o.nodeName);
+    const events = new ApiEventRecorder(o.client, 'kubelet', o.nodeName, realClock, (e) => o.log(`event: ${(e as Error).message}`), { host: o.nodeName });
     const nodeRef = { apiVersion: 'v1', kind: 'Node', metadata: { name: o.nodeName, uid: o.nodeName } };
     let cni: CniNetwork | undefined;
     const runtimeReady: ReadinessCheck = async () => this.runtime.listPodSandbox().then(() => undefined, (e: Error) => `container runtime is down: ${e.message}`);

@@ -6,7 +6,7 @@
 // After a restart a new PodWorkers over the same runtime adopts what it finds: sandboxes and
 // containers carry the pod's uid and the container's name and attempt (labels.ts), so running
 // containers are matched to their pods and left running, and restart counts continue.
-import { pods as podsResource, type KubeObject, type Pod } from '../../api/index.js';
+import { jsonEqual, pods as podsResource, type KubeObject, type Pod } from '../../api/index.js';
 import { ApiEventRecorder, Informer, ItemExponentialRateLimiter, realClock, WorkQueue, type Client, type Clock, type EventRecorder, type TimerHandle } from '../../client/index.js';
 import type { ContainerRuntime, ImageService } from '../../runtime/index.js';
 import { ProbeManager } from '../probes/probe-manager.js';
@@ -70,7 +70,9 @@ export class PodWorkers {
     this.queue = new WorkQueue<string>({ clock: this.clock, rateLimiter: new ItemExponentialRateLimiter<string>(100, 10_000) });
     this.informer = new Informer(podClient, { fieldSelector: `spec.nodeName=${opts.nodeName}`, onError: (e) => opts.onError?.(e) });
     const enqueue = (p: KubeObject) => this.queue.add(`${p.metadata?.namespace}/${p.metadata?.name}`);
-    this.informer.addEventHandler({ onAdd: enqueue, onUpdate: (_o, n) => enqueue(n), onDelete: enqueue });
+    // As upstream's pod config (checkAndUpdatePod): a change of status alone — mostly this
+    // kubelet's own writes — does not call for a sync; readiness-gate conditions set by others do.
+    this.informer.addEventHandler({ onAdd: enqueue, onUpdate: (o, n) => { if (needsSync(o as Pod, n as Pod)) enqueue(n); }, onDelete: enqueue });
     const event = podEventSink(this.recorder);
     this.probes = new ProbeManager({
       runtime: opts.runtime, clock: this.clock, onError: (e) => opts.onError?.(e),
@@ -192,4 +194,15 @@ export class PodWorkers {
     }
     return (await syncPod(this.ctx, this.statuses, pod, rec, readState)).requeueAfterMs;
   }
+}
+
+/** What a sync reads from the API object: metadata (less the write bookkeeping), spec, and the readiness gates' conditions. */
+function syncedView(p: Pod): unknown {
+  const { resourceVersion: _rv, managedFields: _mf, ...meta } = p.metadata ?? {};
+  const gates = new Set((p.spec?.readinessGates ?? []).map((g) => g.conditionType));
+  return [meta, p.spec, (p.status?.conditions ?? []).filter((c) => gates.has(c.type ?? ''))];
+}
+
+export function needsSync(old: Pod, pod: Pod): boolean {
+  return !jsonEqual(syncedView(old), syncedView(pod));
 }

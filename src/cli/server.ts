@@ -9,6 +9,7 @@ import { startSchedulerThread } from './scheduler-thread.js';
 import { startControllerManagerThread } from './controller-manager-thread.js';
 import { CONTROLLER_CONFIG_OPTIONS, CONTROLLER_CONFIG_USAGE, controllerConfigFromFlags } from './controller-manager.js';
 import { enabledControllers } from '../controllers/index.js';
+import { AGENT_OPTIONS, agentConfigFromFlags, startAgent } from './agent.js';
 
 export const SERVER_USAGE = `Usage: capstan server [flags]
 
@@ -23,7 +24,13 @@ Flags:
   --service-node-port-range R  NodePort range (default 30000-32767)
   --tls-san NAME               Extra DNS name or IP for the serving certificate (repeatable)
   --event-ttl DURATION         How long events are kept, e.g. 1h, 30m, 90s (default 1h)
-  --disable-agent              Do not run a node agent on this host
+  --disable-agent              Do not run a node agent (the kubelet) on this host; without it the server joins
+                               itself as a node (root only: real containers need root)
+  --node-name NAME             The agent's node name (default: the host name)
+  --node-ip IP                 The agent's InternalIP (default: the first non-loopback IPv4 address)
+  --container-runtime NAME     The agent's OCI runtime: runc (default) or crun
+  --cluster-dns IP             Cluster DNS Service IP for pods' resolv.conf (default 10.43.0.10)
+  --cluster-domain DOMAIN      Cluster domain (default cluster.local)
   --disable-scheduler          Do not run the scheduler in this process
   --disable-controller-manager Do not run the controller manager in this process
   --controllers LIST           Controllers the controller manager runs ('*', 'foo', '-foo'; default *)
@@ -68,6 +75,11 @@ export async function runServer(argv: string[]): Promise<void> {
       'tls-san': { type: 'string', multiple: true, default: [] },
       'event-ttl': { type: 'string', default: '1h' },
       'disable-agent': { type: 'boolean', default: false },
+      'node-name': AGENT_OPTIONS['node-name'],
+      'node-ip': AGENT_OPTIONS['node-ip'],
+      'container-runtime': AGENT_OPTIONS['container-runtime'],
+      'cluster-dns': AGENT_OPTIONS['cluster-dns'],
+      'cluster-domain': AGENT_OPTIONS['cluster-domain'],
       'disable-scheduler': { type: 'boolean', default: false },
       'disable-controller-manager': { type: 'boolean', default: false },
       controllers: { type: 'string', multiple: true, default: ['*'] },
@@ -121,7 +133,17 @@ export async function runServer(argv: string[]): Promise<void> {
   // The controller manager likewise: its own thread, HTTPS, leader-elected.
   const controllerManager = values['disable-controller-manager'] ? undefined
     : startControllerManagerThread(join(dataDir, 'kubeconfig.yaml'), controllers, (m) => log(`controller-manager: ${m}`), controllerConfig);
-  if (!values['disable-agent']) log('node agent not available yet; running the control plane only');
+  // The agent joins this server as any agent would (token, /cacerts, node certificates), in this process.
+  let agent: Promise<void> | undefined;
+  if (!values['disable-agent']) {
+    if (!isRoot) {
+      log('not running as root: no node agent (real containers need root); running the control plane only');
+    } else {
+      const config = { ...agentConfigFromFlags({ ...values, 'data-dir': dataDir }, (m) => log(`agent: ${m}`)), server: `https://127.0.0.1:${api.port}`, token: joinToken.token };
+      if (config.containerRuntime === 'fake') throw new Error('--container-runtime fake is for capstan agent; use --disable-agent with capstan sim');
+      agent = startAgent(config, stop.signal).catch((e: Error) => log(`agent: ${e.message}; the node agent stopped`));
+    }
+  }
   log('ready');
 
   let stopping = false;
@@ -131,7 +153,7 @@ export async function runServer(argv: string[]): Promise<void> {
     log(`${signal} received, shutting down`);
     stop.abort();
     // Both roles stop (and release their leases) while the API server still answers.
-    await Promise.all([scheduler?.stop(), controllerManager?.stop()]);
+    await Promise.all([scheduler?.stop(), controllerManager?.stop(), agent]);
     await api.stop();
     await compactor;
     await store.close();

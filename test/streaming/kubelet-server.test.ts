@@ -15,7 +15,14 @@ let f: StreamingFixture;
 let admin: { cert: string; key: string };
 let node: { cert: string; key: string };
 before(async () => {
-  f = await startStreamingFixture();
+  f = await startStreamingFixture({
+    handlers: {
+      '/stats/summary': (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ node: { nodeName: 'node-a' }, pods: [] }));
+      },
+    },
+  });
   f.backend.startContainer(f.pod, 'app', ['sh', '-c', 'while read l; do echo "$l"; done']);
   const a = await f.server.pki.issueClientCertificate({ commonName: KUBELET_CLIENT_IDENTITY.commonName });
   admin = { cert: a.certPem, key: a.keyPem };
@@ -46,6 +53,10 @@ test('the identity check: /healthz is open, others need the API server\'s kubele
   const pods = await get('/pods', admin);
   assert.equal(pods.status, 200);
   assert.equal(JSON.parse(pods.body).items[0].metadata.name, POD);
+  // Pluggable handlers sit behind the same check.
+  assert.equal((await get('/stats/summary')).status, 401);
+  assert.deepEqual(JSON.parse((await get('/stats/summary', admin)).body), { node: { nodeName: 'node-a' }, pods: [] });
+  assert.equal((await get('/metrics/resource', admin)).status, 404);
 });
 
 test('containerLogs errors', async () => {

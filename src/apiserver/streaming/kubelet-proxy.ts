@@ -95,6 +95,8 @@ export function upgradeProxyResponse(cfg: KubeletClientConfig, loc: KubeletLocat
 function relay(cfg: KubeletClientConfig, loc: KubeletLocation, req: ApiRequest, client: Duplex, head: Buffer): void {
   client.on('error', () => undefined);
   const backend = tls.connect({ host: loc.host, port: loc.port, ...tlsOptions(cfg, loc.host) });
+  // Interactive traffic: small frames must not wait for Nagle's algorithm.
+  backend.setNoDelay(true);
   let connected = false;
   backend.on('error', (e) => {
     if (connected) {

@@ -107,7 +107,7 @@ export class KubeletServer {
 
   /** Starts listening; `port` 0 picks a free one. */
   static async listen(o: KubeletServerOptions, port: number, host: string): Promise<KubeletServer> {
-    const server = https.createServer({ cert: o.tls.certPem, key: o.tls.keyPem, ca: o.tls.caPem, requestCert: true, rejectUnauthorized: false });
+    const server = https.createServer({ cert: o.tls.certPem, key: o.tls.keyPem, ca: o.tls.caPem, requestCert: true, rejectUnauthorized: false, noDelay: true });
     const ks = new KubeletServer(o, server);
     server.on('request', (req, res) => void ks.onRequest(req, res));
     server.on('upgrade', (req, socket, head) => void ks.onUpgrade(req, socket, head));

@@ -54,7 +54,17 @@ class LogWriter {
       this.done = true;
       return;
     }
-    if (!this.out.write(chunk)) await new Promise<void>((r) => { this.out.once('drain', r); this.out.once('close', r); });
+    if (!this.out.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.out.off('drain', done);
+          this.out.off('close', done);
+          resolve();
+        };
+        this.out.on('drain', done);
+        this.out.on('close', done);
+      });
+    }
   }
 }
 

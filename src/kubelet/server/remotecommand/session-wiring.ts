@@ -36,8 +36,19 @@ function forward(from: Readable | undefined, to: Writable | undefined): void {
     from.resume();
     return;
   }
+  // Back-pressure: a slow client pauses the process's output instead of buffering it here.
   from.on('data', (c: Buffer) => {
-    if (!to.destroyed && !to.writableEnded) to.write(c);
+    if (to.destroyed || to.writableEnded) return;
+    if (!to.write(c)) {
+      from.pause();
+      const go = () => {
+        to.off('drain', go);
+        to.off('close', go);
+        from.resume();
+      };
+      to.on('drain', go);
+      to.on('close', go);
+    }
   });
 }
 

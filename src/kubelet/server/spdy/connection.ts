@@ -54,7 +54,7 @@ export class SpdyStream extends Duplex {
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
     if (this.localClosed) return cb();
     for (let i = 0; i < chunk.length; i += MAX_DATA_FRAME) this.conn.send(encodeData(this.id, chunk.subarray(i, i + MAX_DATA_FRAME), false));
-    cb();
+    this.conn.whenWritable(() => cb());
   }
 
   override _final(cb: (err?: Error | null) => void): void {
@@ -167,6 +167,18 @@ export class SpdyConnection {
     this.outbound = p.catch(() => this.teardown());
     const mine = this.outbound;
     void mine.then(() => { if (this.outbound === mine) this.outboundIdle = true; });
+  }
+
+  /** @internal Calls back once the byte stream has room (back-pressure for stream writers). */
+  whenWritable(cb: () => void): void {
+    if (this.closedFlag || !this.socket.writableNeedDrain) return cb();
+    const go = () => {
+      this.socket.off('drain', go);
+      this.socket.off('close', go);
+      cb();
+    };
+    this.socket.on('drain', go);
+    this.socket.on('close', go);
   }
 
   private write(frame: Buffer): void {

@@ -163,6 +163,26 @@ for (const version of KUBECTL_VERSIONS) {
       assert.equal(readFileSync(back, 'utf8'), `content ${version}\n`);
     });
 
+    test('errors reach kubectl as upstream Status messages', async () => {
+      const api = new ApiClient(credentialsFrom(f.server.kubeconfig));
+      try {
+        const name = `lonely-${version.replace('.', '-')}`;
+        const r = await api.request('POST', '/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+        assert.equal(r.status, 201, r.body);
+        const exec = await k(['exec', name, '--', 'true']);
+        assert.notEqual(exec.code, 0);
+        assert.match(exec.stderr, new RegExp(`pod ${name} does not have a host assigned`));
+        const logs = await k(['logs', name]);
+        assert.notEqual(logs.code, 0);
+        assert.match(logs.stderr, new RegExp(`pod ${name} does not have a host assigned`));
+      } finally {
+        api.close();
+      }
+      const missing = await k(['exec', POD, '-c', 'nope', '--', 'true']);
+      assert.notEqual(missing.code, 0);
+      assert.match(missing.stderr, /container nope not found in pod web|container nope is not valid for pod web/);
+    });
+
     test('the API server validates log requests as upstream', async () => {
       const api = new ApiClient(credentialsFrom(f.server.kubeconfig));
       try {

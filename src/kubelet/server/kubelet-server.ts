@@ -15,7 +15,7 @@ import { LogOptionsError, parseLogOptions, readLogs } from '../logs/index.js';
 import type { StreamSession } from '../../runtime/index.js';
 import type { StreamingBackend } from './backend.js';
 import { PORT_FORWARD_PROTOCOL, PORT_FORWARD_WS_TUNNEL_PROTOCOL, portForwardStreamHandler } from './port-forward.js';
-import { runSession, type ClientSide } from './remotecommand/session-wiring.js';
+import { runSession, sessionErrorText, type ClientSide } from './remotecommand/session-wiring.js';
 import { SPDY_REMOTECOMMAND_PROTOCOLS, spdyClientSide, spdyStreamCollector } from './remotecommand/spdy-streams.js';
 import { selectWsProtocol, wsClientSide, type StreamFlags } from './remotecommand/ws-channels.js';
 import { SpdyConnection } from './spdy/connection.js';
@@ -254,7 +254,7 @@ export class KubeletServer {
       if (!ws) return;
       if (ws.protocol === PORT_FORWARD_WS_TUNNEL_PROTOCOL) return void ws.close(1002);
       const client = wsClientSide(ws, ws.protocol || 'channel.k8s.io', flags);
-      return startAndRun(start, client, route.kind === 'exec' ? cmd : undefined);
+      return startAndRun(start, client, route.kind, cmd);
     }
     const n = negotiateStreamProtocol(clientStreamProtocols(req), SPDY_REMOTECOMMAND_PROTOCOLS, 'channel.k8s.io');
     if ('error' in n) return respondOnSocket(socket, 403, n.error, { [HEADER_ACCEPTED_PROTOCOL_VERSIONS]: SPDY_REMOTECOMMAND_PROTOCOLS.join(', ') });
@@ -270,7 +270,7 @@ export class KubeletServer {
       return;
     }
     if (!streams) return;
-    return startAndRun(start, spdyClientSide(conn, streams, n.protocol), route.kind === 'exec' ? cmd : undefined);
+    return startAndRun(start, spdyClientSide(conn, streams, n.protocol), route.kind, cmd);
   }
 
   private async portForward(route: { namespace: string; pod: string }, kind: 'websocket' | 'spdy', req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -319,13 +319,13 @@ export class KubeletServer {
   }
 }
 
-async function startAndRun(start: () => Promise<StreamSession>, client: ClientSide, cmd?: string[]): Promise<void> {
+async function startAndRun(start: () => Promise<StreamSession>, client: ClientSide, kind: 'exec' | 'attach', cmd: string[]): Promise<void> {
   let session;
   try {
     session = await start();
   } catch (e) {
-    client.finish({ error: (e as Error).message });
+    client.finish({ error: sessionErrorText(kind, e) });
     return;
   }
-  await runSession(session, client, cmd);
+  await runSession(session, client, kind, kind === 'exec' ? cmd : undefined);
 }

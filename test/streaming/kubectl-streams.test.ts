@@ -8,7 +8,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatCriLine } from '../../src/kubelet/index.js';
+import { ContainerLogManager, formatCriLine } from '../../src/kubelet/index.js';
 import { kubectl, kubectlAvailable, kubectlPath, KUBECTL_VERSIONS, type Kubectl } from '../support/kubectl.js';
 import { ApiClient, credentialsFrom } from '../support/http.js';
 import { poll } from '../support/poll.js';
@@ -124,6 +124,30 @@ for (const version of KUBECTL_VERSIONS) {
       } finally {
         await l.stop();
       }
+    });
+
+    test('logs -f carries on across a rotation; rotated files are read back in order', async () => {
+      const app = f.pod.containers.get('app')!;
+      const manager = new ContainerLogManager({
+        runtime: {
+          listContainers: async () => [],
+          // The local container appends by path: the next line creates the new file.
+          reopenContainerLog: async () => undefined,
+        },
+        maxSize: 1, maxFiles: 5,
+      });
+      const l = background(version, f.server.kubeconfig, ['logs', '-f', POD, '-c', 'app']);
+      try {
+        const say = (w: string) => app.process!.stdin!.write(`${w}\n`);
+        await poll('follow output', async () => { say(`before-${version}`); return l.out(); }, (o) => o.includes(`app got before-${version}`));
+        await manager.rotateOne(app.id, app.logPath);
+        await poll('follow after rotation', async () => { say(`after-${version}`); return l.out(); }, (o) => o.includes(`app got after-${version}`));
+      } finally {
+        await l.stop();
+      }
+      const all = await k.ok(['logs', POD, '-c', 'app']);
+      assert.ok(all.startsWith('started\n'), all);
+      assert.ok(all.indexOf(`app got before-${version}`) < all.indexOf(`app got after-${version}`), all);
     });
 
     test('port-forward reaches a port of the pod', async () => {

@@ -132,6 +132,9 @@ function relay(cfg: KubeletClientConfig, loc: KubeletLocation, req: ApiRequest, 
     backend.pipe(client);
     client.pipe(backend);
     backend.on('close', () => client.destroy());
-    client.on('close', () => backend.destroy());
+  });
+  client.once('close', () => {
+    clearTimeout(dial);
+    backend.destroy();
   });
 }

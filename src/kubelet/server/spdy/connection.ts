@@ -3,13 +3,14 @@
 // (the kubelet) accepts the client's odd-numbered streams through `onStream` and answers each with
 // SYN_REPLY when the handler calls `accept()`; the client role (tests) opens them with `open()`.
 //
-// Flow control: Go's spdystream (kubectl's side) neither sends nor honours WINDOW_UPDATE, so the
-// send side never waits for window; WINDOW_UPDATEs are sent back only to a peer that showed it
-// speaks flow control by sending one itself.
+// Flow control (SPDY/3.1 stream and connection windows, 64 KiB initial): Go's spdystream
+// (kubectl's side) neither sends nor honours WINDOW_UPDATE, so windows are enforced only once the
+// peer shows it speaks flow control (a WINDOW_UPDATE or an initial-window setting) or the session
+// was created with `flowControl`; until then sends are not held back.
 import { Duplex } from 'node:stream';
 import {
   encodeData, encodeGoAway, encodePing, encodeRstStream, encodeSynReply, encodeSynStream, encodeWindowUpdate,
-  FLAG_FIN, FLAG_UNIDIRECTIONAL, FrameParser, RstStatus, type Frame,
+  FLAG_FIN, FLAG_UNIDIRECTIONAL, FrameParser, RstStatus, SETTINGS_INITIAL_WINDOW_SIZE, type Frame,
 } from './frames.js';
 import { HeaderCompressor, HeaderDecompressor, type SpdyHeaders } from './header-codec.js';
 
@@ -51,10 +52,39 @@ export class SpdyStream extends Duplex {
     this.onReset();
   }
 
+  /** Bytes the peer lets this stream send (SPDY/3.1 flow control; may go negative before it engages). */
+  sendWindow = DEFAULT_WINDOW;
+  private blocked?: { chunk: Buffer; cb: (err?: Error | null) => void };
+
   override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
+    this.sendSome(chunk, cb);
+  }
+
+  private sendSome(chunk: Buffer, cb: (err?: Error | null) => void): void {
     if (this.localClosed) return cb();
-    for (let i = 0; i < chunk.length; i += MAX_DATA_FRAME) this.conn.send(encodeData(this.id, chunk.subarray(i, i + MAX_DATA_FRAME), false));
+    let rest = chunk;
+    while (rest.length) {
+      const allowed = this.conn.peerFlowControl ? Math.min(this.sendWindow, this.conn.sendWindow, MAX_DATA_FRAME) : MAX_DATA_FRAME;
+      if (allowed <= 0) {
+        // Wait for WINDOW_UPDATE (windowOpened resumes).
+        this.blocked = { chunk: rest, cb };
+        return;
+      }
+      const part = rest.subarray(0, allowed);
+      rest = rest.subarray(part.length);
+      this.sendWindow -= part.length;
+      this.conn.sendWindow -= part.length;
+      this.conn.send(encodeData(this.id, part, false));
+    }
     this.conn.whenWritable(() => cb());
+  }
+
+  /** @internal The peer granted more window (to this stream or the connection). */
+  windowOpened(): void {
+    const b = this.blocked;
+    if (!b) return;
+    this.blocked = undefined;
+    this.sendSome(b.chunk, b.cb);
   }
 
   override _final(cb: (err?: Error | null) => void): void {
@@ -80,6 +110,7 @@ export class SpdyStream extends Duplex {
         this.conn.send(encodeWindowUpdate(this.id, this.unacked));
         this.unacked = 0;
       }
+      this.conn.consumed(data.length);
     }
     if (fin) this.onRemoteFin();
   }
@@ -122,6 +153,8 @@ export interface SpdyConnectionOptions {
   server: boolean;
   /** A new peer-opened stream; call `stream.accept()` (or `reset()`) once it is wanted. */
   onStream?: (stream: SpdyStream) => void;
+  /** Speak flow control from the start (a peer known to implement SPDY/3.1 windows). */
+  flowControl?: boolean;
 }
 
 export class SpdyConnection {
@@ -135,13 +168,19 @@ export class SpdyConnection {
   private outbound: Promise<void> = Promise.resolve();
   private outboundIdle = true;
   private inbound: Promise<void> = Promise.resolve();
-  peerFlowControl = false;
+  /** Whether the peer speaks flow control (sent WINDOW_UPDATE or a window setting, or configured). */
+  peerFlowControl: boolean;
+  /** Connection-level send window (SPDY/3.1 stream 0). */
+  sendWindow = DEFAULT_WINDOW;
+  private connUnacked = 0;
+  private initialSendWindow = DEFAULT_WINDOW;
   /** Resolves when the underlying stream closed or the session was closed. */
   readonly closed: Promise<void>;
   private resolveClosed!: () => void;
 
   constructor(private readonly socket: Duplex, private readonly o: SpdyConnectionOptions) {
     this.nextId = o.server ? 2 : 1;
+    this.peerFlowControl = o.flowControl ?? false;
     this.closed = new Promise((r) => { this.resolveClosed = r; });
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('end', () => this.teardown());
@@ -169,6 +208,15 @@ export class SpdyConnection {
     void mine.then(() => { if (this.outbound === mine) this.outboundIdle = true; });
   }
 
+  /** @internal Received DATA bytes: the connection window is returned in halves. */
+  consumed(n: number): void {
+    this.connUnacked += n;
+    if (this.peerFlowControl && this.connUnacked >= DEFAULT_WINDOW / 2) {
+      this.send(encodeWindowUpdate(0, this.connUnacked));
+      this.connUnacked = 0;
+    }
+  }
+
   /** @internal Calls back once the byte stream has room (back-pressure for stream writers). */
   whenWritable(cb: () => void): void {
     if (this.closedFlag || !this.socket.writableNeedDrain) return cb();
@@ -194,6 +242,7 @@ export class SpdyConnection {
     const id = this.nextId;
     this.nextId += 2;
     const s = new SpdyStream(id, this);
+    s.sendWindow = this.initialSendWindow;
     this.streams.set(id, s);
     this.send(this.compress(headers).then((block) => encodeSynStream(id, block, fin ? FLAG_FIN : 0)));
     if (fin) s.markLocalClosed();
@@ -256,6 +305,7 @@ export class SpdyConnection {
         if (this.streams.has(f.streamId)) return;
         this.lastPeerId = Math.max(this.lastPeerId, f.streamId);
         const s = new SpdyStream(f.streamId, this);
+        s.sendWindow = this.initialSendWindow;
         s.headers = headers;
         this.streams.set(f.streamId, s);
         if (f.flags & FLAG_UNIDIRECTIONAL) s.markLocalClosed();
@@ -288,10 +338,34 @@ export class SpdyConnection {
       case 'goaway':
         // No new streams will come; the ones open finish normally.
         return;
-      case 'window_update':
+      case 'window_update': {
         this.peerFlowControl = true;
+        if (f.streamId === 0) {
+          this.sendWindow += f.delta;
+          for (const st of this.streams.values()) st.windowOpened();
+        } else {
+          const st = this.streams.get(f.streamId);
+          if (st) {
+            st.sendWindow += f.delta;
+            st.windowOpened();
+          }
+        }
         return;
-      case 'settings':
+      }
+      case 'settings': {
+        const w = f.entries.find((e) => e.id === SETTINGS_INITIAL_WINDOW_SIZE);
+        if (w) {
+          // Applies to every stream, open ones adjusted by the difference.
+          this.peerFlowControl = true;
+          const diff = w.value - this.initialSendWindow;
+          this.initialSendWindow = w.value;
+          for (const st of this.streams.values()) {
+            st.sendWindow += diff;
+            st.windowOpened();
+          }
+        }
+        return;
+      }
       case 'unknown':
         return;
     }

@@ -90,6 +90,11 @@ test('exec over v4 WebSocket channels: output, then a Status with the exit code'
   assert.deepEqual(status.details.causes, [{ reason: 'ExitCode', message: '3' }]);
 });
 
+test('a WebSocket offer of unknown protocols is refused before the upgrade', async () => {
+  const err = await wsExec('v9.channel.k8s.io', 'command=true&stdout=1').then(() => undefined, (e: Error) => e);
+  assert.match(String(err), /Unexpected server response: 400/);
+});
+
 test('exec over base64 WebSocket channels', async () => {
   const r = await wsExec('base64.channel.k8s.io', 'command=echo&command=hi&stdout=1');
   const out = (r.messages as string[]).filter((m) => m[0] === '1').map((m) => Buffer.from(m.slice(1), 'base64').toString()).join('');

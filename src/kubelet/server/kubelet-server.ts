@@ -17,7 +17,7 @@ import type { StreamingBackend } from './backend.js';
 import { PORT_FORWARD_PROTOCOL, PORT_FORWARD_WS_TUNNEL_PROTOCOL, portForwardStreamHandler } from './port-forward.js';
 import { runSession, sessionErrorText, type ClientSide } from './remotecommand/session-wiring.js';
 import { SPDY_REMOTECOMMAND_PROTOCOLS, spdyClientSide, spdyStreamCollector } from './remotecommand/spdy-streams.js';
-import { selectWsProtocol, wsClientSide, type StreamFlags } from './remotecommand/ws-channels.js';
+import { selectWsProtocol, wsClientSide, WS_REMOTECOMMAND_PROTOCOLS, type StreamFlags } from './remotecommand/ws-channels.js';
 import { SpdyConnection } from './spdy/connection.js';
 import {
   acceptSpdyUpgrade, clientStreamProtocols, HEADER_ACCEPTED_PROTOCOL_VERSIONS, negotiateStreamProtocol, respondOnSocket, upgradeKind,
@@ -250,9 +250,13 @@ export class KubeletServer {
       ? this.o.backend.runtime.exec(containerId, { cmd, tty: flags.tty, stdin: flags.stdin, stdout: flags.stdout, stderr: flags.stderr })
       : this.o.backend.runtime.attach(containerId, { stdin: flags.stdin, tty: flags.tty });
     if (kind === 'websocket') {
+      // Upstream wsstream refuses an offer it cannot serve before upgrading.
+      const offered = new Set((req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean));
+      if (selectWsProtocol(offered) === false) {
+        throw new HttpError(400, `requested protocol(s) are not supported: [${[...offered].join(' ')}]; supports [${WS_REMOTECOMMAND_PROTOCOLS.join(' ')}]`);
+      }
       const ws = await this.acceptWebSocket(req, socket, head);
       if (!ws) return;
-      if (ws.protocol === PORT_FORWARD_WS_TUNNEL_PROTOCOL) return void ws.close(1002);
       const client = wsClientSide(ws, ws.protocol || 'channel.k8s.io', flags);
       return startAndRun(start, client, route.kind, cmd);
     }

@@ -128,9 +128,9 @@ export async function readLogs(path: string, opts: LogOptions, out: Writable, ct
         if (e) history.push(e);
       }
     }
-    const relevant = history.filter((e) => writer.accepts(e));
-    const start = opts.tailLines === undefined ? 0 : tailStart(relevant, opts.tailLines);
-    for (let i = start; i < relevant.length && !writer.done; i++) await writer.write(relevant[i]!);
+    // As upstream: the tail is taken over the file's lines first, then since/stream filter them.
+    const start = opts.tailLines === undefined ? 0 : tailStart(history, opts.tailLines);
+    for (let i = start; i < history.length && !writer.done; i++) await writer.write(history[i]!);
     if (!opts.follow || writer.done || !fh) return;
     await follow(path, fh, position, split, writer, ctx, (next) => { fh = next; });
   } finally {

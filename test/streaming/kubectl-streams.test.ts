@@ -60,6 +60,12 @@ for (const version of KUBECTL_VERSIONS) {
       // 1.27 speaks SPDY; 1.33 WebSocket v5 (no fallback).
       if (version === '1.33') assert.match(r.stderr, /The subprotocol is v5\.channel\.k8s\.io/);
       else assert.match(r.stderr, /X-Stream-Protocol-Version: v4\.channel\.k8s\.io/);
+      if (version === '1.33') {
+        // The newer kubectl told to use SPDY gets the same answer.
+        const spdy = await k(['exec', POD, '-c', 'app', '--', 'sh', '-c', 'echo spdy; exit 5'], { env: { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' } });
+        assert.equal(spdy.code, 5, spdy.stderr);
+        assert.equal(spdy.stdout, 'spdy\n');
+      }
     });
 
     test('exec -i passes stdin', async () => {

@@ -3,7 +3,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { createServer, type Server } from 'node:net';
-import { KubeletServer } from '../../src/kubelet/index.js';
+import { KubeletServer, type PluggableHandler } from '../../src/kubelet/index.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { ApiClient, credentialsFrom } from '../support/http.js';
 import { LocalBackend, type LocalPod } from './local-backend.js';
@@ -31,7 +31,7 @@ async function startEcho(): Promise<Server> {
   return echo;
 }
 
-export async function startStreamingFixture(): Promise<StreamingFixture> {
+export async function startStreamingFixture(opts: { handlers?: Record<string, PluggableHandler> } = {}): Promise<StreamingFixture> {
   const server = await startTestServer({ memory: true });
   const cleanups: (() => Promise<void> | void)[] = [() => server.stop()];
   const stop = async () => {
@@ -43,7 +43,7 @@ export async function startStreamingFixture(): Promise<StreamingFixture> {
     const backend = new LocalBackend(join(server.dataDir, 'logs'), workDir);
     cleanups.push(() => backend.stop());
     const serving = await server.pki.issueServingCertificate({ commonName: NODE, sans: { dnsNames: ['localhost'], ips: ['127.0.0.1'] } });
-    const kubelet = await KubeletServer.listen({ tls: { certPem: serving.certPem, keyPem: serving.keyPem, caPem: server.pki.caCertPem }, backend }, 0, '127.0.0.1');
+    const kubelet = await KubeletServer.listen({ tls: { certPem: serving.certPem, keyPem: serving.keyPem, caPem: server.pki.caCertPem }, backend, handlers: opts.handlers }, 0, '127.0.0.1');
     cleanups.push(() => kubelet.close());
     const echo = await startEcho();
     cleanups.push(() => new Promise<void>((r) => echo.close(() => r())));

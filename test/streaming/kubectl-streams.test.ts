@@ -8,7 +8,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import { connect } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { formatCriLine } from '../../src/kubelet/index.js';
+import { ContainerLogManager, formatCriLine } from '../../src/kubelet/index.js';
 import { kubectl, kubectlAvailable, kubectlPath, KUBECTL_VERSIONS, type Kubectl } from '../support/kubectl.js';
 import { ApiClient, credentialsFrom } from '../support/http.js';
 import { poll } from '../support/poll.js';
@@ -60,6 +60,12 @@ for (const version of KUBECTL_VERSIONS) {
       // 1.27 speaks SPDY; 1.33 WebSocket v5 (no fallback).
       if (version === '1.33') assert.match(r.stderr, /The subprotocol is v5\.channel\.k8s\.io/);
       else assert.match(r.stderr, /X-Stream-Protocol-Version: v4\.channel\.k8s\.io/);
+      if (version === '1.33') {
+        // The newer kubectl told to use SPDY gets the same answer.
+        const spdy = await k(['exec', POD, '-c', 'app', '--', 'sh', '-c', 'echo spdy; exit 5'], { env: { KUBECTL_REMOTE_COMMAND_WEBSOCKETS: 'false' } });
+        assert.equal(spdy.code, 5, spdy.stderr);
+        assert.equal(spdy.stdout, 'spdy\n');
+      }
     });
 
     test('exec -i passes stdin', async () => {
@@ -126,6 +132,30 @@ for (const version of KUBECTL_VERSIONS) {
       }
     });
 
+    test('logs -f carries on across a rotation; rotated files are read back in order', async () => {
+      const app = f.pod.containers.get('app')!;
+      const manager = new ContainerLogManager({
+        runtime: {
+          listContainers: async () => [],
+          // The local container appends by path: the next line creates the new file.
+          reopenContainerLog: async () => undefined,
+        },
+        maxSize: 1, maxFiles: 5,
+      });
+      const l = background(version, f.server.kubeconfig, ['logs', '-f', POD, '-c', 'app']);
+      try {
+        const say = (w: string) => app.process!.stdin!.write(`${w}\n`);
+        await poll('follow output', async () => { say(`before-${version}`); return l.out(); }, (o) => o.includes(`app got before-${version}`));
+        await manager.rotateOne(app.id, app.logPath);
+        await poll('follow after rotation', async () => { say(`after-${version}`); return l.out(); }, (o) => o.includes(`app got after-${version}`));
+      } finally {
+        await l.stop();
+      }
+      const all = await k.ok(['logs', POD, '-c', 'app']);
+      assert.ok(all.startsWith('started\n'), all);
+      assert.ok(all.indexOf(`app got before-${version}`) < all.indexOf(`app got after-${version}`), all);
+    });
+
     test('port-forward reaches a port of the pod', async () => {
       const pf = background(version, f.server.kubeconfig, ['port-forward', '-v=6', `pod/${POD}`, ':80']);
       try {
@@ -161,6 +191,26 @@ for (const version of KUBECTL_VERSIONS) {
       const back = join(f.server.dataDir, `back-${version}.txt`);
       await k.ok(['cp', `${POD}:${f.workDir}/remote-${version}.txt`, back, '-c', 'app']);
       assert.equal(readFileSync(back, 'utf8'), `content ${version}\n`);
+    });
+
+    test('errors reach kubectl as upstream Status messages', async () => {
+      const api = new ApiClient(credentialsFrom(f.server.kubeconfig));
+      try {
+        const name = `lonely-${version.replace('.', '-')}`;
+        const r = await api.request('POST', '/api/v1/namespaces/default/pods', { apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+        assert.equal(r.status, 201, r.body);
+        const exec = await k(['exec', name, '--', 'true']);
+        assert.notEqual(exec.code, 0);
+        assert.match(exec.stderr, new RegExp(`pod ${name} does not have a host assigned`));
+        const logs = await k(['logs', name]);
+        assert.notEqual(logs.code, 0);
+        assert.match(logs.stderr, new RegExp(`pod ${name} does not have a host assigned`));
+      } finally {
+        api.close();
+      }
+      const missing = await k(['exec', POD, '-c', 'nope', '--', 'true']);
+      assert.notEqual(missing.code, 0);
+      assert.match(missing.stderr, /container nope not found in pod web|container nope is not valid for pod web/);
     });
 
     test('the API server validates log requests as upstream', async () => {

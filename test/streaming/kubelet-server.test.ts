@@ -15,7 +15,14 @@ let f: StreamingFixture;
 let admin: { cert: string; key: string };
 let node: { cert: string; key: string };
 before(async () => {
-  f = await startStreamingFixture();
+  f = await startStreamingFixture({
+    handlers: {
+      '/stats/summary': (_req, res) => {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ node: { nodeName: 'node-a' }, pods: [] }));
+      },
+    },
+  });
   f.backend.startContainer(f.pod, 'app', ['sh', '-c', 'while read l; do echo "$l"; done']);
   const a = await f.server.pki.issueClientCertificate({ commonName: KUBELET_CLIENT_IDENTITY.commonName });
   admin = { cert: a.certPem, key: a.keyPem };
@@ -46,6 +53,10 @@ test('the identity check: /healthz is open, others need the API server\'s kubele
   const pods = await get('/pods', admin);
   assert.equal(pods.status, 200);
   assert.equal(JSON.parse(pods.body).items[0].metadata.name, POD);
+  // Pluggable handlers sit behind the same check.
+  assert.equal((await get('/stats/summary')).status, 401);
+  assert.deepEqual(JSON.parse((await get('/stats/summary', admin)).body), { node: { nodeName: 'node-a' }, pods: [] });
+  assert.equal((await get('/metrics/resource', admin)).status, 404);
 });
 
 test('containerLogs errors', async () => {
@@ -77,6 +88,11 @@ test('exec over v4 WebSocket channels: output, then a Status with the exit code'
   const status = JSON.parse(byChannel.get(3)!);
   assert.equal(status.reason, 'NonZeroExitCode');
   assert.deepEqual(status.details.causes, [{ reason: 'ExitCode', message: '3' }]);
+});
+
+test('a WebSocket offer of unknown protocols is refused before the upgrade', async () => {
+  const err = await wsExec('v9.channel.k8s.io', 'command=true&stdout=1').then(() => undefined, (e: Error) => e);
+  assert.match(String(err), /Unexpected server response: 400/);
 });
 
 test('exec over base64 WebSocket channels', async () => {

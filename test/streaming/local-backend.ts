@@ -8,10 +8,10 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { PassThrough, type Duplex, type Writable } from 'node:stream';
 import { formatCriLine } from '../../src/kubelet/index.js';
+import { PTY_HELPER } from './pty-helper.js';
 import type { ContainerRef, PodRef, StreamingBackend } from '../../src/kubelet/index.js';
 import type { ContainerStatus, ExecOptions, StreamSession } from '../../src/runtime/index.js';
 
-const PTY_HELPER = join(import.meta.dirname, 'pty-helper.py');
 
 export interface LocalContainer {
   name: string;
@@ -112,7 +112,7 @@ export class LocalBackend implements StreamingBackend {
     },
     exec: async (_id: string, o: ExecOptions): Promise<StreamSession> => {
       if (o.tty) {
-        const child = spawn('python3', [PTY_HELPER, ...o.cmd], { cwd: this.workDir, stdio: ['pipe', 'pipe', 'ignore', 'pipe'] });
+        const child = spawn('python3', ['-c', PTY_HELPER, ...o.cmd], { cwd: this.workDir, stdio: ['pipe', 'pipe', 'ignore', 'pipe'] });
         this.children.add(child);
         const control = child.stdio[3] as Writable;
         control.on('error', () => undefined);

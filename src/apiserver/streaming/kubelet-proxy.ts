@@ -13,6 +13,9 @@ import { errors, StatusError, type Status, type StatusReason } from '../../api/i
 import type { ApiRequest, ApiResponse } from '../http/types.js';
 import type { KubeletLocation } from './kubelet-location.js';
 
+/** How long reaching a kubelet may take (upstream's dialer uses 30 s). */
+const DIAL_TIMEOUT_MS = 30_000;
+
 export interface KubeletClientConfig {
   certPem: string;
   keyPem: string;
@@ -75,7 +78,13 @@ export function proxyLog(cfg: KubeletClientConfig, loc: KubeletLocation, signal:
         }),
       });
     });
-    req.on('error', (e) => reject(errors.internal(`Get "https://${loc.host}:${loc.port}${loc.path.split('?')[0]}": ${e.message}`)));
+    // A node that does not answer (gone, or a simulated one) must not hold the request forever.
+    const dial = setTimeout(() => req.destroy(new Error(`dial tcp ${loc.host}:${loc.port}: i/o timeout`)), DIAL_TIMEOUT_MS);
+    req.once('response', () => clearTimeout(dial));
+    req.on('error', (e) => {
+      clearTimeout(dial);
+      reject(errors.internal(`Get "https://${loc.host}:${loc.port}${loc.path.split('?')[0]}": ${e.message}`));
+    });
     req.end();
   });
 }
@@ -95,8 +104,12 @@ export function upgradeProxyResponse(cfg: KubeletClientConfig, loc: KubeletLocat
 function relay(cfg: KubeletClientConfig, loc: KubeletLocation, req: ApiRequest, client: Duplex, head: Buffer): void {
   client.on('error', () => undefined);
   const backend = tls.connect({ host: loc.host, port: loc.port, ...tlsOptions(cfg, loc.host) });
+  // Interactive traffic: small frames must not wait for Nagle's algorithm.
+  backend.setNoDelay(true);
   let connected = false;
+  const dial = setTimeout(() => backend.destroy(new Error(`dial tcp ${loc.host}:${loc.port}: i/o timeout`)), DIAL_TIMEOUT_MS);
   backend.on('error', (e) => {
+    clearTimeout(dial);
     if (connected) {
       client.destroy();
       return;
@@ -106,6 +119,7 @@ function relay(cfg: KubeletClientConfig, loc: KubeletLocation, req: ApiRequest, 
     client.end(`HTTP/1.1 500 Internal Server Error\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`);
   });
   backend.once('secureConnect', () => {
+    clearTimeout(dial);
     connected = true;
     const lines = [`${req.method} ${loc.path} HTTP/1.1`, `Host: ${isIP(loc.host) === 6 ? `[${loc.host}]` : loc.host}:${loc.port}`];
     for (const [k, v] of Object.entries(req.headers)) {
@@ -118,6 +132,9 @@ function relay(cfg: KubeletClientConfig, loc: KubeletLocation, req: ApiRequest, 
     backend.pipe(client);
     client.pipe(backend);
     backend.on('close', () => client.destroy());
-    client.on('close', () => backend.destroy());
+  });
+  client.once('close', () => {
+    clearTimeout(dial);
+    backend.destroy();
   });
 }

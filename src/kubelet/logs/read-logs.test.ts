@@ -54,6 +54,8 @@ test('since, timestamps, limitBytes and stream selection', async () => {
   assert.equal(await read(file, { timestamps: true, tailLines: 2 }), '2024-01-01T00:00:03Z three\n2024-01-01T00:00:04Z four\n');
   assert.equal(await read(file, { limitBytes: 6 }), 'one\ntw');
   assert.equal(await read(file, { stream: 'Stderr' }), 'two\n');
+  // The tail is cut before since filters (upstream order).
+  assert.equal(await read(file, { tailLines: 2, sinceMs: at(4).getTime() }), 'four\n');
 });
 
 test('rotated files come first, compressed ones decompressed', async () => {

@@ -54,7 +54,17 @@ class LogWriter {
       this.done = true;
       return;
     }
-    if (!this.out.write(chunk)) await new Promise<void>((r) => { this.out.once('drain', r); this.out.once('close', r); });
+    if (!this.out.write(chunk)) {
+      await new Promise<void>((resolve) => {
+        const done = () => {
+          this.out.off('drain', done);
+          this.out.off('close', done);
+          resolve();
+        };
+        this.out.on('drain', done);
+        this.out.on('close', done);
+      });
+    }
   }
 }
 
@@ -118,9 +128,9 @@ export async function readLogs(path: string, opts: LogOptions, out: Writable, ct
         if (e) history.push(e);
       }
     }
-    const relevant = history.filter((e) => writer.accepts(e));
-    const start = opts.tailLines === undefined ? 0 : tailStart(relevant, opts.tailLines);
-    for (let i = start; i < relevant.length && !writer.done; i++) await writer.write(relevant[i]!);
+    // As upstream: the tail is taken over the file's lines first, then since/stream filter them.
+    const start = opts.tailLines === undefined ? 0 : tailStart(history, opts.tailLines);
+    for (let i = start; i < history.length && !writer.done; i++) await writer.write(history[i]!);
     if (!opts.follow || writer.done || !fh) return;
     await follow(path, fh, position, split, writer, ctx, (next) => { fh = next; });
   } finally {

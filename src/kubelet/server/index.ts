@@ -6,3 +6,4 @@ export type { SpdyHeaders } from './spdy/header-codec.js';
 export { PORT_FORWARD_PROTOCOL, PORT_FORWARD_WS_TUNNEL_PROTOCOL } from './port-forward.js';
 export { WS_REMOTECOMMAND_PROTOCOLS } from './remotecommand/ws-channels.js';
 export { SPDY_REMOTECOMMAND_PROTOCOLS } from './remotecommand/spdy-streams.js';
+export { runtimeStreamingBackend, podSandboxOf, containerInstances, type RuntimeBackendOptions } from './runtime-backend.js';

@@ -15,9 +15,9 @@ import { LogOptionsError, parseLogOptions, readLogs } from '../logs/index.js';
 import type { StreamSession } from '../../runtime/index.js';
 import type { StreamingBackend } from './backend.js';
 import { PORT_FORWARD_PROTOCOL, PORT_FORWARD_WS_TUNNEL_PROTOCOL, portForwardStreamHandler } from './port-forward.js';
-import { runSession, type ClientSide } from './remotecommand/session-wiring.js';
+import { runSession, sessionErrorText, type ClientSide } from './remotecommand/session-wiring.js';
 import { SPDY_REMOTECOMMAND_PROTOCOLS, spdyClientSide, spdyStreamCollector } from './remotecommand/spdy-streams.js';
-import { selectWsProtocol, wsClientSide, type StreamFlags } from './remotecommand/ws-channels.js';
+import { selectWsProtocol, wsClientSide, WS_REMOTECOMMAND_PROTOCOLS, type StreamFlags } from './remotecommand/ws-channels.js';
 import { SpdyConnection } from './spdy/connection.js';
 import {
   acceptSpdyUpgrade, clientStreamProtocols, HEADER_ACCEPTED_PROTOCOL_VERSIONS, negotiateStreamProtocol, respondOnSocket, upgradeKind,
@@ -107,7 +107,7 @@ export class KubeletServer {
 
   /** Starts listening; `port` 0 picks a free one. */
   static async listen(o: KubeletServerOptions, port: number, host: string): Promise<KubeletServer> {
-    const server = https.createServer({ cert: o.tls.certPem, key: o.tls.keyPem, ca: o.tls.caPem, requestCert: true, rejectUnauthorized: false });
+    const server = https.createServer({ cert: o.tls.certPem, key: o.tls.keyPem, ca: o.tls.caPem, requestCert: true, rejectUnauthorized: false, noDelay: true });
     const ks = new KubeletServer(o, server);
     server.on('request', (req, res) => void ks.onRequest(req, res));
     server.on('upgrade', (req, socket, head) => void ks.onUpgrade(req, socket, head));
@@ -250,11 +250,15 @@ export class KubeletServer {
       ? this.o.backend.runtime.exec(containerId, { cmd, tty: flags.tty, stdin: flags.stdin, stdout: flags.stdout, stderr: flags.stderr })
       : this.o.backend.runtime.attach(containerId, { stdin: flags.stdin, tty: flags.tty });
     if (kind === 'websocket') {
+      // Upstream wsstream refuses an offer it cannot serve before upgrading.
+      const offered = new Set((req.headers['sec-websocket-protocol'] ?? '').split(',').map((p) => p.trim()).filter(Boolean));
+      if (selectWsProtocol(offered) === false) {
+        throw new HttpError(400, `requested protocol(s) are not supported: [${[...offered].join(' ')}]; supports [${WS_REMOTECOMMAND_PROTOCOLS.join(' ')}]`);
+      }
       const ws = await this.acceptWebSocket(req, socket, head);
       if (!ws) return;
-      if (ws.protocol === PORT_FORWARD_WS_TUNNEL_PROTOCOL) return void ws.close(1002);
       const client = wsClientSide(ws, ws.protocol || 'channel.k8s.io', flags);
-      return startAndRun(start, client, route.kind === 'exec' ? cmd : undefined);
+      return startAndRun(start, client, route.kind, cmd);
     }
     const n = negotiateStreamProtocol(clientStreamProtocols(req), SPDY_REMOTECOMMAND_PROTOCOLS, 'channel.k8s.io');
     if ('error' in n) return respondOnSocket(socket, 403, n.error, { [HEADER_ACCEPTED_PROTOCOL_VERSIONS]: SPDY_REMOTECOMMAND_PROTOCOLS.join(', ') });
@@ -270,7 +274,7 @@ export class KubeletServer {
       return;
     }
     if (!streams) return;
-    return startAndRun(start, spdyClientSide(conn, streams, n.protocol), route.kind === 'exec' ? cmd : undefined);
+    return startAndRun(start, spdyClientSide(conn, streams, n.protocol), route.kind, cmd);
   }
 
   private async portForward(route: { namespace: string; pod: string }, kind: 'websocket' | 'spdy', req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -319,13 +323,13 @@ export class KubeletServer {
   }
 }
 
-async function startAndRun(start: () => Promise<StreamSession>, client: ClientSide, cmd?: string[]): Promise<void> {
+async function startAndRun(start: () => Promise<StreamSession>, client: ClientSide, kind: 'exec' | 'attach', cmd: string[]): Promise<void> {
   let session;
   try {
     session = await start();
   } catch (e) {
-    client.finish({ error: (e as Error).message });
+    client.finish({ error: sessionErrorText(kind, e) });
     return;
   }
-  await runSession(session, client, cmd);
+  await runSession(session, client, kind, kind === 'exec' ? cmd : undefined);
 }

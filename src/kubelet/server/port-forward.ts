@@ -82,10 +82,27 @@ async function forward(target: PortForwardTarget, pair: Pair): Promise<void> {
     };
     sock.on('error', finish);
     data.on('error', () => finish());
-    data.on('data', (c: Buffer) => { if (!sock.destroyed) sock.write(c); });
+    copy(data, sock);
     data.on('end', () => { if (!sock.destroyed) sock.end(); });
-    sock.on('data', (c: Buffer) => { if (!data.writableEnded) data.write(c); });
+    copy(sock, data);
     sock.on('end', () => finish());
     sock.on('close', () => finish());
+  });
+}
+
+/** Copies bytes, pausing the source while the destination is full (no end propagation). */
+function copy(from: Duplex, to: Duplex): void {
+  from.on('data', (c: Buffer) => {
+    if (to.destroyed || to.writableEnded) return;
+    if (!to.write(c)) {
+      from.pause();
+      const go = () => {
+        to.off('drain', go);
+        to.off('close', go);
+        from.resume();
+      };
+      to.on('drain', go);
+      to.on('close', go);
+    }
   });
 }

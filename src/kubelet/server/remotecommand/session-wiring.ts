@@ -36,13 +36,29 @@ function forward(from: Readable | undefined, to: Writable | undefined): void {
     from.resume();
     return;
   }
+  // Back-pressure: a slow client pauses the process's output instead of buffering it here.
   from.on('data', (c: Buffer) => {
-    if (!to.destroyed && !to.writableEnded) to.write(c);
+    if (to.destroyed || to.writableEnded) return;
+    if (!to.write(c)) {
+      from.pause();
+      const go = () => {
+        to.off('drain', go);
+        to.off('close', go);
+        from.resume();
+      };
+      to.on('drain', go);
+      to.on('close', go);
+    }
   });
 }
 
-/** Runs `session` for `client` until the command exits or the client leaves. */
-export async function runSession(session: StreamSession, client: ClientSide, cmd?: string[]): Promise<void> {
+/** Upstream's wording for a session that failed other than by exiting. */
+export function sessionErrorText(kind: 'exec' | 'attach', e: unknown): string {
+  return `${kind === 'exec' ? 'error executing command in container' : 'error attaching to container'}: ${(e as Error).message ?? String(e)}`;
+}
+
+/** Runs `session` for `client` until the command exits or the client leaves; `cmd` names an exec's command. */
+export async function runSession(session: StreamSession, client: ClientSide, kind: 'exec' | 'attach', cmd?: string[]): Promise<void> {
   if (client.stdin && session.stdin) {
     const sin = session.stdin;
     sin.on('error', () => undefined);
@@ -74,7 +90,7 @@ export async function runSession(session: StreamSession, client: ClientSide, cmd
     clearTimeout(timer);
     outcome = { exitCode, cmd };
   } catch (e) {
-    outcome = { error: (e as Error).message };
+    outcome = { error: sessionErrorText(kind, e) };
   }
   if (!left) client.finish(outcome);
 }

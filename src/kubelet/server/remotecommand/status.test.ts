@@ -11,7 +11,9 @@ test('exit status as upstream: Success, or NonZeroExitCode with the ExitCode cau
   assert.equal(s.reason, 'NonZeroExitCode');
   assert.deepEqual(s.details, { causes: [{ reason: 'ExitCode', message: '3' }] });
   assert.equal(s.message, "command terminated with non-zero exit code: command 'sh -c exit 3' exited with 3");
-  assert.equal(exitStatusOf({ error: 'no such container' }).reason, 'InternalError');
+  const failed = exitStatusOf({ error: 'error executing command in container: no such file' });
+  assert.equal(failed.reason, 'InternalError');
+  assert.equal(failed.message, 'Internal error occurred: error executing command in container: no such file');
 });
 
 test('v4/v5 send JSON on the error stream; older protocols send only error text', () => {

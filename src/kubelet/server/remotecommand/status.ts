@@ -11,12 +11,16 @@ export interface ExitStatus {
   code?: number;
 }
 
-/** The outcome of a session: an exit code, or an error that kept the command from running. */
+/**
+ * The outcome of a session: an exit code, or an error that kept the command from running, worded
+ * as upstream wraps it (`error executing command in container: …`, `error attaching to container: …`).
+ */
 export type SessionOutcome = { exitCode: number; cmd?: string[] } | { error: string };
 
 export function exitStatusOf(outcome: SessionOutcome): ExitStatus {
   if ('error' in outcome) {
-    return { metadata: {}, status: 'Failure', message: outcome.error, reason: 'InternalError', details: { causes: [{ message: outcome.error }] }, code: 500 };
+    // apierrors.NewInternalError of the kubelet's wrapped error.
+    return { metadata: {}, status: 'Failure', message: `Internal error occurred: ${outcome.error}`, reason: 'InternalError', details: { causes: [{ message: outcome.error }] }, code: 500 };
   }
   if (outcome.exitCode === 0) return { metadata: {}, status: 'Success' };
   const what = outcome.cmd ? `command '${outcome.cmd.join(' ')}' exited with ${outcome.exitCode}` : `exit status ${outcome.exitCode}`;

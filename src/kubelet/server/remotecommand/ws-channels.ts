@@ -51,15 +51,15 @@ export interface StreamFlags {
 
 /** The client side of a session over an accepted WebSocket. */
 export function wsClientSide(ws: WebSocket, protocol: string, flags: StreamFlags): ClientSide {
-  const send = (channel: number, data: Buffer) => {
-    if (ws.readyState !== ws.OPEN) return;
+  const send = (channel: number, data: Buffer, sent?: () => void) => {
+    if (ws.readyState !== ws.OPEN) return sent?.();
     const m = encodeChannelMessage(protocol, channel, data);
-    ws.send(m.data, { binary: m.binary });
+    ws.send(m.data, { binary: m.binary }, () => sent?.());
   };
+  // A write completes once the socket took the message: back-pressure reaches the process.
   const writer = (channel: number) => new Writable({
     write(chunk: Buffer, _e, cb) {
-      send(channel, chunk);
-      cb();
+      send(channel, chunk, () => cb());
     },
   });
   const stdin = flags.stdin ? new PassThrough() : undefined;

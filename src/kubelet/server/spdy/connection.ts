@@ -3,125 +3,27 @@
 // (the kubelet) accepts the client's odd-numbered streams through `onStream` and answers each with
 // SYN_REPLY when the handler calls `accept()`; the client role (tests) opens them with `open()`.
 //
-// Flow control: Go's spdystream (kubectl's side) neither sends nor honours WINDOW_UPDATE, so the
-// send side never waits for window; WINDOW_UPDATEs are sent back only to a peer that showed it
-// speaks flow control by sending one itself.
-import { Duplex } from 'node:stream';
+// Flow control (SPDY/3.1 stream and connection windows, 64 KiB initial): Go's spdystream
+// (kubectl's side) neither sends nor honours WINDOW_UPDATE, so windows are enforced only once the
+// peer shows it speaks flow control (a WINDOW_UPDATE or an initial-window setting) or the session
+// was created with `flowControl`; until then sends are not held back.
+import type { Duplex } from 'node:stream';
 import {
-  encodeData, encodeGoAway, encodePing, encodeRstStream, encodeSynReply, encodeSynStream, encodeWindowUpdate,
-  FLAG_FIN, FLAG_UNIDIRECTIONAL, FrameParser, RstStatus, type Frame,
+  encodeGoAway, encodePing, encodeRstStream, encodeSynStream, encodeWindowUpdate,
+  FLAG_FIN, FLAG_UNIDIRECTIONAL, FrameParser, RstStatus, SETTINGS_INITIAL_WINDOW_SIZE, type Frame,
 } from './frames.js';
 import { HeaderCompressor, HeaderDecompressor, type SpdyHeaders } from './header-codec.js';
+import { DEFAULT_WINDOW, SpdyStream } from './stream.js';
 
-const MAX_DATA_FRAME = 16 * 1024;
-const DEFAULT_WINDOW = 64 * 1024;
-
-export class SpdyStream extends Duplex {
-  /** The peer's headers (SYN_STREAM for an accepted stream, SYN_REPLY for an opened one). */
-  headers: SpdyHeaders = {};
-  private replied = false;
-  private localClosed = false;
-  remoteClosed = false;
-  private unacked = 0;
-  /** Resolves when an opened stream got its SYN_REPLY. */
-  readonly reply: Promise<void>;
-  private resolveReply!: () => void;
-
-  constructor(readonly id: number, private readonly conn: SpdyConnection) {
-    super({ allowHalfOpen: true });
-    this.reply = new Promise((r) => { this.resolveReply = r; });
-  }
-
-  /** First value of a header (names are lower case on the wire). */
-  header(name: string): string | undefined {
-    return this.headers[name.toLowerCase()]?.[0];
-  }
-
-  /** Accepts a peer-opened stream (SYN_REPLY). Idempotent. */
-  accept(headers: SpdyHeaders = {}): void {
-    if (this.replied) return;
-    this.replied = true;
-    this.conn.send(this.conn.compress(headers).then((block) => encodeSynReply(this.id, block)));
-  }
-
-  /** Aborts the stream (RST_STREAM CANCEL); both directions end. */
-  reset(status: number = RstStatus.CANCEL): void {
-    if (this.localClosed && this.remoteClosed) return;
-    this.conn.send(encodeRstStream(this.id, status));
-    this.onReset();
-  }
-
-  override _write(chunk: Buffer, _enc: BufferEncoding, cb: (err?: Error | null) => void): void {
-    if (this.localClosed) return cb();
-    for (let i = 0; i < chunk.length; i += MAX_DATA_FRAME) this.conn.send(encodeData(this.id, chunk.subarray(i, i + MAX_DATA_FRAME), false));
-    cb();
-  }
-
-  override _final(cb: (err?: Error | null) => void): void {
-    this.closeLocal();
-    cb();
-  }
-
-  override _read(): void { /* data is pushed as frames arrive */ }
-
-  /** @internal */ closeLocal(): void {
-    if (this.localClosed) return;
-    this.localClosed = true;
-    this.conn.send(encodeData(this.id, Buffer.alloc(0), true));
-    this.maybeForget();
-  }
-
-  /** @internal */ onData(data: Buffer, fin: boolean): void {
-    if (this.remoteClosed) return;
-    if (data.length) {
-      this.push(data);
-      this.unacked += data.length;
-      if (this.conn.peerFlowControl && this.unacked >= DEFAULT_WINDOW / 2) {
-        this.conn.send(encodeWindowUpdate(this.id, this.unacked));
-        this.unacked = 0;
-      }
-    }
-    if (fin) this.onRemoteFin();
-  }
-
-  /** @internal */ onRemoteFin(): void {
-    if (this.remoteClosed) return;
-    this.remoteClosed = true;
-    this.push(null);
-    this.maybeForget();
-  }
-
-  /** @internal */ onReply(headers: SpdyHeaders, fin: boolean): void {
-    this.headers = headers;
-    this.resolveReply();
-    if (fin) this.onRemoteFin();
-  }
-
-  /** @internal */ onReset(): void {
-    this.localClosed = true;
-    if (!this.remoteClosed) {
-      this.remoteClosed = true;
-      this.push(null);
-    }
-    this.resolveReply();
-    this.maybeForget();
-    if (!this.writableFinished) this.destroy();
-  }
-
-  /** @internal */ markLocalClosed(): void {
-    this.localClosed = true;
-  }
-
-  private maybeForget(): void {
-    if (this.localClosed && this.remoteClosed) this.conn.forget(this.id);
-  }
-}
+export { SpdyStream };
 
 export interface SpdyConnectionOptions {
   /** Server role: accepts odd (client) streams, opens even ones. */
   server: boolean;
   /** A new peer-opened stream; call `stream.accept()` (or `reset()`) once it is wanted. */
   onStream?: (stream: SpdyStream) => void;
+  /** Speak flow control from the start (a peer known to implement SPDY/3.1 windows). */
+  flowControl?: boolean;
 }
 
 export class SpdyConnection {
@@ -135,13 +37,19 @@ export class SpdyConnection {
   private outbound: Promise<void> = Promise.resolve();
   private outboundIdle = true;
   private inbound: Promise<void> = Promise.resolve();
-  peerFlowControl = false;
+  /** Whether the peer speaks flow control (sent WINDOW_UPDATE or a window setting, or configured). */
+  peerFlowControl: boolean;
+  /** Connection-level send window (SPDY/3.1 stream 0). */
+  sendWindow = DEFAULT_WINDOW;
+  private connUnacked = 0;
+  private initialSendWindow = DEFAULT_WINDOW;
   /** Resolves when the underlying stream closed or the session was closed. */
   readonly closed: Promise<void>;
   private resolveClosed!: () => void;
 
   constructor(private readonly socket: Duplex, private readonly o: SpdyConnectionOptions) {
     this.nextId = o.server ? 2 : 1;
+    this.peerFlowControl = o.flowControl ?? false;
     this.closed = new Promise((r) => { this.resolveClosed = r; });
     socket.on('data', (chunk: Buffer) => this.receive(chunk));
     socket.on('end', () => this.teardown());
@@ -169,6 +77,27 @@ export class SpdyConnection {
     void mine.then(() => { if (this.outbound === mine) this.outboundIdle = true; });
   }
 
+  /** @internal Received DATA bytes: the connection window is returned in halves. */
+  consumed(n: number): void {
+    this.connUnacked += n;
+    if (this.peerFlowControl && this.connUnacked >= DEFAULT_WINDOW / 2) {
+      this.send(encodeWindowUpdate(0, this.connUnacked));
+      this.connUnacked = 0;
+    }
+  }
+
+  /** @internal Calls back once the byte stream has room (back-pressure for stream writers). */
+  whenWritable(cb: () => void): void {
+    if (this.closedFlag || !this.socket.writableNeedDrain) return cb();
+    const go = () => {
+      this.socket.off('drain', go);
+      this.socket.off('close', go);
+      cb();
+    };
+    this.socket.on('drain', go);
+    this.socket.on('close', go);
+  }
+
   private write(frame: Buffer): void {
     if (!this.closedFlag && this.socket.writable) this.socket.write(frame);
   }
@@ -182,6 +111,7 @@ export class SpdyConnection {
     const id = this.nextId;
     this.nextId += 2;
     const s = new SpdyStream(id, this);
+    s.sendWindow = this.initialSendWindow;
     this.streams.set(id, s);
     this.send(this.compress(headers).then((block) => encodeSynStream(id, block, fin ? FLAG_FIN : 0)));
     if (fin) s.markLocalClosed();
@@ -244,6 +174,7 @@ export class SpdyConnection {
         if (this.streams.has(f.streamId)) return;
         this.lastPeerId = Math.max(this.lastPeerId, f.streamId);
         const s = new SpdyStream(f.streamId, this);
+        s.sendWindow = this.initialSendWindow;
         s.headers = headers;
         this.streams.set(f.streamId, s);
         if (f.flags & FLAG_UNIDIRECTIONAL) s.markLocalClosed();
@@ -276,10 +207,34 @@ export class SpdyConnection {
       case 'goaway':
         // No new streams will come; the ones open finish normally.
         return;
-      case 'window_update':
+      case 'window_update': {
         this.peerFlowControl = true;
+        if (f.streamId === 0) {
+          this.sendWindow += f.delta;
+          for (const st of this.streams.values()) st.windowOpened();
+        } else {
+          const st = this.streams.get(f.streamId);
+          if (st) {
+            st.sendWindow += f.delta;
+            st.windowOpened();
+          }
+        }
         return;
-      case 'settings':
+      }
+      case 'settings': {
+        const w = f.entries.find((e) => e.id === SETTINGS_INITIAL_WINDOW_SIZE);
+        if (w) {
+          // Applies to every stream, open ones adjusted by the difference.
+          this.peerFlowControl = true;
+          const diff = w.value - this.initialSendWindow;
+          this.initialSendWindow = w.value;
+          for (const st of this.streams.values()) {
+            st.sendWindow += diff;
+            st.windowOpened();
+          }
+        }
+        return;
+      }
       case 'unknown':
         return;
     }

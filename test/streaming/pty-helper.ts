@@ -1,7 +1,8 @@
-# Runs a command under a new pseudo-terminal for the streaming tests' local backend: relays
-# stdin to the terminal and the terminal to stdout, reads "COLS ROWS" lines on fd 3 to resize
-# it, and exits with the command's exit code.
-import fcntl, os, select, struct, sys, termios
+// The pseudo-terminal helper of the local test backend, run as `python3 -c PTY_HELPER cmd…` (it
+// travels as a string so that the compiled tests need no file beside them). It runs the command
+// under a new terminal, relays stdin to it and it to stdout, reads "COLS ROWS" lines on fd 3 to
+// resize it (SIGWINCH to the command), and exits with the command's exit code.
+export const PTY_HELPER = String.raw`import fcntl, os, select, struct, sys, termios
 
 def set_size(fd, cols, rows):
     fcntl.ioctl(fd, termios.TIOCSWINSZ, struct.pack('HHHH', rows, cols, 0, 0))
@@ -52,3 +53,4 @@ while True:
             os.kill(pid, 28)  # SIGWINCH
 _, status = os.waitpid(pid, 0)
 sys.exit(os.waitstatus_to_exitcode(status) if hasattr(os, 'waitstatus_to_exitcode') else (status >> 8))
+`;

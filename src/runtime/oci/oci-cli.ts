@@ -4,7 +4,7 @@
 // `/sys/fs/cgroup/unified/cgroup.controllers` behind an empty file in a private mount namespace
 // for that one call. conmon is given the same wrapper, so every call (create, exec, kill) sees it.
 import { constants } from 'node:fs';
-import { access, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { mustRun, runProgram, type RunResult } from './exec-file.js';
 
@@ -53,9 +53,12 @@ export class OciCli {
       const empty = path.join(bin, 'empty');
       await writeFile(empty, '');
       const wrapper = path.join(bin, 'crun');
-      await writeFile(wrapper, '#!/bin/sh\n'
+      // Replaced atomically: conmons of running containers may be executing the current one.
+      const tmp = `${wrapper}.${process.pid}.tmp`;
+      await writeFile(tmp, '#!/bin/sh\n'
         + `exec unshare --mount --propagation private sh -c 'mount --bind "$0" ${HYBRID_CONTROLLERS} && exec ${real} "$@"' ${empty} "$@"\n`);
-      await chmod(wrapper, 0o755);
+      await chmod(tmp, 0o755);
+      await rename(tmp, wrapper);
       return new OciCli(name, wrapper, stateRoot);
     }
     return new OciCli(name, real, stateRoot);

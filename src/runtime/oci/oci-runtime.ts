@@ -343,9 +343,9 @@ export class OciRuntime implements ContainerRuntime {
   }
 
   /** Waits until conmon recorded the exit, or `deadline` passes. */
-  private async waitExit(rec: ContainerRecord, deadline: number): Promise<boolean> {
+  private async waitExit(rec: ContainerRecord, deadline: number, signal?: AbortSignal): Promise<boolean> {
     let delay = 5;
-    while (true) {
+    while (!signal?.aborted) {
       if (await this.observeExit(rec)) return true;
       if (!(await processAlive(rec.pid, rec.pidStartTime)) && !(await conmonAlive(rec.conmonPid, rec.id))) {
         await this.stateOf(rec);
@@ -353,8 +353,9 @@ export class OciRuntime implements ContainerRuntime {
       }
       if (Date.now() >= deadline) return false;
       await sleep(Math.min(delay, Math.max(1, deadline - Date.now())));
-      delay = Math.min(delay * 2, 50);
+      delay = Math.min(delay * 2, signal ? 250 : 50);
     }
+    return false;
   }
 
   /** Signals the container's processes: the init process, and with SIGKILL every process in its cgroup. */
@@ -430,8 +431,8 @@ export class OciRuntime implements ContainerRuntime {
     return attachContainer({
       socketPath: path.join(this.runDir, 'sockets', rec.id, 'attach'), bundle: p.dir,
       stdin: !!options.stdin && !!rec.config.stdin, tty: !!rec.config.tty,
-      exited: async () => {
-        await this.waitExit(rec, Number.MAX_SAFE_INTEGER);
+      exited: async (signal) => {
+        await this.waitExit(rec, Number.MAX_SAFE_INTEGER, signal);
         return rec.exitCode ?? 0;
       },
     });

@@ -139,7 +139,9 @@ async function relayBound(port: number, relay: ChildProcess): Promise<void> {
  * then the data; whatever the client sends goes to the container's stdin.
  */
 export async function attachContainer(a: {
-  socketPath: string; bundle: string; stdin: boolean; tty: boolean; exited: () => Promise<number>;
+  socketPath: string; bundle: string; stdin: boolean; tty: boolean;
+  /** Resolves with the container's exit code; stops waiting when `signal` aborts (the session ended). */
+  exited: (signal: AbortSignal) => Promise<number>;
 }): Promise<StreamSession> {
   const sock = dgram.createSocket('udp4');
   await new Promise<void>((resolve, reject) => { sock.once('error', reject); sock.bind(0, '127.0.0.1', () => resolve()); });
@@ -173,7 +175,9 @@ export async function attachContainer(a: {
     },
     final(cb) { cb(); },
   }) : undefined;
-  const exit = Promise.race([a.exited(), new Promise<number>((r) => relay.on('close', () => r(0)))]);
+  const ended = new AbortController();
+  relay.on('close', () => ended.abort());
+  const exit = Promise.race([a.exited(ended.signal), new Promise<number>((r) => relay.on('close', () => r(0)))]);
   return {
     ...(stdin ? { stdin } : {}),
     stdout,

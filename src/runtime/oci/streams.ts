@@ -84,9 +84,12 @@ function exitOf(child: ChildProcess): Promise<number> {
 export async function execInteractive(cli: OciCli, id: string, o: ExecOptions): Promise<StreamSession> {
   const pidFile = tmpPidFile();
   const runtimeArgs = [`--root=${cli.stateRoot}`, 'exec', '--pid-file', pidFile, ...(o.tty ? ['-t'] : []), id, ...o.cmd];
+  // Streams nobody reads are not piped (a full pipe would block the process).
+  const out = o.stdout === false ? 'ignore' : 'pipe';
+  const err = o.stderr === false || o.tty ? 'ignore' : 'pipe';
   const child = o.tty
-    ? spawn('script', ['-q', '-e', '-c', ['exec', cli.binary, ...runtimeArgs].map(shellQuote).join(' '), '/dev/null'], { stdio: ['pipe', 'pipe', 'ignore'] })
-    : spawn(cli.binary, runtimeArgs, { stdio: ['pipe', 'pipe', 'pipe'] });
+    ? spawn('script', ['-q', '-e', '-c', ['exec', cli.binary, ...runtimeArgs].map(shellQuote).join(' '), '/dev/null'], { stdio: ['pipe', out, 'ignore'] })
+    : spawn(cli.binary, runtimeArgs, { stdio: ['pipe', out, err] });
   child.on('error', () => {});
   child.stdin!.on('error', () => {});
   const terminal = o.tty ? scriptTerminal(child.pid!) : Promise.resolve(undefined);
@@ -94,8 +97,8 @@ export async function execInteractive(cli: OciCli, id: string, o: ExecOptions): 
   const exit = exitOf(child).finally(() => { void rm(pidFile, { force: true }); });
   return {
     ...(o.stdin ? { stdin: child.stdin! } : {}),
-    ...(o.stdout !== false ? { stdout: child.stdout! } : {}),
-    ...(!o.tty && o.stderr !== false && child.stderr ? { stderr: child.stderr } : {}),
+    ...(child.stdout ? { stdout: child.stdout } : {}),
+    ...(child.stderr ? { stderr: child.stderr } : {}),
     resize(width: number, height: number) {
       if (!o.tty) return;
       void terminal.then((tty) => {

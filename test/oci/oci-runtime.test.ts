@@ -341,6 +341,21 @@ for (const runtime of RUNTIMES) {
       assert.equal(await again.podSandboxStatus(sandboxId), undefined);
     });
 
+    it('a container whose monitor was killed is reported exited with an unknown code', async () => {
+      const sb = await sandbox('orphan');
+      const id = await create(sb, ctr('main', ['sleep', '3600']));
+      await rt.startContainer(id);
+      const st = await rt.containerStatus(id);
+      const conmonPid = Number(await readFile(path.join(root, 'containers', id.split('://')[1]!, 'conmon.pid'), 'utf8'));
+      process.kill(conmonPid, 'SIGKILL');
+      process.kill(st!.pid!, 'SIGKILL');
+      const done = await poll('exited', () => rt.containerStatus(id), (s) => s?.state === 'exited', 10_000, 20);
+      assert.equal(done?.exitCode, 255);
+      assert.equal(done?.reason, 'Error');
+      assert.match(done!.message!, /monitor ended/);
+      await rt.removePodSandbox(sb);
+    });
+
     it('shares one PID namespace with shareProcessNamespace', async () => {
       const sb = await sandbox('pidshare', { namespaceOptions: { pid: 'pod' } });
       const a = await create(sb, ctr('a', ['sleep', '3600']));

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, rmdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -172,8 +172,10 @@ for (const runtime of RUNTIMES) {
       }));
       assert.equal(oom.status.exitCode, 137);
       assert.equal(oom.status.reason, 'OOMKilled');
-      const id = await create(sb, ctr('cpu', ['sleep', '60'], { resources: { cpuQuota: 50000, cpuPeriod: 100000, cpuShares: 512 } }));
+      const id = await create(sb, ctr('cpu', ['sleep', '60'], { resources: { cpuQuota: 50000, cpuPeriod: 100000, cpuShares: 512, oomScoreAdj: 500 } }));
       await rt.startContainer(id);
+      const pid = (await rt.containerStatus(id))!.pid!;
+      assert.equal((await readFile(`/proc/${pid}/oom_score_adj`, 'utf8')).trim(), '500');
       const bare = id.split('://')[1];
       assert.equal((await readFile(`/sys/fs/cgroup/cpu/capstan-test-${runtime}/${bare}/cpu.cfs_quota_us`, 'utf8')).trim(), '50000');
       assert.equal((await readFile(`/sys/fs/cgroup/cpu/capstan-test-${runtime}/${bare}/cpu.shares`, 'utf8')).trim(), '512');
@@ -458,14 +460,22 @@ for (const runtime of RUNTIMES) {
       await rt.removePodSandbox(sb);
     });
 
-    it('host network: no network namespace, the host\'s hostname', async () => {
-      const sb = await sandbox('hostnet', { namespaceOptions: { network: 'node' } });
+    it('host network and IPC: the host\'s namespaces, hostname and /dev/shm', async () => {
+      const sb = await sandbox('hostnet', { namespaceOptions: { network: 'node', ipc: 'node' } });
       assert.equal((await rt.podSandboxStatus(sb))?.netnsPath, undefined);
-      const { log } = await runToExit(sb, ctr('h', ['sh', '-c', 'hostname; readlink /proc/self/ns/net']));
-      const out = log.trimEnd().split('\n').map((l) => l.split(' ').slice(3).join(' '));
-      assert.equal(out[0], os.hostname());
-      const { readlink } = await import('node:fs/promises');
-      assert.equal(out[1], await readlink('/proc/self/ns/net'));
+      const marker = `capstan-test-${process.pid}-${runtime}`;
+      await writeFile(`/dev/shm/${marker}`, '');
+      try {
+        const { log } = await runToExit(sb, ctr('h', ['sh', '-c', `hostname; readlink /proc/self/ns/net; readlink /proc/self/ns/ipc; ls /dev/shm/${marker}`]));
+        const out = log.trimEnd().split('\n').map((l) => l.split(' ').slice(3).join(' '));
+        assert.equal(out[0], os.hostname());
+        const { readlink } = await import('node:fs/promises');
+        assert.equal(out[1], await readlink('/proc/self/ns/net'));
+        assert.equal(out[2], await readlink('/proc/self/ns/ipc'));
+        assert.equal(out[3], `/dev/shm/${marker}`);
+      } finally {
+        await rm(`/dev/shm/${marker}`, { force: true });
+      }
       await rt.removePodSandbox(sb);
     });
 

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, readdir, rm, rmdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -144,6 +144,22 @@ for (const runtime of RUNTIMES) {
       assert.deepEqual(out, ['1 mine /bin', '/tmp', '1000', '1000', '1000 2000 3000', 'zero one']);
       const named = await runToExit(sb, ctr('named', ['id', '-u'], { securityContext: { runAsUsername: 'nobody' } }));
       assert.match(named.log, / F 65534$/m);
+      await rt.removePodSandbox(sb);
+    });
+
+    it('bind-mounts volumes, read-only when asked', async () => {
+      const sb = await sandbox('volumes');
+      const vol = path.join(path.dirname(root), 'vol');
+      await mkdir(vol, { recursive: true });
+      await writeFile(path.join(vol, 'data'), 'from the host\n');
+      const { status, log } = await runToExit(sb, ctr('v', ['sh', '-c', 'cat /ro/data; touch /ro/x || echo ro-refused; touch /rw/y && echo rw-ok'], {
+        mounts: [{ containerPath: '/ro', hostPath: vol, readonly: true }, { containerPath: '/rw', hostPath: vol, propagation: 'rslave' }],
+      }));
+      assert.equal(status.exitCode, 0, log);
+      assert.match(log, /F from the host$/m);
+      assert.match(log, /F ro-refused$/m);
+      assert.match(log, /F rw-ok$/m);
+      assert.ok(existsSync(path.join(vol, 'y')));
       await rt.removePodSandbox(sb);
     });
 

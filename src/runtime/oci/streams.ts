@@ -39,15 +39,24 @@ export function execSync(cli: OciCli, id: string, cmd: string[], timeoutMs: numb
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
+    let killer: NodeJS.Timeout | undefined;
+    // On timeout the exec'ed process is killed as soon as its pid file exists (a loaded host may
+    // not have started it yet); the runtime's CLI only as a last resort.
     const timer = timeoutMs > 0 ? setTimeout(() => {
       timedOut = true;
-      void killPidFile(pidFile).then(() => setTimeout(() => child.kill('SIGKILL'), 2000).unref());
+      const started = Date.now();
+      killer = setInterval(() => {
+        void killPidFile(pidFile);
+        if (Date.now() - started > 10_000) child.kill('SIGKILL');
+      }, 50);
+      void killPidFile(pidFile);
     }, timeoutMs) : undefined;
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', (e) => { if (timer) clearTimeout(timer); reject(e); });
+    child.on('error', (e) => { if (timer) clearTimeout(timer); if (killer) clearInterval(killer); reject(e); });
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
+      if (killer) clearInterval(killer);
       void rm(pidFile, { force: true });
       const exitCode = code ?? (signal === 'SIGKILL' ? 137 : 128);
       resolve({ exitCode: timedOut ? (exitCode || 137) : exitCode, stdout: Buffer.concat(out), stderr: Buffer.concat(err), ...(timedOut ? { timedOut } : {}) });

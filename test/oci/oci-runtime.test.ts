@@ -495,6 +495,18 @@ for (const runtime of RUNTIMES) {
       await rt.removePodSandbox(sb);
     });
 
+    it('runs different pods concurrently', async () => {
+      const names = ['par-a', 'par-b', 'par-c', 'par-d'];
+      const results = await Promise.all(names.map(async (name) => {
+        const sb = await sandbox(name);
+        const r = await runToExit(sb, ctr('c', ['hostname']));
+        await rt.removePodSandbox(sb);
+        return r;
+      }));
+      assert.deepEqual(results.map((r) => r.status.exitCode), [0, 0, 0, 0]);
+      assert.deepEqual(results.map((r) => r.log.trimEnd().split(' ').slice(3).join(' ')), names);
+    });
+
     it('killAll ends running containers and sandboxes, leaving no mounts, cgroups or processes', async () => {
       const sb = await sandbox('leftover', { namespaceOptions: { pid: 'pod' } });
       const id = await create(sb, ctr('main', ['sleep', '3600']));

@@ -266,6 +266,9 @@ for (const runtime of RUNTIMES) {
       const slow = await rt.execSync(id, ['sleep', '30'], 500);
       assert.equal(slow.timedOut, true);
       assert.ok(Date.now() - t0 < 20_000);
+      const cg = await rt.execSync(id, ['sh', '-c', 'cat /proc/self/cgroup; echo ---; cat /proc/1/cgroup'], 10_000);
+      const [mine, init] = cg.stdout.toString().split('---\n');
+      assert.equal(mine!.trim(), init!.trim(), 'the exec joins the container\'s cgroups');
       const ps = await rt.execSync(id, ['ps'], 10_000);
       assert.ok(!ps.stdout.toString().includes('sleep 30'), 'the timed-out process is gone');
       await rt.removePodSandbox(sb);

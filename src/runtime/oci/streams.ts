@@ -35,7 +35,7 @@ async function killPidFile(file: string): Promise<void> {
 export function execSync(cli: OciCli, id: string, cmd: string[], timeoutMs: number): Promise<ExecSyncResult> {
   const pidFile = tmpPidFile();
   return new Promise((resolve, reject) => {
-    const child = spawn(cli.binary, [`--root=${cli.stateRoot}`, 'exec', '--pid-file', pidFile, id, ...cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cli.direct, [`--root=${cli.stateRoot}`, 'exec', '--pid-file', pidFile, id, ...cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
@@ -97,8 +97,8 @@ export async function execInteractive(cli: OciCli, id: string, o: ExecOptions): 
   const out = o.stdout === false ? 'ignore' : 'pipe';
   const err = o.stderr === false || o.tty ? 'ignore' : 'pipe';
   const child = o.tty
-    ? spawn('script', ['-q', '-e', '-c', ['exec', cli.binary, ...runtimeArgs].map(shellQuote).join(' '), '/dev/null'], { stdio: ['pipe', out, 'ignore'] })
-    : spawn(cli.binary, runtimeArgs, { stdio: ['pipe', out, err] });
+    ? spawn('script', ['-q', '-e', '-c', ['exec', cli.direct, ...runtimeArgs].map(shellQuote).join(' '), '/dev/null'], { stdio: ['pipe', out, 'ignore'] })
+    : spawn(cli.direct, runtimeArgs, { stdio: ['pipe', out, err] });
   child.on('error', () => {});
   child.stdin!.on('error', () => {});
   const terminal = o.tty ? scriptTerminal(child.pid!) : Promise.resolve(undefined);

@@ -5,7 +5,7 @@
 //   process itself (killing the runtime's CLI would leave the process running in the container).
 // - exec with a TTY needs a pseudo-terminal: util-linux `script` gives the runtime's CLI one, the
 //   CLI (`exec -t`) puts it in raw mode and relays it to the container's own terminal. resize sets
-//   the size of script's terminal (`stty -F`), which sends SIGWINCH to the CLI, which resizes the
+//   the size of script's terminal (`stty -F`) and sends the CLI SIGWINCH, on which it resizes the
 //   container's terminal.
 // - conmon's attach socket is SOCK_SEQPACKET, which Node cannot open: socat relays each packet
 //   as one UDP datagram on loopback, keeping conmon's framing (one stream byte, then data).
@@ -68,14 +68,14 @@ function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The terminal `script` gives its child: the child's fd 0. */
-async function scriptTerminal(scriptPid: number): Promise<string | undefined> {
-  for (let i = 0; i < 200; i++) {
+/** The terminal `script` gives its child (the runtime's CLI), and that child's PID. */
+async function scriptTerminal(scriptPid: number): Promise<{ tty: string; pid: number } | undefined> {
+  for (let i = 0; i < 500; i++) {
     const children = await readFile(`/proc/${scriptPid}/task/${scriptPid}/children`, 'utf8').catch(() => '');
     const child = Number(children.trim().split(' ')[0]);
     if (child) {
       const tty = await readlink(`/proc/${child}/fd/0`).catch(() => '');
-      if (tty.startsWith('/dev/pts/')) return tty;
+      if (tty.startsWith('/dev/pts/')) return { tty, pid: child };
     }
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -110,10 +110,21 @@ export async function execInteractive(cli: OciCli, id: string, o: ExecOptions): 
     ...(child.stderr ? { stderr: child.stderr } : {}),
     resize(width: number, height: number) {
       if (!o.tty) return;
-      void terminal.then((tty) => {
-        if (!tty) return;
-        const s = spawn('stty', ['-F', tty, 'rows', String(height), 'cols', String(width)], { stdio: 'ignore' });
+      void terminal.then((t) => {
+        if (!t) return;
+        const s = spawn('stty', ['-F', t.tty, 'rows', String(height), 'cols', String(width)], { stdio: 'ignore' });
         s.on('error', () => {});
+        // The kernel signals only a change, and the CLI may not be watching yet: signal it again
+        // a few times (it re-reads the size; repeating is harmless).
+        s.on('close', () => {
+          for (const ms of [0, 200, 1000, 3000]) {
+            setTimeout(() => {
+              if (child.exitCode === null) {
+                try { process.kill(t.pid, 'SIGWINCH'); } catch { /* exited */ }
+              }
+            }, ms).unref();
+          }
+        });
       });
     },
     exit,

@@ -2,9 +2,10 @@
 // `--root`. On hybrid cgroup hosts crun refuses to run while the cgroup2 mount lists controllers
 // ("cgroups in hybrid mode not supported"); it then runs through a wrapper that hides
 // `/sys/fs/cgroup/unified/cgroup.controllers` behind an empty file in a private mount namespace
-// for that one call. conmon is given the same wrapper, so every call (create, exec, kill) sees it.
+// for that one call. conmon is given the wrapper for `create`; the calls that touch no cgroup
+// controllers' setup (start, state, delete, exec — seen working here) use the binary directly.
 import { constants } from 'node:fs';
-import { access, chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
+import { access, chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { mustRun, runProgram, type RunResult } from './exec-file.js';
 
@@ -40,6 +41,8 @@ export class OciCli {
     readonly binary: string,
     /** The runtime's state directory (`--root`). */
     readonly stateRoot: string,
+    /** The binary itself, for the calls that do not set up cgroups (start, state, delete, exec). */
+    readonly direct: string = binary,
   ) {}
 
   /** Resolves the binary and, for crun on a hybrid host, writes its wrapper under `runDir`. */
@@ -53,10 +56,13 @@ export class OciCli {
       const empty = path.join(bin, 'empty');
       await writeFile(empty, '');
       const wrapper = path.join(bin, 'crun');
-      await writeFile(wrapper, '#!/bin/sh\n'
+      // Replaced atomically: conmons of running containers may be executing the current one.
+      const tmp = `${wrapper}.${process.pid}.tmp`;
+      await writeFile(tmp, '#!/bin/sh\n'
         + `exec unshare --mount --propagation private sh -c 'mount --bind "$0" ${HYBRID_CONTROLLERS} && exec ${real} "$@"' ${empty} "$@"\n`);
-      await chmod(wrapper, 0o755);
-      return new OciCli(name, wrapper, stateRoot);
+      await chmod(tmp, 0o755);
+      await rename(tmp, wrapper);
+      return new OciCli(name, wrapper, stateRoot, real);
     }
     return new OciCli(name, real, stateRoot);
   }
@@ -66,11 +72,11 @@ export class OciCli {
   }
 
   run(rest: string[], opts: { input?: Buffer | string; timeoutMs?: number } = {}): Promise<RunResult> {
-    return runProgram(this.binary, this.args(rest), opts);
+    return runProgram(this.direct, this.args(rest), opts);
   }
 
   must(rest: string[]): Promise<Buffer> {
-    return mustRun(this.binary, this.args(rest));
+    return mustRun(this.direct, this.args(rest));
   }
 
   /** The runtime's view of a container, or undefined if it does not know it. */

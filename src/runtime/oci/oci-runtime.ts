@@ -288,31 +288,40 @@ export class OciRuntime implements ContainerRuntime {
     await writeRecord(containerPaths(this.root, rec.id).record, rec);
   }
 
-  /** Fills the record's finish fields from conmon's exit file the first time they are seen. */
+  /**
+   * Fills the record's finish fields (in memory) from conmon's exit and oom files, which stay until
+   * removeContainer. Status reads never write the record, so they cannot race startContainer's write.
+   */
   private async observeExit(rec: ContainerRecord): Promise<boolean> {
     if (rec.finishedAt !== undefined) return true;
-    const p = containerPaths(this.root, rec.id);
-    const exit = await readExit(p);
+    const exit = await readExit(containerPaths(this.root, rec.id));
     if (!exit) return false;
     rec.finishedAt = exit.finishedAt;
     rec.exitCode = exit.exitCode;
     rec.reason = terminationReason(exit.exitCode, exit.oomKilled);
-    await writeRecord(p.record, rec);
     return true;
   }
 
   private async stateOf(rec: ContainerRecord): Promise<ContainerStatus['state']> {
     if (await this.observeExit(rec)) return 'exited';
-    if (!rec.pid) return 'unknown';
+    if (!rec.pid) {
+      // The kubelet stopped between conmon's start and the record's update: conmon's pid file knows.
+      const pid = Number((await readFile(path.join(containerPaths(this.root, rec.id).dir, 'pid'), 'utf8').catch(() => '')).trim());
+      if (!pid) return 'unknown';
+      rec.pid = pid;
+    }
     if (await processAlive(rec.pid, rec.pidStartTime)) return rec.startedAt ? 'running' : 'created';
     // The process is gone; conmon writes the exit file right after it reaps it.
     if (await conmonAlive(rec.conmonPid, rec.id)) return rec.startedAt ? 'running' : 'created';
     if (await this.observeExit(rec)) return 'exited';
-    rec.finishedAt = this.now();
-    rec.exitCode = 255;
-    rec.reason = 'Error';
-    rec.message = 'the container monitor ended without recording an exit code';
-    await writeRecord(containerPaths(this.root, rec.id).record, rec);
+    // conmon is gone without an exit file (killed, or the host rebooted): record the loss once.
+    const file = containerPaths(this.root, rec.id).record;
+    const current = (await readRecord<ContainerRecord>(file)) ?? rec;
+    Object.assign(rec, current, {
+      finishedAt: current.finishedAt ?? this.now(), exitCode: current.exitCode ?? 255, reason: current.reason ?? 'Error',
+      message: current.message ?? 'the container monitor ended without recording an exit code',
+    });
+    await writeRecord(file, rec);
     return 'exited';
   }
 
@@ -343,9 +352,9 @@ export class OciRuntime implements ContainerRuntime {
   }
 
   /** Waits until conmon recorded the exit, or `deadline` passes. */
-  private async waitExit(rec: ContainerRecord, deadline: number): Promise<boolean> {
+  private async waitExit(rec: ContainerRecord, deadline: number, signal?: AbortSignal): Promise<boolean> {
     let delay = 5;
-    while (true) {
+    while (!signal?.aborted) {
       if (await this.observeExit(rec)) return true;
       if (!(await processAlive(rec.pid, rec.pidStartTime)) && !(await conmonAlive(rec.conmonPid, rec.id))) {
         await this.stateOf(rec);
@@ -353,8 +362,9 @@ export class OciRuntime implements ContainerRuntime {
       }
       if (Date.now() >= deadline) return false;
       await sleep(Math.min(delay, Math.max(1, deadline - Date.now())));
-      delay = Math.min(delay * 2, 50);
+      delay = Math.min(delay * 2, signal ? 250 : 50);
     }
+    return false;
   }
 
   /** Signals the container's processes: the init process, and with SIGKILL every process in its cgroup. */
@@ -430,8 +440,8 @@ export class OciRuntime implements ContainerRuntime {
     return attachContainer({
       socketPath: path.join(this.runDir, 'sockets', rec.id, 'attach'), bundle: p.dir,
       stdin: !!options.stdin && !!rec.config.stdin, tty: !!rec.config.tty,
-      exited: async () => {
-        await this.waitExit(rec, Number.MAX_SAFE_INTEGER);
+      exited: async (signal) => {
+        await this.waitExit(rec, Number.MAX_SAFE_INTEGER, signal);
         return rec.exitCode ?? 0;
       },
     });

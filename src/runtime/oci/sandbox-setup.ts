@@ -82,7 +82,7 @@ export function pidnsPath(rec: SandboxRecord): string | undefined {
   return rec.pidHolder ? `/proc/${rec.pidHolder.pid}/ns/pid` : undefined;
 }
 
-/** Writes resolv.conf, hosts and hostname, and mounts the pod's /dev/shm (unless hostIPC). */
+/** Writes resolv.conf, hosts and hostname, and mounts the pod's /dev/shm (the host's with hostIPC). */
 export async function writeSandboxFiles(rec: SandboxRecord, p: SandboxPaths): Promise<void> {
   await mkdir(p.dir, { recursive: true });
   const hostNetwork = !rec.netnsPath;
@@ -97,6 +97,9 @@ export async function writeSandboxFiles(rec: SandboxRecord, p: SandboxPaths): Pr
     await mkdir(p.shm, { recursive: true });
     await mountTmpfs(p.shm, 'nosuid,nodev,noexec,mode=1777,size=67108864');
     rec.shmPath = p.shm;
+  } else {
+    // hostIPC: the host's /dev/shm, as upstream.
+    rec.shmPath = '/dev/shm';
   }
 }
 

@@ -35,7 +35,7 @@ export interface ContainerRecord {
   stopSignal?: string;
   createdAt: number;
   startedAt?: number;
-  /** Set once the exit was first seen, so status survives the cgroup's and runc state's removal. */
+  /** Only when conmon ended without an exit file; otherwise read from conmon's files on each status. */
   finishedAt?: number;
   exitCode?: number;
   reason?: string;

@@ -5,7 +5,7 @@
 //   process itself (killing the runtime's CLI would leave the process running in the container).
 // - exec with a TTY needs a pseudo-terminal: util-linux `script` gives the runtime's CLI one, the
 //   CLI (`exec -t`) puts it in raw mode and relays it to the container's own terminal. resize sets
-//   the size of script's terminal (`stty -F`), which sends SIGWINCH to the CLI, which resizes the
+//   the size of script's terminal (`stty -F`) and sends the CLI SIGWINCH, on which it resizes the
 //   container's terminal.
 // - conmon's attach socket is SOCK_SEQPACKET, which Node cannot open: socat relays each packet
 //   as one UDP datagram on loopback, keeping conmon's framing (one stream byte, then data).
@@ -35,19 +35,28 @@ async function killPidFile(file: string): Promise<void> {
 export function execSync(cli: OciCli, id: string, cmd: string[], timeoutMs: number): Promise<ExecSyncResult> {
   const pidFile = tmpPidFile();
   return new Promise((resolve, reject) => {
-    const child = spawn(cli.binary, [`--root=${cli.stateRoot}`, 'exec', '--pid-file', pidFile, id, ...cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(cli.direct, [`--root=${cli.stateRoot}`, 'exec', '--pid-file', pidFile, id, ...cmd], { stdio: ['ignore', 'pipe', 'pipe'] });
     const out: Buffer[] = [];
     const err: Buffer[] = [];
     let timedOut = false;
+    let killer: NodeJS.Timeout | undefined;
+    // On timeout the exec'ed process is killed as soon as its pid file exists (a loaded host may
+    // not have started it yet); the runtime's CLI only as a last resort.
     const timer = timeoutMs > 0 ? setTimeout(() => {
       timedOut = true;
-      void killPidFile(pidFile).then(() => setTimeout(() => child.kill('SIGKILL'), 2000).unref());
+      const started = Date.now();
+      killer = setInterval(() => {
+        void killPidFile(pidFile);
+        if (Date.now() - started > 10_000) child.kill('SIGKILL');
+      }, 50);
+      void killPidFile(pidFile);
     }, timeoutMs) : undefined;
     child.stdout.on('data', (b: Buffer) => out.push(b));
     child.stderr.on('data', (b: Buffer) => err.push(b));
-    child.on('error', (e) => { if (timer) clearTimeout(timer); reject(e); });
+    child.on('error', (e) => { if (timer) clearTimeout(timer); if (killer) clearInterval(killer); reject(e); });
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
+      if (killer) clearInterval(killer);
       void rm(pidFile, { force: true });
       const exitCode = code ?? (signal === 'SIGKILL' ? 137 : 128);
       resolve({ exitCode: timedOut ? (exitCode || 137) : exitCode, stdout: Buffer.concat(out), stderr: Buffer.concat(err), ...(timedOut ? { timedOut } : {}) });
@@ -59,14 +68,14 @@ function shellQuote(s: string): string {
   return `'${s.replace(/'/g, `'\\''`)}'`;
 }
 
-/** The terminal `script` gives its child: the child's fd 0. */
-async function scriptTerminal(scriptPid: number): Promise<string | undefined> {
-  for (let i = 0; i < 200; i++) {
+/** The terminal `script` gives its child (the runtime's CLI), and that child's PID. */
+async function scriptTerminal(scriptPid: number): Promise<{ tty: string; pid: number } | undefined> {
+  for (let i = 0; i < 500; i++) {
     const children = await readFile(`/proc/${scriptPid}/task/${scriptPid}/children`, 'utf8').catch(() => '');
     const child = Number(children.trim().split(' ')[0]);
     if (child) {
       const tty = await readlink(`/proc/${child}/fd/0`).catch(() => '');
-      if (tty.startsWith('/dev/pts/')) return tty;
+      if (tty.startsWith('/dev/pts/')) return { tty, pid: child };
     }
     await new Promise((r) => setTimeout(r, 10));
   }
@@ -84,9 +93,12 @@ function exitOf(child: ChildProcess): Promise<number> {
 export async function execInteractive(cli: OciCli, id: string, o: ExecOptions): Promise<StreamSession> {
   const pidFile = tmpPidFile();
   const runtimeArgs = [`--root=${cli.stateRoot}`, 'exec', '--pid-file', pidFile, ...(o.tty ? ['-t'] : []), id, ...o.cmd];
+  // Streams nobody reads are not piped (a full pipe would block the process).
+  const out = o.stdout === false ? 'ignore' : 'pipe';
+  const err = o.stderr === false || o.tty ? 'ignore' : 'pipe';
   const child = o.tty
-    ? spawn('script', ['-q', '-e', '-c', ['exec', cli.binary, ...runtimeArgs].map(shellQuote).join(' '), '/dev/null'], { stdio: ['pipe', 'pipe', 'ignore'] })
-    : spawn(cli.binary, runtimeArgs, { stdio: ['pipe', 'pipe', 'pipe'] });
+    ? spawn('script', ['-q', '-e', '-c', ['exec', cli.direct, ...runtimeArgs].map(shellQuote).join(' '), '/dev/null'], { stdio: ['pipe', out, 'ignore'] })
+    : spawn(cli.direct, runtimeArgs, { stdio: ['pipe', out, err] });
   child.on('error', () => {});
   child.stdin!.on('error', () => {});
   const terminal = o.tty ? scriptTerminal(child.pid!) : Promise.resolve(undefined);
@@ -94,14 +106,25 @@ export async function execInteractive(cli: OciCli, id: string, o: ExecOptions): 
   const exit = exitOf(child).finally(() => { void rm(pidFile, { force: true }); });
   return {
     ...(o.stdin ? { stdin: child.stdin! } : {}),
-    ...(o.stdout !== false ? { stdout: child.stdout! } : {}),
-    ...(!o.tty && o.stderr !== false && child.stderr ? { stderr: child.stderr } : {}),
+    ...(child.stdout ? { stdout: child.stdout } : {}),
+    ...(child.stderr ? { stderr: child.stderr } : {}),
     resize(width: number, height: number) {
       if (!o.tty) return;
-      void terminal.then((tty) => {
-        if (!tty) return;
-        const s = spawn('stty', ['-F', tty, 'rows', String(height), 'cols', String(width)], { stdio: 'ignore' });
+      void terminal.then((t) => {
+        if (!t) return;
+        const s = spawn('stty', ['-F', t.tty, 'rows', String(height), 'cols', String(width)], { stdio: 'ignore' });
         s.on('error', () => {});
+        // The kernel signals only a change, and the CLI may not be watching yet: signal it again
+        // a few times (it re-reads the size; repeating is harmless).
+        s.on('close', () => {
+          for (const ms of [0, 200, 1000, 3000]) {
+            setTimeout(() => {
+              if (child.exitCode === null) {
+                try { process.kill(t.pid, 'SIGWINCH'); } catch { /* exited */ }
+              }
+            }, ms).unref();
+          }
+        });
       });
     },
     exit,
@@ -139,7 +162,9 @@ async function relayBound(port: number, relay: ChildProcess): Promise<void> {
  * then the data; whatever the client sends goes to the container's stdin.
  */
 export async function attachContainer(a: {
-  socketPath: string; bundle: string; stdin: boolean; tty: boolean; exited: () => Promise<number>;
+  socketPath: string; bundle: string; stdin: boolean; tty: boolean;
+  /** Resolves with the container's exit code; stops waiting when `signal` aborts (the session ended). */
+  exited: (signal: AbortSignal) => Promise<number>;
 }): Promise<StreamSession> {
   const sock = dgram.createSocket('udp4');
   await new Promise<void>((resolve, reject) => { sock.once('error', reject); sock.bind(0, '127.0.0.1', () => resolve()); });
@@ -173,7 +198,9 @@ export async function attachContainer(a: {
     },
     final(cb) { cb(); },
   }) : undefined;
-  const exit = Promise.race([a.exited(), new Promise<number>((r) => relay.on('close', () => r(0)))]);
+  const ended = new AbortController();
+  relay.on('close', () => ended.abort());
+  const exit = Promise.race([a.exited(ended.signal), new Promise<number>((r) => relay.on('close', () => r(0)))]);
   return {
     ...(stdin ? { stdin } : {}),
     stdout,

@@ -12,8 +12,8 @@
 // `start(signal)` resolves after every part stopped. Stopping leaves the containers running.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { nodes as nodesResource, quantityValue, type Node, type Taint } from '../../api/index.js';
-import { ApiEventRecorder, realClock, sleep, type Client } from '../../client/index.js';
+import { nodes as nodesResource, pods as podsResource, quantityValue, type Node, type Taint } from '../../api/index.js';
+import { ApiEventRecorder, realClock, sleep, type Client, type KubeList } from '../../client/index.js';
 import { CniNetwork } from '../../network/index.js';
 import { ImageStore, imageStoreRoot, OciRuntime } from '../../runtime/index.js';
 import { ContainerLogManager } from '../logs/index.js';
@@ -22,11 +22,10 @@ import {
 } from '../node/index.js';
 import { PodWorkers } from '../pods/pod-workers.js';
 import { ClientObjectSource, type NodeContext } from '../podspec/index.js';
-import { KubeletServer } from '../server/index.js';
+import { KubeletServer, runtimeStreamingBackend } from '../server/index.js';
 import { VolumeManager } from '../volumes/index.js';
 import { DeferredPodNetwork } from './deferred-network.js';
 import { nodePodDeps } from './pod-deps.js';
-import { nodeStreamingBackend } from './streaming-backend.js';
 
 export interface KubeletOptions {
   /** The node's API client (its `system:node:<name>` credentials). */
@@ -99,7 +98,9 @@ export class Kubelet {
     if (imported.images.length) o.log(`imported ${imported.images.length} image(s) from ${airGap}`);
     await this.runtime.init();
 
-    this.server = await KubeletServer.listen({ tls: o.serving, backend: nodeStreamingBackend(o.client, o.nodeName, this.runtime) }, o.port ?? 10250, o.bindAddress ?? '0.0.0.0');
+    // The server's pods are read from the API per request (logs, exec and port-forward are rare).
+    const podsOnNode = async () => ((await o.client.resource(podsResource).list('', { fieldSelector: `spec.nodeName=${o.nodeName}` })) as KubeList).items;
+    this.server = await KubeletServer.listen({ tls: o.serving, backend: runtimeStreamingBackend({ runtime: this.runtime, pods: podsOnNode }) }, o.port ?? 10250, o.bindAddress ?? '0.0.0.0');
     const events = new ApiEventRecorder(o.client, 'kubelet', o.nodeName, realClock, (e) => o.log(`event: ${(e as Error).message}`), { host: o.nodeName });
     const nodeRef = { apiVersion: 'v1', kind: 'Node', metadata: { name: o.nodeName, uid: o.nodeName } };
     let cni: CniNetwork | undefined;

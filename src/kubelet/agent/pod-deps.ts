@@ -5,8 +5,8 @@
 import type { Pod } from '../../api/index.js';
 import type { ImageService } from '../../runtime/index.js';
 import { credentialsForImage } from '../../runtime/index.js';
-import { ContainerConfigError, type PodDeps } from '../pods/deps.js';
-import { containerConfigFor, CreateContainerConfigError, sandboxConfigFor, type NodeContext, type ObjectSource } from '../podspec/index.js';
+import type { PodDeps } from '../pods/deps.js';
+import { containerConfigFor, sandboxConfigFor, type NodeContext, type ObjectSource } from '../podspec/index.js';
 import type { MountedVolume, VolumeManager } from '../volumes/index.js';
 
 export interface NodePodDepsOptions {
@@ -27,15 +27,11 @@ export function nodePodDeps(o: NodePodDepsOptions): PodDeps {
       const uid = pod.metadata?.uid ?? '';
       const volumes = mounted.get(uid) ?? await o.volumes.setUp(pod);
       const image = await o.images.imageStatus(ctx.imageRef);
-      try {
-        return await containerConfigFor(pod, container, {
-          node: o.node(), objects: o.objects, podIPs: ctx.podIP ? [ctx.podIP] : [], restartCount: ctx.restartCount,
-          imageRef: ctx.imageRef, imageUser: image?.user, volumes, podContainerDir: o.volumes.containerDir(uid, container.name ?? ''),
-        });
-      } catch (e) {
-        if (e instanceof CreateContainerConfigError) throw new ContainerConfigError(e.message);
-        throw e;
-      }
+      // Its CreateContainerConfigError is the pod workers' ContainerConfigError (one class).
+      return containerConfigFor(pod, container, {
+        node: o.node(), objects: o.objects, podIPs: ctx.podIP ? [ctx.podIP] : [], restartCount: ctx.restartCount,
+        imageRef: ctx.imageRef, imageUser: image?.user, volumes, podContainerDir: o.volumes.containerDir(uid, container.name ?? ''),
+      });
     },
     volumes: {
       // Set up once, then refreshed on every sync (configMap, secret, downwardAPI and projected

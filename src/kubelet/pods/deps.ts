@@ -4,17 +4,14 @@
 import type { Pod } from '../../api/index.js';
 import type { AuthConfig, ContainerConfig, Mount, PodSandboxConfig } from '../../runtime/index.js';
 import type { Container } from './runtime-state.js';
+import { CreateContainerConfigError as ContainerConfigError } from '../podspec/errors.js';
 
 /**
  * The config builder could not build a container's config (a missing ConfigMap/Secret key, a bad
- * env reference): the container waits with CreateContainerConfigError and this message.
+ * env reference): the container waits with CreateContainerConfigError and this message. One class
+ * with the pod-spec translation's error, so its failures need no conversion.
  */
-export class ContainerConfigError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'ContainerConfigError';
-  }
-}
+export { CreateContainerConfigError as ContainerConfigError } from '../podspec/errors.js';
 
 export interface ContainerConfigContext {
   /** The container's restart count: the CRI attempt of the container about to be created. */

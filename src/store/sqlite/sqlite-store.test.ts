@@ -264,7 +264,10 @@ describe('sqlite store', () => {
           }
         }
       })();
-      await sleep(2500);
+      // Churn until 30 MB are written (2.5 s on an idle machine), not for a fixed time: a loaded
+      // machine writes slower, and the bounds below are about the volume of churn.
+      const deadline = performance.now() + 30_000;
+      while (writes * value(0).length <= 30e6 && performance.now() < deadline) await sleep(50);
       stop = true;
       await Promise.all([...writers, compactions]);
       const sizes = s.fileSizes();

@@ -103,8 +103,10 @@ export async function syncPod(ctx: SyncContext, statuses: StatusManager, pod: Po
     state = await readState();
   }
   if (sandboxId) {
-    // Adopted after a restart, the pod's mounts are not known yet (setUp is idempotent).
-    rec.mounts ??= await ctx.deps.volumes.setUp(pod);
+    // Every sync of a live pod sets its volumes up again (idempotent): configMap, secret,
+    // downwardAPI and projected contents follow their objects (upstream's periodic remount), and
+    // a pod adopted after a restart learns its mounts.
+    if (!actions.createSandbox) rec.mounts = await ctx.deps.volumes.setUp(pod);
     if (!actions.killPod) {
       for (const k of actions.containersToKill) {
         const c = state.containers.find((x) => x.id === k.containerId);

@@ -32,7 +32,7 @@ interface ContainerStatus {
   name: string;
   ready: boolean;
   restartCount: number;
-  state: { waiting?: { reason?: string; message?: string }; running?: { startedAt?: string }; terminated?: { reason?: string; exitCode?: number; startedAt?: string; finishedAt?: string } };
+  state: { waiting?: { reason?: string; message?: string }; running?: { startedAt?: string }; terminated?: { reason?: string; message?: string; exitCode?: number; startedAt?: string; finishedAt?: string } };
   lastState?: ContainerStatus['state'];
 }
 interface PodView {
@@ -120,7 +120,7 @@ describe('kubelet e2e: container lifecycle (kubectl 1.33)', { skip, concurrency:
   });
 
   test('a crashing container (restartPolicy Always, exit 1) goes into CrashLoopBackOff: 10 s, then 20 s, restartCount ≥ 2', async () => {
-    await apply(podManifest('crash', { restartPolicy: 'Always', containers: [container('c', 'echo crashing; exit 1')] }));
+    await apply(podManifest('crash', { restartPolicy: 'Always', containers: [container('c', 'echo crashing; echo boom > /dev/termination-log; exit 1')] }));
     const backoffs: string[] = [];
     const p = await poll('crash in CrashLoopBackOff after two restarts', () => getPod('crash'), (v) => {
       const c = status(v, 'c');
@@ -132,6 +132,7 @@ describe('kubelet e2e: container lifecycle (kubectl 1.33)', { skip, concurrency:
     assert.deepEqual(backoffs.slice(0, 2), ['10s', '20s'], 'the back-off doubles from 10 s');
     assert.equal(c.lastState?.terminated?.exitCode, 1);
     assert.equal(c.lastState?.terminated?.reason, 'Error');
+    assert.equal(c.lastState?.terminated?.message, 'boom\n', 'the termination message from /dev/termination-log');
     assert.equal(c.ready, false);
     const row = await k.ok(['get', 'pod', 'crash', '--no-headers']);
     assert.match(row, /\sCrashLoopBackOff\s+[2-9]/);
@@ -172,7 +173,9 @@ describe('kubelet e2e: container lifecycle (kubectl 1.33)', { skip, concurrency:
     assert.equal(condition(p, 'ContainersReady'), 'False');
     assert.equal(status(p, 'app')!.ready, false);
     await exec('ready', ['touch', '/tmp/ready']);
-    p = await poll('Ready True', () => getPod('ready'), (v) => condition(v, 'Ready') === 'True');
+    await k.ok(['wait', '--for=condition=Ready', 'pod/ready', '--timeout=60s']);
+    p = await getPod('ready');
+    assert.equal(condition(p, 'Ready'), 'True');
     assert.equal(status(p, 'app')!.ready, true);
     assert.match(await k.ok(['get', 'pod', 'ready', '--no-headers']), /^ready\s+1\/1\s+Running\s+0\s/);
     await exec('ready', ['rm', '/tmp/ready']);
@@ -210,7 +213,25 @@ describe('kubelet e2e: container lifecycle (kubectl 1.33)', { skip, concurrency:
     await removePod('init');
   });
 
-  test('ConfigMap and Secret as env: valueFrom and envFrom', async () => {
+  test('a failing init container (restartPolicy Never) fails the pod; the app container never starts', async () => {
+    await apply(podManifest('init-fail', {
+      restartPolicy: 'Never',
+      initContainers: [container('setup', 'echo setting up; exit 3')],
+      containers: [container('app', 'echo app ran')],
+    }));
+    const p = await poll('init-fail Failed', () => getPod('init-fail'), (v) => v.status.phase === 'Failed', 90_000);
+    const t = status(p, 'setup')?.state.terminated;
+    assert.equal(t?.exitCode, 3);
+    assert.equal(t?.reason, 'Error');
+    const app = status(p, 'app')!;
+    assert.equal(app.state.running, undefined);
+    assert.equal(app.state.terminated, undefined, 'the app container never ran');
+    assert.equal(condition(p, 'Initialized'), 'False');
+    assert.match(await k.ok(['get', 'pod', 'init-fail', '--no-headers']), /^init-fail\s+0\/1\s+Init:Error\s/);
+    await removePod('init-fail');
+  });
+
+  test('ConfigMap and Secret as env (valueFrom and envFrom), with downward API env', async () => {
     await k.ok(['create', 'configmap', 'env-config', '--from-literal=color=blue', '--from-literal=size=large']);
     await k.ok(['create', 'secret', 'generic', 'env-secret', '--from-literal=password=s3cret', '--from-literal=user=admin']);
     await apply(podManifest('envs', {
@@ -220,13 +241,21 @@ describe('kubelet e2e: container lifecycle (kubectl 1.33)', { skip, concurrency:
           { name: 'COLOR', valueFrom: { configMapKeyRef: { name: 'env-config', key: 'color' } } },
           { name: 'PASSWORD', valueFrom: { secretKeyRef: { name: 'env-secret', key: 'password' } } },
           { name: 'MISSING', valueFrom: { configMapKeyRef: { name: 'env-config', key: 'nope', optional: true } } },
+          { name: 'POD_NAME', valueFrom: { fieldRef: { fieldPath: 'metadata.name' } } },
+          { name: 'NODE_NAME', valueFrom: { fieldRef: { fieldPath: 'spec.nodeName' } } },
+          { name: 'POD_IP', valueFrom: { fieldRef: { fieldPath: 'status.podIP' } } },
+          { name: 'MEM_LIMIT', valueFrom: { resourceFieldRef: { resource: 'limits.memory', divisor: '1Mi' } } },
         ],
         envFrom: [{ configMapRef: { name: 'env-config' }, prefix: 'CFG_' }, { secretRef: { name: 'env-secret' } }],
+        resources: { limits: { memory: '32Mi' } },
       })],
     }));
     await poll('envs Succeeded', () => getPod('envs'), (v) => v.status.phase === 'Succeeded', 90_000);
     const lines = (await k.ok(['logs', 'envs'])).split('\n');
-    for (const want of ['COLOR=blue', 'PASSWORD=s3cret', 'CFG_color=blue', 'CFG_size=large', 'password=s3cret', 'user=admin']) {
+    const podIP = ((await getPod('envs')).status as { podIP?: string }).podIP ?? '';
+    assert.match(podIP, /^10\.247\./, 'an address of the cluster CIDR');
+    for (const want of ['COLOR=blue', 'PASSWORD=s3cret', 'CFG_color=blue', 'CFG_size=large', 'password=s3cret', 'user=admin',
+      'POD_NAME=envs', 'NODE_NAME=node-1', `POD_IP=${podIP}`, 'MEM_LIMIT=32']) {
       assert.ok(lines.includes(want), `${want} in:\n${lines.join('\n')}`);
     }
     assert.ok(!lines.some((l) => l.startsWith('MISSING=')), 'an optional missing key sets nothing');

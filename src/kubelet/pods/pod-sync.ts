@@ -9,6 +9,7 @@ import { startContainer } from './container-start.js';
 import { podLabels } from './labels.js';
 import { computePodActions } from './pod-actions.js';
 import type { PodRuntimeState } from './runtime-state.js';
+import { withTerminationMessages } from './termination-message.js';
 import type { PodRecord, SyncContext } from './sync-context.js';
 
 export interface SyncOutcome {
@@ -31,8 +32,9 @@ function soonest(a: number | undefined, b: number | undefined): number | undefin
   return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }
 
-async function writeStatus(ctx: SyncContext, statuses: StatusManager, pod: Pod, rec: PodRecord, state: PodRuntimeState): Promise<void> {
-  ctx.probes.update(pod, state, podIPOf(state));
+async function writeStatus(ctx: SyncContext, statuses: StatusManager, pod: Pod, rec: PodRecord, runtimeState: PodRuntimeState): Promise<void> {
+  ctx.probes.update(pod, runtimeState, podIPOf(runtimeState));
+  const state = await withTerminationMessages(runtimeState);
   const status = generatePodStatus({
     pod, state, now: ctx.clock.now(), hostIPs: ctx.hostIPs, startTime: rec.firstSeen, waiting: rec.waiting,
     health: ctx.probes, readinessSucceeded: ctx.probes.readinessSucceeded, failure: rec.failure, previous: statuses.lastWritten(rec.uid),
@@ -142,7 +144,7 @@ export async function terminatePod(ctx: SyncContext, statuses: StatusManager, po
   if (!rec.terminated) {
     let state = await readState();
     await killPod(ctx, pod, state, podGraceSeconds(pod), podIPOf(state));
-    state = await readState();
+    state = await withTerminationMessages(await readState());
     const final = generatePodStatus({
       pod, state, now: ctx.clock.now(), hostIPs: ctx.hostIPs, startTime: rec.firstSeen, waiting: new Map(),
       health: ctx.probes, readinessSucceeded: new Set(), failure: rec.failure, previous: statuses.lastWritten(rec.uid),

@@ -1,6 +1,6 @@
 // End-to-end: the container lifecycle on a real node (capstan agent over conmon + runc), checked
 // the way a user of kubectl 1.33 would: OOMKilled, CrashLoopBackOff with a growing back-off,
-// liveness restarts, readiness both ways, init containers in order, ConfigMap and Secret as env
+// termination messages, liveness restarts, readiness both ways, init containers in order, ConfigMap and Secret as env
 // and as volumes that follow updates, emptyDir shared between containers, downward API files, and
 // deletion: SIGTERM first, SIGKILL after the grace period. Root and runc only; the file owns its
 // bridge, cluster CIDR and run dir, and the cluster is stopped (killall) even after a failure.
@@ -140,6 +140,18 @@ describe('kubelet e2e: container lifecycle (kubectl 1.33)', { skip, concurrency:
     assert.ok(events.some((e) => e.reason === 'BackOff' && /Back-off restarting failed container c/.test(e.message ?? '')), JSON.stringify(events));
     assert.match(await k.ok(['logs', 'crash', '--previous']), /crashing/);
     await removePod('crash');
+  });
+
+  test('terminationMessagePolicy FallbackToLogsOnError: a failed container with an empty message file reports its log\'s end', async () => {
+    await apply(podManifest('fallback', {
+      restartPolicy: 'Never',
+      containers: [container('c', 'echo first words; echo last words >&2; exit 2', { terminationMessagePolicy: 'FallbackToLogsOnError' })],
+    }));
+    const p = await poll('fallback Failed', () => getPod('fallback'), (v) => v.status.phase === 'Failed', 90_000);
+    const t = status(p, 'c')!.state.terminated!;
+    assert.equal(t.exitCode, 2);
+    assert.equal(t.message, 'first words\nlast words\n');
+    await removePod('fallback');
   });
 
   test('a failing exec liveness probe restarts the container, with the event "failed liveness probe, will be restarted"', async () => {

@@ -58,7 +58,7 @@ export async function syncPod(ctx: SyncContext, statuses: StatusManager, pod: Po
     // Nothing left in the runtime (removed, or the node restarted): the API's final status stands.
     if (state.containers.length === 0) return {};
     await statuses.setStatus(pod, generatePodStatus({
-      pod, state, now, hostIPs: ctx.hostIPs, startTime: rec.firstSeen, waiting: rec.waiting, health: ctx.probes, failure: rec.failure,
+      pod, state: await withTerminationMessages(state), now, hostIPs: ctx.hostIPs, startTime: rec.firstSeen, waiting: rec.waiting, health: ctx.probes, failure: rec.failure,
       previous: statuses.lastWritten(rec.uid),
     }));
     return {};

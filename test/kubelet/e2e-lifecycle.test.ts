@@ -299,6 +299,15 @@ describe('kubelet e2e: container lifecycle (kubectl 1.33)', { skip, concurrency:
 
     await apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'vol-config' }, data: { color: 'green' } });
     await poll('a removed key disappears', () => k(['exec', 'vols', '--', 'ls', '/etc/config']), (r) => r.code === 0 && r.stdout.split(/\s+/).filter(Boolean).join(',') === 'color', 90_000);
+
+    // The object gone: the volume keeps its last contents, the pod keeps running, FailedMount says why.
+    await k.ok(['delete', 'configmap', 'vol-config']);
+    await poll('FailedMount for the deleted configMap', () => podEvents('vols'),
+      (es) => es.some((e) => e.reason === 'FailedMount' && /configmap "vol-config" not found/.test(e.message ?? '')), 90_000);
+    assert.equal(await exec('vols', ['cat', '/etc/config/color']), 'green');
+    const p = await getPod('vols');
+    assert.equal(p.status.phase, 'Running');
+    assert.equal(status(p, 'app')!.restartCount, 0);
     await removePod('vols');
   });
 

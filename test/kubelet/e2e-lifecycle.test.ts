@@ -282,11 +282,15 @@ describe('kubelet e2e: container lifecycle (kubectl 1.33)', { skip, concurrency:
         { name: 'config', configMap: { name: 'vol-config' } },
         { name: 'secret', secret: { secretName: 'vol-secret', defaultMode: 0o400 } },
       ],
-      containers: [container('app', SLEEP_LOOP, { volumeMounts: [{ name: 'config', mountPath: '/etc/config' }, { name: 'secret', mountPath: '/etc/secret', readOnly: true }] })],
+      containers: [container('app', SLEEP_LOOP, { volumeMounts: [
+        { name: 'config', mountPath: '/etc/config' }, { name: 'secret', mountPath: '/etc/secret', readOnly: true },
+        { name: 'config', mountPath: '/etc/color.conf', subPath: 'color' },
+      ] })],
     }));
     await waitRunning('vols');
     assert.equal(await exec('vols', ['cat', '/etc/config/color']), 'blue');
     assert.equal(await exec('vols', ['cat', '/etc/secret/password']), 'first');
+    assert.equal(await exec('vols', ['cat', '/etc/color.conf']), 'blue');
     assert.match(await exec('vols', ['stat', '-L', '-c', '%a', '/etc/secret/password']), /^400\s*$/);
     const ro = await k(['exec', 'vols', '--', 'sh', '-c', 'echo x > /etc/config/color']);
     assert.notEqual(ro.code, 0, 'a configMap volume is read-only');
@@ -295,6 +299,7 @@ describe('kubelet e2e: container lifecycle (kubectl 1.33)', { skip, concurrency:
     await k.ok(['patch', 'secret', 'vol-secret', '--type', 'merge', '-p', JSON.stringify({ data: { password: Buffer.from('second').toString('base64') } })]);
     await poll('configMap volume updated', () => exec('vols', ['cat', '/etc/config/color']), (s) => s === 'green', 90_000);
     assert.equal(await exec('vols', ['cat', '/etc/config/shape']), 'round', 'a new key appears');
+    assert.equal(await exec('vols', ['cat', '/etc/color.conf']), 'blue', 'a subPath mount does not follow updates (as upstream)');
     await poll('secret volume updated', () => exec('vols', ['cat', '/etc/secret/password']), (s) => s === 'second', 90_000);
 
     await apply({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'vol-config' }, data: { color: 'green' } });

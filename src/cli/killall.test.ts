@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runKillAll } from './killall.js';
@@ -22,6 +23,22 @@ test('capstan killall removes the runtime\'s state under --data-dir and --run-di
     assert.ok(existsSync(join(dataDir, 'server', 'keep')), 'the server\'s state is not the runtime\'s');
     await assert.rejects(runKillAll(['--bogus']), /Unknown option/);
   } finally {
+    rmSync(base, { recursive: true, force: true });
+  }
+});
+
+test('capstan killall unmounts the pods\' volume tmpfs mounts under --data-dir', { skip: process.getuid?.() === 0 ? false : 'needs root' }, async () => {
+  const base = mkdtempSync(join(tmpdir(), 'capstan-killall-'));
+  const volume = join(base, 'data', 'agent', 'pods', 'uid-1', 'volumes', 'kubernetes.io~secret', 's');
+  const mounted = () => readFileSync('/proc/self/mountinfo', 'utf8').split('\n').some((l) => l.split(' ')[4] === volume);
+  try {
+    mkdirSync(volume, { recursive: true });
+    execFileSync('mount', ['-t', 'tmpfs', 'tmpfs', volume]);
+    assert.ok(mounted());
+    await runKillAll(['--data-dir', join(base, 'data'), '--run-dir', join(base, 'run'), '--bridge', ''], { write: () => undefined });
+    assert.ok(!mounted(), 'the volume is unmounted');
+  } finally {
+    if (mounted()) execFileSync('umount', [volume]);
     rmSync(base, { recursive: true, force: true });
   }
 });

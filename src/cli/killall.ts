@@ -1,15 +1,19 @@
 // `capstan killall`: binds flags to the runtime's killAll (like k3s-killall.sh): every container
-// and sandbox the node's runtime started is ended and its mounts, cgroups and state removed.
+// and sandbox the node's runtime started is ended and its mounts, cgroups and state removed; then
+// the pods' volume mounts (tmpfs of secret, projected and memory emptyDir volumes) are unmounted.
 import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { killAll } from '../runtime/index.js';
+import { unmountUnder } from '../kubelet/index.js';
 
 export const KILLALL_USAGE = `Usage: capstan killall [flags]
 
 Stops every container and pod sandbox of this node's runtime, unmounts their root filesystems and
-namespaces, removes their cgroups and state, and deletes the pod bridge (capstan0).
+namespaces, removes their cgroups and state, unmounts the pods' volumes, and deletes the pod
+bridge (capstan0).
 
 Flags:
   --data-dir DIR   Folder for state (default /var/lib/capstan as root, else ~/.capstan)
@@ -30,6 +34,9 @@ export async function runKillAll(argv: string[], out: { write(s: string): unknow
   const isRoot = process.getuid?.() === 0;
   const dataDir = resolve(values['data-dir'] ?? (isRoot ? '/var/lib/capstan' : join(homedir(), '.capstan')));
   const report = await killAll({ root: join(dataDir, 'agent', 'containers'), runDir: resolve(values['run-dir']!) });
+  // After the containers are gone: the volume mounts the kubelet made under <data-dir>/agent/pods.
+  const pods = join(dataDir, 'agent', 'pods');
+  if (existsSync(pods)) await unmountUnder(pods).catch((e: unknown) => report.errors.push((e as Error).message));
   // The bridge outlives CNI DEL; until the network component offers its own teardown, delete it here.
   if (values.bridge) spawnSync('ip', ['link', 'delete', values.bridge], { stdio: 'ignore' });
   out.write(`killall: ${report.containers} containers, ${report.sandboxes} sandboxes\n`);

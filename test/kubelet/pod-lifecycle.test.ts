@@ -236,6 +236,17 @@ test('graceful deletion: preStop, then stop with the deletion grace period, then
   assert.ok(events.some((e) => e.reason === 'Killing' && e.message === 'Stopping container web'));
 });
 
+test('every resync of a running pod sets its volumes up again (their contents follow their objects)', async () => {
+  const created = await createPod('refresh', { containers: [{ name: 'c', image: 'busybox:1.36' }] });
+  const uid = created.metadata!.uid!;
+  await poll('Running', () => getPod('refresh'), (p) => p.status?.phase === 'Running');
+  const setUps = () => volumeCalls.filter((c) => c === `setUp ${uid}`).length;
+  const before = setUps();
+  // The workers resync every 2 s: the running pod is set up again without any change of its own.
+  await poll('setUp on a later sync', async () => setUps(), (n) => n >= before + 2, 20_000);
+  await podApi().delete('default', 'refresh', { gracePeriodSeconds: 0 });
+});
+
 test('image pulls: ErrImagePull then ImagePullBackOff, Never without the image, recovery once the image can be pulled', async () => {
   images.failures.set('registry.example/missing:1', new ImagePullError('manifest unknown', 'NotFound'));
   await createPod('pull', { containers: [{ name: 'c', image: 'registry.example/missing:1' }] });

@@ -7,7 +7,7 @@ import type { ImageService } from '../../runtime/index.js';
 import { credentialsForImage } from '../../runtime/index.js';
 import type { PodDeps } from '../pods/deps.js';
 import { containerConfigFor, sandboxConfigFor, type NodeContext, type ObjectSource } from '../podspec/index.js';
-import type { MountedVolume, VolumeManager } from '../volumes/index.js';
+import { VolumeSetupError, type MountedVolume, type VolumeManager } from '../volumes/index.js';
 
 export interface NodePodDepsOptions {
   /** The node's context; read at every call (allocatable becomes known after registration). */
@@ -38,8 +38,14 @@ export function nodePodDeps(o: NodePodDepsOptions): PodDeps {
       // contents follow their objects, as upstream's periodic volume remount does).
       async setUp(pod: Pod) {
         const uid = pod.metadata?.uid ?? '';
-        if (mounted.has(uid)) await o.volumes.update(pod);
-        else mounted.set(uid, await o.volumes.setUp(pod));
+        if (!mounted.has(uid)) mounted.set(uid, await o.volumes.setUp(pod));
+        else {
+          // A refresh that fails (the object is gone) keeps the last contents and does not hold
+          // up the pod's sync; the volume manager has recorded FailedMount.
+          await o.volumes.update(pod).catch((e: unknown) => {
+            if (!(e instanceof VolumeSetupError)) throw e;
+          });
+        }
         return new Map();
       },
       async tearDown(uid: string) {

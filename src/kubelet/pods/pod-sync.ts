@@ -9,6 +9,7 @@ import { startContainer } from './container-start.js';
 import { podLabels } from './labels.js';
 import { computePodActions } from './pod-actions.js';
 import type { PodRuntimeState } from './runtime-state.js';
+import { withTerminationMessages } from './termination-message.js';
 import type { PodRecord, SyncContext } from './sync-context.js';
 
 export interface SyncOutcome {
@@ -31,8 +32,9 @@ function soonest(a: number | undefined, b: number | undefined): number | undefin
   return a === undefined ? b : b === undefined ? a : Math.min(a, b);
 }
 
-async function writeStatus(ctx: SyncContext, statuses: StatusManager, pod: Pod, rec: PodRecord, state: PodRuntimeState): Promise<void> {
-  ctx.probes.update(pod, state, podIPOf(state));
+async function writeStatus(ctx: SyncContext, statuses: StatusManager, pod: Pod, rec: PodRecord, runtimeState: PodRuntimeState): Promise<void> {
+  ctx.probes.update(pod, runtimeState, podIPOf(runtimeState));
+  const state = await withTerminationMessages(runtimeState);
   const status = generatePodStatus({
     pod, state, now: ctx.clock.now(), hostIPs: ctx.hostIPs, startTime: rec.firstSeen, waiting: rec.waiting,
     health: ctx.probes, readinessSucceeded: ctx.probes.readinessSucceeded, failure: rec.failure, previous: statuses.lastWritten(rec.uid),
@@ -56,7 +58,7 @@ export async function syncPod(ctx: SyncContext, statuses: StatusManager, pod: Po
     // Nothing left in the runtime (removed, or the node restarted): the API's final status stands.
     if (state.containers.length === 0) return {};
     await statuses.setStatus(pod, generatePodStatus({
-      pod, state, now, hostIPs: ctx.hostIPs, startTime: rec.firstSeen, waiting: rec.waiting, health: ctx.probes, failure: rec.failure,
+      pod, state: await withTerminationMessages(state), now, hostIPs: ctx.hostIPs, startTime: rec.firstSeen, waiting: rec.waiting, health: ctx.probes, failure: rec.failure,
       previous: statuses.lastWritten(rec.uid),
     }));
     return {};
@@ -103,8 +105,10 @@ export async function syncPod(ctx: SyncContext, statuses: StatusManager, pod: Po
     state = await readState();
   }
   if (sandboxId) {
-    // Adopted after a restart, the pod's mounts are not known yet (setUp is idempotent).
-    rec.mounts ??= await ctx.deps.volumes.setUp(pod);
+    // Every sync of a live pod sets its volumes up again (idempotent): configMap, secret,
+    // downwardAPI and projected contents follow their objects (upstream's periodic remount), and
+    // a pod adopted after a restart learns its mounts.
+    if (!actions.createSandbox) rec.mounts = await ctx.deps.volumes.setUp(pod);
     if (!actions.killPod) {
       for (const k of actions.containersToKill) {
         const c = state.containers.find((x) => x.id === k.containerId);
@@ -140,7 +144,7 @@ export async function terminatePod(ctx: SyncContext, statuses: StatusManager, po
   if (!rec.terminated) {
     let state = await readState();
     await killPod(ctx, pod, state, podGraceSeconds(pod), podIPOf(state));
-    state = await readState();
+    state = await withTerminationMessages(await readState());
     const final = generatePodStatus({
       pod, state, now: ctx.clock.now(), hostIPs: ctx.hostIPs, startTime: rec.firstSeen, waiting: new Map(),
       health: ctx.probes, readinessSucceeded: new Set(), failure: rec.failure, previous: statuses.lastWritten(rec.uid),

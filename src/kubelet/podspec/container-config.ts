@@ -12,7 +12,7 @@ import { containerMounts, type MountedVolume } from '../volumes/container-mounts
 import { makeEnvironmentVariables, expandCommandAndArgs } from './env.js';
 import { containerResources, containerOOMScoreAdj } from './resources.js';
 import { containerSecurityContext, imageUser, verifyRunAsNonRoot } from './security-context.js';
-import { containerLabels, containerAnnotations } from './labels.js';
+import { containerLabels, containerAnnotations, TERMINATION_MESSAGE_HOST_PATH_ANNOTATION } from './labels.js';
 import type { NodeContext } from './node-context.js';
 import { CreateContainerConfigError } from './errors.js';
 import type { ObjectSource } from './object-source.js';
@@ -63,8 +63,10 @@ async function buildContainerConfig(pod: Pod, container: Container, ctx: Contain
   verifyRunAsNonRoot(pod, container, user);
   const { command, args } = expandCommandAndArgs(container, env);
   const mounts = await containerMounts(container, ctx.volumes, env);
+  let terminationLog: Mount | undefined;
   if (ctx.podContainerDir && container.terminationMessagePath) {
-    mounts.push(await terminationLogMount(ctx.podContainerDir, container.terminationMessagePath));
+    terminationLog = await terminationLogMount(ctx.podContainerDir, container.terminationMessagePath);
+    mounts.push(terminationLog);
   }
   const resources = containerResources(container);
   resources.oomScoreAdj = containerOOMScoreAdj(pod, container, ctx.node.memoryCapacityBytes);
@@ -75,7 +77,10 @@ async function buildContainerConfig(pod: Pod, container: Container, ctx: Contain
     env,
     mounts,
     labels: containerLabels(pod, container),
-    annotations: containerAnnotations(pod, container, ctx.restartCount),
+    annotations: {
+      ...containerAnnotations(pod, container, ctx.restartCount),
+      ...(terminationLog ? { [TERMINATION_MESSAGE_HOST_PATH_ANNOTATION]: terminationLog.hostPath } : {}),
+    },
     logPath: `${container.name ?? ''}/${ctx.restartCount}.log`,
     resources,
     securityContext: containerSecurityContext(pod, container, user),

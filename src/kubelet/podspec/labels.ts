@@ -12,6 +12,8 @@ export const CONTAINER_HASH_ANNOTATION = 'io.kubernetes.container.hash';
 export const CONTAINER_RESTART_COUNT_ANNOTATION = 'io.kubernetes.container.restartCount';
 export const TERMINATION_MESSAGE_PATH_ANNOTATION = 'io.kubernetes.container.terminationMessagePath';
 export const TERMINATION_MESSAGE_POLICY_ANNOTATION = 'io.kubernetes.container.terminationMessagePolicy';
+/** Where the node keeps the file mounted at terminationMessagePath (this node's own; upstream reads the CRI status' mounts). */
+export const TERMINATION_MESSAGE_HOST_PATH_ANNOTATION = 'io.capstan.container.terminationMessageHostPath';
 export const POD_DELETION_GRACE_ANNOTATION = 'io.kubernetes.pod.deletionGracePeriod';
 export const POD_TERMINATION_GRACE_ANNOTATION = 'io.kubernetes.pod.terminationGracePeriod';
 export const PRESTOP_HANDLER_ANNOTATION = 'io.kubernetes.container.preStopHandler';

@@ -7,3 +7,4 @@ export {
 export { containerMounts, expandSubPathExpr, mountPropagation, type MountedVolume } from './container-mounts.js';
 export { writeAtomic, cleanPayload, validatePayloadPath, type Payload, type FileProjection } from './atomic-writer.js';
 export { checkHostPathType } from './host-path.js';
+export { unmountUnder } from './mounts.js';

@@ -5,6 +5,7 @@
 // written as text on the pair's error stream. Used both after a SPDY upgrade and inside the
 // WebSocket tunnel of kubectl ≥ 1.31 (`SPDY/3.1+portforward.k8s.io`), which carries the same
 // SPDY session.
+import { forward as pipeTo } from './remotecommand/session-wiring.js';
 import type { Duplex } from 'node:stream';
 import type { SpdyStream } from './spdy/connection.js';
 
@@ -82,27 +83,10 @@ async function forward(target: PortForwardTarget, pair: Pair): Promise<void> {
     };
     sock.on('error', finish);
     data.on('error', () => finish());
-    copy(data, sock);
+    pipeTo(data, sock);
     data.on('end', () => { if (!sock.destroyed) sock.end(); });
-    copy(sock, data);
+    pipeTo(sock, data);
     sock.on('end', () => finish());
     sock.on('close', () => finish());
-  });
-}
-
-/** Copies bytes, pausing the source while the destination is full (no end propagation). */
-function copy(from: Duplex, to: Duplex): void {
-  from.on('data', (c: Buffer) => {
-    if (to.destroyed || to.writableEnded) return;
-    if (!to.write(c)) {
-      from.pause();
-      const go = () => {
-        to.off('drain', go);
-        to.off('close', go);
-        from.resume();
-      };
-      to.on('drain', go);
-      to.on('close', go);
-    }
   });
 }

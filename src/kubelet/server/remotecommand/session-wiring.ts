@@ -30,13 +30,16 @@ function ended(r: Readable | undefined): Promise<void> {
   });
 }
 
-function forward(from: Readable | undefined, to: Writable | undefined): void {
+/**
+ * Copies `from` into `to` without ending `to`: a slow destination pauses the source instead of
+ * buffering here (back-pressure). Without a destination the source is drained.
+ */
+export function forward(from: Readable | undefined, to: Writable | undefined): void {
   if (!from) return;
   if (!to) {
     from.resume();
     return;
   }
-  // Back-pressure: a slow client pauses the process's output instead of buffering it here.
   from.on('data', (c: Buffer) => {
     if (to.destroyed || to.writableEnded) return;
     if (!to.write(c)) {

@@ -15,6 +15,7 @@ import {
 } from '../kubelet/index.js';
 import { FakeRuntime, type ContainerRuntime } from '../runtime/index.js';
 import { parseDurationMs } from './controller-manager.js';
+import { stopOnSignals } from './signals.js';
 
 export const AGENT_USAGE = `Usage: capstan agent --server URL --token TOKEN [flags]
 
@@ -145,15 +146,8 @@ export async function runAgent(argv: string[]): Promise<void> {
   if (!token) throw new Error('--token or --token-file is required');
   const config: AgentConfig = { ...agentConfigFromFlags(values, log), server, token };
 
-  const stop = new AbortController();
-  const shutdown = (signal: string) => {
-    if (stop.signal.aborted) return;
-    log(`${signal} received, shutting down`);
-    stop.abort();
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
-  await startAgent(config, stop.signal);
+  const stopSignal = stopOnSignals(log);
+  await startAgent(config, stopSignal);
   log('stopped');
 }
 

@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, transportFromKubeconfig } from '../client/index.js';
 import { CONTROLLERS, ControllerManager, nodeipam, type ControllerConfig } from '../controllers/index.js';
+import { stopOnSignals } from './signals.js';
 
 /** The controller settings flags, shared with `capstan server` (upstream names and defaults). */
 export const CONTROLLER_CONFIG_USAGE = `  --node-monitor-period DURATION       How often node health is checked (default 5s)
@@ -104,16 +105,9 @@ export async function runControllerManager(argv: string[]): Promise<void> {
     onLeading: (id, on) => log(on ? `leading as ${id}: running controllers` : `stopped leading (${id})`),
   });
 
-  const stop = new AbortController();
-  const shutdown = (signal: string) => {
-    if (stop.signal.aborted) return;
-    log(`${signal} received, shutting down`);
-    stop.abort();
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  const stopSignal = stopOnSignals(log);
   log(`ready (${manager.enabled.map((c) => c.name).join(', ') || 'no controllers'})${leaderElect ? '; campaigning for kube-system/kube-controller-manager' : ''}`);
-  await manager.start(stop.signal);
+  await manager.start(stopSignal);
   client.close();
   log('stopped');
 }

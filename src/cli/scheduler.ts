@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import { Client, transportFromKubeconfig } from '../client/index.js';
 import { takeLeaderElect } from './controller-manager.js';
 import { parseSchedulerConfiguration, SchedulerRole, type KubeSchedulerConfiguration } from '../scheduler/index.js';
+import { stopOnSignals } from './signals.js';
 
 export const SCHEDULER_USAGE = `Usage: capstan scheduler [flags]
 
@@ -39,16 +40,9 @@ export async function runScheduler(argv: string[]): Promise<void> {
     onLeading: (id, on) => log(on ? `leading as ${id}: scheduling` : `stopped leading (${id})`),
   });
 
-  const stop = new AbortController();
-  const shutdown = (signal: string) => {
-    if (stop.signal.aborted) return;
-    log(`${signal} received, shutting down`);
-    stop.abort();
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  const stopSignal = stopOnSignals(log);
   log(`ready${leaderElect ? '; campaigning for kube-system/kube-scheduler' : ''}`);
-  await role.start(stop.signal);
+  await role.start(stopSignal);
   client.close();
   log('stopped');
 }

@@ -4,6 +4,7 @@ import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Client, transportFromKubeconfig } from '../client/index.js';
 import { checkQuantity, HollowNodes, type HollowNodesOptions, parseDurationMs, parseLabelsFlag, parseTaintsFlag, serveControlSocket } from '../kubelet/index.js';
+import { stopOnSignals } from './signals.js';
 
 export const SIM_USAGE = `Usage: capstan sim --nodes N [flags]
 
@@ -65,20 +66,13 @@ export async function runSim(argv: string[]): Promise<void> {
   const client = new Client(transportFromKubeconfig(kubeconfig, { userAgent: 'capstan-sim' }));
   const sim = new HollowNodes(client, options);
 
-  const stop = new AbortController();
-  const shutdown = (signal: string) => {
-    if (stop.signal.aborted) return;
-    log(`${signal} received, shutting down`);
-    stop.abort();
-  };
-  process.on('SIGTERM', () => shutdown('SIGTERM'));
-  process.on('SIGINT', () => shutdown('SIGINT'));
+  const stopSignal = stopOnSignals(log);
 
   const started = Date.now();
-  const running = sim.start(stop.signal);
-  const control = values['control-socket'] ? serveControlSocket(resolve(values['control-socket']), sim, stop.signal) : undefined;
+  const running = sim.start(stopSignal);
+  const control = values['control-socket'] ? serveControlSocket(resolve(values['control-socket']), sim, stopSignal) : undefined;
   void sim.whenRegistered().then(() => {
-    if (!stop.signal.aborted) log(`ready: ${count} nodes registered in ${Date.now() - started} ms`);
+    if (!stopSignal.aborted) log(`ready: ${count} nodes registered in ${Date.now() - started} ms`);
   });
   await Promise.all([running, control]);
   client.close();

@@ -12,14 +12,12 @@
 // `start(signal)` resolves after every part stopped. Stopping leaves the containers running.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { nodes as nodesResource, pods as podsResource, quantityValue, type Node, type Taint } from '../../api/index.js';
+import { nodes as nodesResource, pods as podsResource, quantityValue, type Node } from '../../api/index.js';
 import { ApiEventRecorder, realClock, sleep, type Client, type KubeList } from '../../client/index.js';
 import { CniNetwork } from '../../network/index.js';
 import { ImageStore, imageStoreRoot, OciRuntime } from '../../runtime/index.js';
 import { ContainerLogManager } from '../logs/index.js';
-import {
-  NodeStatusManager, type EvictionThreshold, type HostIdentity, type HostSample, type ReadinessCheck, type Reservation,
-} from '../node/index.js';
+import { NodeStatusManager, type NodeStatusManagerOptions, type ReadinessCheck } from '../node/index.js';
 import { PodWorkers } from '../pods/pod-workers.js';
 import { ClientObjectSource, type NodeContext } from '../podspec/index.js';
 import { KubeletServer, runtimeStreamingBackend } from '../server/index.js';
@@ -53,17 +51,7 @@ export interface KubeletOptions {
   /** How often every pod is synced (upstream `--sync-frequency`, 1 m); volume contents refresh then. */
   syncFrequencyMs?: number;
   /** The node's identity, samples and registration settings (see NodeStatusManager). */
-  node: {
-    identity: HostIdentity;
-    sample(): Promise<HostSample>;
-    nodeIP?: string;
-    labels?: Record<string, string>;
-    taints?: Taint[];
-    maxPods?: number;
-    kubeReserved?: Reservation;
-    systemReserved?: Reservation;
-    evictionHard: EvictionThreshold[];
-  };
+  node: Pick<NodeStatusManagerOptions, 'identity' | 'sample' | 'nodeIP' | 'labels' | 'taints' | 'maxPods' | 'kubeReserved' | 'systemReserved' | 'evictionHard'>;
   kubeletVersion: string;
   log(message: string): void;
 }

@@ -208,8 +208,8 @@ describe('kubelet end to end: logs, exec, port-forward, cp, attach', { skip, con
           const pane = () => tmux(socket, 'capture-pane', '-p', '-J');
           const start = await poll('the remote shell', async () => pane(), (p) => /^ready\s*$/m.test(p) && /^\/dev\/pts\/\d+\s*$/m.test(p));
           assert.match(start, /^\/dev\/pts\/\d+\s*$/m);
-          tmux(socket, 'send-keys', 'Enter');
-          await poll('the first size', async () => pane(), (p) => /^30 100\s*$/m.test(p));
+          // The first size reaches the terminal shortly after the command started: ask until seen.
+          await poll('the first size', async () => { tmux(socket, 'send-keys', 'Enter'); return pane(); }, (p) => /^30 100\s*$/m.test(p));
           tmux(socket, 'resize-window', '-x', '120', '-y', '40');
           // The new size travels kubectl → API server → kubelet → conmon's terminal on its own: ask until seen.
           await poll('the new size', async () => { tmux(socket, 'send-keys', 'Enter'); return pane(); }, (p) => /^40 120\s*$/m.test(p));
@@ -270,4 +270,11 @@ describe('kubelet end to end: logs, exec, port-forward, cp, attach', { skip, con
       });
     });
   }
+
+  test('the agent exits on SIGTERM once the sessions above have ended', async () => {
+    // A session that keeps polling after its client left (attach, exec) would keep the process up.
+    const code = await Promise.race([c.agent.terminate(), new Promise<'hung'>((r) => setTimeout(() => r('hung'), 30_000).unref())]);
+    if (code === 'hung') c.agent.child.kill('SIGKILL');
+    assert.notEqual(code, 'hung', `the agent did not exit within 30 s of SIGTERM:\n${c.agent.logs().slice(-3000)}`);
+  });
 });

@@ -343,9 +343,10 @@ export class OciRuntime implements ContainerRuntime {
   }
 
   /** Waits until conmon recorded the exit, or `deadline` passes. */
-  private async waitExit(rec: ContainerRecord, deadline: number): Promise<boolean> {
+  /** Polls until the container exited (true), `deadline` passed or `signal` aborted (false). */
+  private async waitExit(rec: ContainerRecord, deadline: number, signal?: AbortSignal): Promise<boolean> {
     let delay = 5;
-    while (true) {
+    while (!signal?.aborted) {
       if (await this.observeExit(rec)) return true;
       if (!(await processAlive(rec.pid, rec.pidStartTime)) && !(await conmonAlive(rec.conmonPid, rec.id))) {
         await this.stateOf(rec);
@@ -355,6 +356,7 @@ export class OciRuntime implements ContainerRuntime {
       await sleep(Math.min(delay, Math.max(1, deadline - Date.now())));
       delay = Math.min(delay * 2, 50);
     }
+    return false;
   }
 
   /** Signals the container's processes: the init process, and with SIGKILL every process in its cgroup. */
@@ -430,8 +432,8 @@ export class OciRuntime implements ContainerRuntime {
     return attachContainer({
       socketPath: path.join(this.runDir, 'sockets', rec.id, 'attach'), bundle: p.dir,
       stdin: !!options.stdin && !!rec.config.stdin, tty: !!rec.config.tty,
-      exited: async () => {
-        await this.waitExit(rec, Number.MAX_SAFE_INTEGER);
+      exited: async (signal) => {
+        await this.waitExit(rec, Number.MAX_SAFE_INTEGER, signal);
         return rec.exitCode ?? 0;
       },
     });

@@ -139,7 +139,9 @@ async function relayBound(port: number, relay: ChildProcess): Promise<void> {
  * then the data; whatever the client sends goes to the container's stdin.
  */
 export async function attachContainer(a: {
-  socketPath: string; bundle: string; stdin: boolean; tty: boolean; exited: () => Promise<number>;
+  socketPath: string; bundle: string; stdin: boolean; tty: boolean;
+  /** Resolves when the container exits; gives up once `signal` aborts (the session was closed). */
+  exited: (signal: AbortSignal) => Promise<number>;
 }): Promise<StreamSession> {
   const sock = dgram.createSocket('udp4');
   await new Promise<void>((resolve, reject) => { sock.once('error', reject); sock.bind(0, '127.0.0.1', () => resolve()); });
@@ -151,6 +153,7 @@ export async function attachContainer(a: {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let closed = false;
+  const detached = new AbortController();
   sock.on('message', (msg) => {
     if (msg.length < 1) return;
     const data = msg.subarray(1);
@@ -160,6 +163,7 @@ export async function attachContainer(a: {
   const finish = () => {
     if (closed) return;
     closed = true;
+    detached.abort();
     relay.kill('SIGTERM');
     try { sock.close(); } catch { /* closed */ }
     stdout.end();
@@ -173,7 +177,7 @@ export async function attachContainer(a: {
     },
     final(cb) { cb(); },
   }) : undefined;
-  const exit = Promise.race([a.exited(), new Promise<number>((r) => relay.on('close', () => r(0)))]);
+  const exit = Promise.race([a.exited(detached.signal), new Promise<number>((r) => relay.on('close', () => r(0)))]);
   return {
     ...(stdin ? { stdin } : {}),
     stdout,

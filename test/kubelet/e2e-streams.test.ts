@@ -268,6 +268,24 @@ describe('kubelet end to end: logs, exec, port-forward, cp, attach', { skip, con
         // What went through attach is the container's own output, so it is in its log too.
         assert.match(await kv.ok(['logs', WORKER, '-c', 'talker']), new RegExp(`talker got hello ${version.replace('.', '\\.')}`));
       });
+
+      test('attach without -i shows what the container writes, stdout and stderr apart', async () => {
+        await workerReady();
+        const a = background(version, c.server.kubeconfig, cacheDir(), ['attach', WORKER, '-c', 'talker']);
+        try {
+          // Written by the container's own process 1 from outside; repeated until the attach is up.
+          let n = 0;
+          await poll('container output through attach', async () => {
+            n++;
+            await kv.ok(['exec', WORKER, '-c', 'talker', '--', 'sh', '-c', `echo "to stdout ${version} ${n}" > /proc/1/fd/1; echo "to stderr ${version} ${n}" > /proc/1/fd/2`]);
+            return { out: a.out(), err: a.err() };
+          }, ({ out, err }) => out.includes(`to stdout ${version}`) && err.includes(`to stderr ${version}`));
+          assert.doesNotMatch(a.out(), /to stderr/);
+          assert.equal(a.child.exitCode, null, 'attach stays attached');
+        } finally {
+          await a.stop();
+        }
+      });
     });
   }
 

@@ -141,6 +141,8 @@ describe('kubelet end to end: logs, exec, port-forward, cp, attach', { skip, con
         await poll('printer Succeeded', () => podJSON(PRINTER), (p) => p.status?.phase === 'Succeeded', 90_000);
         assert.equal(await kv.ok(['logs', PRINTER]), 'hello from busybox\nline two\nline three\n');
         assert.equal(await kv.ok(['logs', PRINTER, '--tail=2']), 'line two\nline three\n');
+        // Following a container that has ended prints what it wrote and returns.
+        assert.equal(await kv.ok(['logs', '-f', PRINTER]), 'hello from busybox\nline two\nline three\n');
         const stamped = (await kv.ok(['logs', PRINTER, '--timestamps'])).split('\n').filter(Boolean);
         assert.equal(stamped.length, 3);
         const texts = ['hello from busybox', 'line two', 'line three'];
@@ -159,6 +161,9 @@ describe('kubelet end to end: logs, exec, port-forward, cp, attach', { skip, con
         await poll('app logs of its second run', () => kv.ok(['logs', WORKER, '-c', 'app']), (o) => o.startsWith('second run\n'));
         const previous = await kv.ok(['logs', WORKER, '-c', 'app', '--previous']);
         assert.deepEqual(previous.split('\n').filter(Boolean).sort(), ['first run', 'first run failing']);
+        const none = await kv(['logs', WORKER, '-c', 'web', '--previous']);
+        assert.notEqual(none.code, 0);
+        assert.match(none.stderr, /previous terminated container "web" in pod "worker" not found/);
         const bad = await kv(['logs', WORKER, '-c', 'nope']);
         assert.notEqual(bad.code, 0);
         assert.match(bad.stderr, /container nope is not valid for pod worker/);

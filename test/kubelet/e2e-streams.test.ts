@@ -189,10 +189,13 @@ describe('kubelet end to end: logs, exec, port-forward, cp, attach', { skip, con
       test('exec returns the output and the exit code', async () => {
         await workerReady();
         assert.equal(await kv.ok(['exec', WORKER, '-c', 'web', '--', 'sh', '-c', 'echo hello; cat /www/index.html']), 'hello\nhello over port-forward\n');
-        const r = await kv(['exec', WORKER, '-c', 'web', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
+        const r = await kv(['exec', '-v=7', WORKER, '-c', 'web', '--', 'sh', '-c', 'echo out; echo err >&2; exit 3']);
         assert.equal(r.code, 3, r.stderr);
         assert.equal(r.stdout, 'out\n');
         assert.match(r.stderr, /^err$/m);
+        // 1.27 speaks SPDY (v4); 1.33 the WebSocket v5 protocol, without falling back to SPDY.
+        if (version === '1.27') assert.match(r.stderr, /X-Stream-Protocol-Version: v4\.channel\.k8s\.io/);
+        else assert.match(r.stderr, /The subprotocol is v5\.channel\.k8s\.io/);
         const missing = await kv(['exec', WORKER, '-c', 'web', '--', '/no/such/binary']);
         assert.notEqual(missing.code, 0);
       });

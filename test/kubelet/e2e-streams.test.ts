@@ -297,10 +297,22 @@ describe('kubelet end to end: logs, exec, port-forward, cp, attach', { skip, con
     });
   }
 
-  test('the agent exits on SIGTERM once the sessions above have ended', async () => {
-    // A session that keeps polling after its client left (attach, exec) would keep the process up.
-    const code = await Promise.race([c.agent.terminate(), new Promise<'hung'>((r) => setTimeout(() => r('hung'), 30_000).unref())]);
-    if (code === 'hung') c.agent.child.kill('SIGKILL');
-    assert.notEqual(code, 'hung', `the agent did not exit within 30 s of SIGTERM:\n${c.agent.logs().slice(-3000)}`);
+  test('the agent exits on SIGTERM, ending the sessions still open', async () => {
+    // Sessions that ended above must leave nothing running (an attach polling for its container's
+    // exit kept the process up); sessions still open end with the kubelet's server.
+    const v = versions[versions.length - 1]!;
+    const attach = background(v, c.server.kubeconfig, cacheDir(), ['attach', '-i', WORKER, '-c', 'talker']);
+    const follow = background(v, c.server.kubeconfig, cacheDir(), ['logs', '-f', WORKER, '-c', 'app']);
+    try {
+      await poll('attach is up', async () => { attach.child.stdin!.write('last words\n'); return attach.out(); }, (o) => o.includes('talker got last words'));
+      await poll('logs -f is up', async () => follow.out(), (o) => o.includes('second run'));
+      const code = await Promise.race([c.agent.terminate(), new Promise<'hung'>((r) => setTimeout(() => r('hung'), 30_000).unref())]);
+      if (code === 'hung') c.agent.child.kill('SIGKILL');
+      assert.notEqual(code, 'hung', `the agent did not exit within 30 s of SIGTERM:\n${c.agent.logs().slice(-3000)}`);
+      await poll('kubectl attach and logs -f to end', async () => [attach.child.exitCode, follow.child.exitCode], (codes) => codes.every((x) => x !== null), 30_000);
+    } finally {
+      await attach.stop();
+      await follow.stop();
+    }
   });
 });

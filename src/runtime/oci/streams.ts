@@ -176,6 +176,7 @@ export async function attachContainer(a: {
   const stdout = new PassThrough();
   const stderr = new PassThrough();
   let closed = false;
+  const detached = new AbortController();
   sock.on('message', (msg) => {
     if (msg.length < 1) return;
     const data = msg.subarray(1);
@@ -185,6 +186,7 @@ export async function attachContainer(a: {
   const finish = () => {
     if (closed) return;
     closed = true;
+    detached.abort();
     relay.kill('SIGTERM');
     try { sock.close(); } catch { /* closed */ }
     stdout.end();
@@ -198,9 +200,8 @@ export async function attachContainer(a: {
     },
     final(cb) { cb(); },
   }) : undefined;
-  const ended = new AbortController();
-  relay.on('close', () => ended.abort());
-  const exit = Promise.race([a.exited(ended.signal), new Promise<number>((r) => relay.on('close', () => r(0)))]);
+  // Closing the session (or the relay ending) aborts `detached`: the exit wait stops polling.
+  const exit = Promise.race([a.exited(detached.signal), new Promise<number>((r) => relay.on('close', () => r(0)))]);
   return {
     ...(stdin ? { stdin } : {}),
     stdout,

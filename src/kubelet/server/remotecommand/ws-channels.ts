@@ -64,6 +64,9 @@ export function wsClientSide(ws: WebSocket, protocol: string, flags: StreamFlags
   });
   const stdin = flags.stdin ? new PassThrough() : undefined;
   let resize: ((w: number, h: number) => void) | undefined;
+  // kubectl sends the first size as soon as it connects, before the runtime's session (and so the
+  // listener) exists: keep the latest size for the listener, as SPDY's resize stream buffers it.
+  let pendingSize: { width: number; height: number } | undefined;
   ws.on('message', (raw: Buffer, isBinary: boolean) => {
     const m = decodeChannelMessage(protocol, Buffer.isBuffer(raw) ? raw : Buffer.from(raw as ArrayBuffer), isBinary);
     if (!m) return;
@@ -75,7 +78,10 @@ export function wsClientSide(ws: WebSocket, protocol: string, flags: StreamFlags
     else if (m.channel === Channel.resize) {
       try {
         const v = JSON.parse(m.data.toString()) as { Width?: number; Height?: number };
-        if (typeof v.Width === 'number' && typeof v.Height === 'number') resize?.(v.Width, v.Height);
+        if (typeof v.Width === 'number' && typeof v.Height === 'number') {
+          if (resize) resize(v.Width, v.Height);
+          else pendingSize = { width: v.Width, height: v.Height };
+        }
       } catch {
         // ignore a malformed size
       }
@@ -92,7 +98,11 @@ export function wsClientSide(ws: WebSocket, protocol: string, flags: StreamFlags
     stdin,
     stdout: flags.stdout ? writer(Channel.stdout) : undefined,
     stderr: flags.stderr && !flags.tty ? writer(Channel.stderr) : undefined,
-    onResize: (l) => { resize = l; },
+    onResize: (l) => {
+      resize = l;
+      if (pendingSize) l(pendingSize.width, pendingSize.height);
+      pendingSize = undefined;
+    },
     finish(outcome: SessionOutcome) {
       finished = true;
       const status = encodeExitStatus(outcome, protocol);

@@ -8,7 +8,8 @@
 // 4. the node registers and keeps its Lease and status (NodeStatusManager);
 // 5. once the Node has its pod CIDR (node IPAM), the CNI network is built on it and pods whose
 //    sandboxes wait for it proceed;
-// 6. the pod workers run the pods bound to the node; container logs are rotated.
+// 6. the pod workers run the pods bound to the node; container logs are rotated; unused images
+//    are collected when the disk fills.
 // `start(signal)` resolves after every part stopped. Stopping leaves the containers running.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
@@ -58,6 +59,7 @@ export interface KubeletOptions {
 
 /** How long the node waits for node IPAM before using the built-in default pod CIDR. */
 const POD_CIDR_WAIT_MS = 30_000;
+const IMAGE_GC_PERIOD_MS = 5 * 60_000;
 
 export class Kubelet {
   readonly images: ImageStore;
@@ -141,11 +143,30 @@ export class Kubelet {
       });
       running.push(workers.start(signal));
       running.push(new ContainerLogManager({ runtime: this.runtime, onError: (id, e) => o.log(`log rotation ${id}: ${(e as Error).message}`) }).start(signal));
+      running.push(this.collectImages(signal));
       await new Promise((r) => signal.addEventListener('abort', r, { once: true }));
     } finally {
       await Promise.allSettled(running);
       await this.server.close();
       await events.flush();
+    }
+  }
+
+  /**
+   * Image GC every 5 min (upstream ImageGCPeriod): at 85 % disk use, images no container uses are
+   * deleted least recently used first until 80 % (the store's policy).
+   */
+  private async collectImages(signal: AbortSignal): Promise<void> {
+    while (!signal.aborted) {
+      await sleep(IMAGE_GC_PERIOD_MS, signal);
+      if (signal.aborted) return;
+      try {
+        const inUse = new Set((await this.runtime.listContainers()).map((c) => c.imageRef));
+        const r = await this.images.garbageCollect({ inUse });
+        if (r.deleted.length) this.o.log(`image GC deleted ${r.deleted.length} image(s), ${r.freedBytes} bytes`);
+      } catch (e) {
+        this.o.log(`image GC: ${(e as Error).message} (will retry)`);
+      }
     }
   }
 

@@ -114,10 +114,11 @@ export async function execInteractive(cli: OciCli, id: string, o: ExecOptions): 
         if (!t) return;
         const s = spawn('stty', ['-F', t.tty, 'rows', String(height), 'cols', String(width)], { stdio: 'ignore' });
         s.on('error', () => {});
-        // The kernel signals only a change, and the CLI may not be watching yet: signal it again
-        // a few times (it re-reads the size; repeating is harmless).
+        // The kernel signals only a change, and the CLI may not be watching yet (on a loaded
+        // machine its start-up takes seconds): signal it again over the next 10 s (it re-reads the
+        // size; repeating is harmless).
         s.on('close', () => {
-          for (const ms of [0, 200, 1000, 3000]) {
+          for (const ms of [0, 100, 300, 1000, 2000, 3500, 5000, 7500, 10_000]) {
             setTimeout(() => {
               if (child.exitCode === null) {
                 try { process.kill(t.pid, 'SIGWINCH'); } catch { /* exited */ }

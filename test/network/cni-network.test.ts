@@ -123,8 +123,6 @@ test('ADD of two namespaces at once: each gets an address of the pod CIDR on eth
   assert.ok(ping(nsA, gateway), 'a pings the gateway');
   assert.deepEqual(cachedResults(), [`cni-loopback-sb-${nsA}-lo`, `cni-loopback-sb-${nsB}-lo`, `${networkName}-sb-${nsA}-eth0`, `${networkName}-sb-${nsB}-eth0`].sort());
   assert.deepEqual(ipamFiles(networkName), [...ips.values()].sort());
-  // CHECK agrees with what ADD made.
-  await network.check(request(nsA));
   // A repeated setUp of a set-up sandbox returns its address and leaves the attachment intact.
   assert.deepEqual(await network.setUp(request(nsA)), a);
   assert.ok(ping(nsB, a.ips[0]!), 'b still pings a');
@@ -133,6 +131,10 @@ test('ADD of two namespaces at once: each gets an address of the pod CIDR on eth
 test('a hostPort reaches a listener inside the namespace through the bridge gateway address (portmap DNAT)', { skip }, async () => {
   const { ips: [ip] } = await network.setUp(request(nsC, { portMappings: [{ protocol: 'TCP', containerPort: 8080, hostPort }] }));
   ips.set(nsC, ip!);
+  // No CHECK here: a Linux bridge takes the lowest MAC of its ports, so the bridge MAC an ADD
+  // recorded changes when a port with a lower MAC joins, and the bridge plugin's CHECK (1.1.1)
+  // then fails with "Mac doesn't match" (seen once under load). The executor's CHECK is covered
+  // with recording plugins in src/network/cni/plugin-list.test.ts.
   assert.match(natRules(), new RegExp(`dnat name: \\\\"${networkName}\\\\" id: \\\\"sb-${nsC}\\\\"`));
   const listener = spawn('ip', ['netns', 'exec', nsC, process.execPath, '-e',
     "require('net').createServer((s) => s.end('hello from ' + s.localAddress)).listen(8080, '0.0.0.0', () => console.log('ready'))"], { stdio: ['ignore', 'pipe', 'inherit'] });

@@ -67,14 +67,15 @@ export interface ServerProcess {
 
 /**
  * Starts `bin/capstan server` on a free port and resolves when it reports ready. It runs no node
- * agent (tests bring their own nodes: hollow ones, or `capstan agent` in test/support/node-cluster.ts).
+ * agent (tests bring their own nodes: hollow ones, or `capstan agent` in test/support/node-cluster.ts)
+ * unless `opts.agent` asks for the in-process one.
  */
-export async function spawnServer(dataDir: string, port = 0, extraArgs: string[] = []): Promise<ServerProcess> {
+export async function spawnServer(dataDir: string, port = 0, extraArgs: string[] = [], opts: { agent?: boolean } = {}): Promise<ServerProcess> {
   const kubeconfig = join(dataDir, 'kubeconfig.yaml');
   const before = existsSync(kubeconfig) ? readFileSync(kubeconfig, 'utf8') : undefined;
   // CAPSTAN_SERVER_NODE_ARGS: extra node flags for the child, e.g. `--cpu-prof` when profiling a benchmark.
   const nodeArgs = (process.env.CAPSTAN_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean);
-  const child = spawn(process.execPath, [...nodeArgs, join(REPO_ROOT, 'bin', 'capstan'), 'server', '--data-dir', dataDir, '--https-listen-port', String(port), '--bind-address', '127.0.0.1', '--disable-agent', ...extraArgs.filter((a) => a !== '--disable-agent')], {
+  const child = spawn(process.execPath, [...nodeArgs, join(REPO_ROOT, 'bin', 'capstan'), 'server', '--data-dir', dataDir, '--https-listen-port', String(port), '--bind-address', '127.0.0.1', ...(opts.agent ? [] : ['--disable-agent']), ...extraArgs.filter((a) => a !== '--disable-agent')], {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
   let stderr = '';

@@ -96,8 +96,11 @@ export async function execInteractive(cli: OciCli, id: string, o: ExecOptions): 
   // Streams nobody reads are not piped (a full pipe would block the process).
   const out = o.stdout === false ? 'ignore' : 'pipe';
   const err = o.stderr === false || o.tty ? 'ignore' : 'pipe';
+  // With a TTY the CLI starts once the terminal has a size (the client's first resize, or after
+  // 1 s without one): crun sets the container's terminal size only when the exec starts.
+  const waitForSize = 'i=0; while [ "$(stty size 2>/dev/null)" = "0 0" ] && [ $i -lt 20 ]; do sleep 0.05; i=$((i+1)); done; ';
   const child = o.tty
-    ? spawn('script', ['-q', '-e', '-c', ['exec', cli.direct, ...runtimeArgs].map(shellQuote).join(' '), '/dev/null'], { stdio: ['pipe', out, 'ignore'] })
+    ? spawn('script', ['-q', '-e', '-c', waitForSize + ['exec', cli.direct, ...runtimeArgs].map(shellQuote).join(' '), '/dev/null'], { stdio: ['pipe', out, 'ignore'] })
     : spawn(cli.direct, runtimeArgs, { stdio: ['pipe', out, err] });
   child.on('error', () => {});
   child.stdin!.on('error', () => {});

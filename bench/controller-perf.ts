@@ -18,11 +18,12 @@
 // control socket; time from the node's last Lease renewal to all replacements Running on the other
 // nodes (default settings: 50 s grace + the 300 s tolerations DefaultTolerationSeconds adds; or
 // `--grace 10s --toleration 0`: the pods tolerate the taints for 0 s).
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { ChildProcess } from 'node:child_process';
 import { spawnServer, tempDir, type ServerProcess } from '../test/support/server.js';
+import { askControlSocket } from '../test/support/control-socket.js';
+import { poll } from '../test/support/poll.js';
 import { Client, transportFromKubeconfig, type KubeList, type WatchEvent } from '../src/client/index.js';
 import { deployments, leases, nodes, pods, type Deployment, type KubeObject, type Lease, type Node, type Pod } from '../src/api/index.js';
 import { cpuSeconds, inParallel, rssMiB, spawnCapstan, terminate } from './scheduler-perf-cluster.js';
@@ -133,13 +134,10 @@ async function countRunning(client: Client, selector: string): Promise<number> {
   return (list.items as Pod[]).filter((p) => p.status?.phase === 'Running' && !p.metadata?.deletionTimestamp).length;
 }
 
+/** The time (performance.now()) at which `check` first held. */
 async function pollUntil(what: string, check: () => Promise<boolean>, timeoutMs: number, everyMs = 200): Promise<number> {
-  const deadline = performance.now() + timeoutMs;
-  while (performance.now() < deadline) {
-    if (await check()) return performance.now();
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-  throw new Error(`${what}: not after ${timeoutMs / 1000} s`);
+  await poll(what, check, (done) => done, timeoutMs, everyMs);
+  return performance.now();
 }
 
 async function benchDeployment(nodes: number, replicas: number): Promise<void> {
@@ -185,23 +183,6 @@ async function benchDeployment(nodes: number, replicas: number): Promise<void> {
   process.stdout.write(`${JSON.stringify({ benchmark: 'deployment', ...result })}\n`);
 }
 
-async function simCommand(socketPath: string, line: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const socket = connect(socketPath);
-    let out = '';
-    socket.setEncoding('utf8');
-    socket.on('data', (d: string) => {
-      out += d;
-      if (out.includes('\n')) {
-        socket.end();
-        resolve(out.trim());
-      }
-    });
-    socket.on('error', reject);
-    socket.write(`${line}\n`);
-  });
-}
-
 async function benchNodeFailure(opts: { nodes: number; replicas: number; grace?: string; toleration?: number }): Promise<Record<string, unknown>> {
   const controllerFlags = opts.grace ? ['--node-monitor-grace-period', opts.grace] : [];
   const roles = await startRoles({ nodes: opts.nodes, controllerFlags });
@@ -215,7 +196,7 @@ async function benchNodeFailure(opts: { nodes: number; replicas: number; grace?:
     for (const p of list) perNode.set(p.spec!.nodeName!, (perNode.get(p.spec!.nodeName!) ?? 0) + 1);
     const [victim, onVictim] = [...perNode].sort((a, b) => b[1] - a[1])[0]!;
     const victimPods = new Set(list.filter((p) => p.spec?.nodeName === victim).map((p) => p.metadata!.uid!));
-    const reply = await simCommand(roles.simSocket, `kill ${victim}`);
+    const reply = await askControlSocket(roles.simSocket, `kill ${victim}`);
     if (!/^ok/.test(reply)) throw new Error(`sim: ${reply}`);
     const killedAt = Date.now();
     const lease = (await roles.client.resource(leases).get('kube-node-lease', victim)) as Lease;

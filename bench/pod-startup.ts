@@ -16,6 +16,7 @@ import { Client, transportFromKubeconfig, type KubeList, type WatchEvent } from 
 import { pods, type KubeObject, type Pod } from '../src/api/index.js';
 import { BUSYBOX, startNodeCluster } from '../test/support/node-cluster.js';
 import { REPO_ROOT } from '../test/support/server.js';
+import { poll } from '../test/support/poll.js';
 import { rssMiB } from './scheduler-perf-cluster.js';
 
 const run = promisify(execFile);
@@ -80,11 +81,8 @@ async function phase(client: Client, names: string[], burst: boolean): Promise<n
 
 async function deleteAll(client: Client): Promise<void> {
   await client.resource(pods).deleteCollection(NS, { labelSelector: 'bench=startup' });
-  for (;;) {
-    const left = ((await client.resource(pods).list(NS, { labelSelector: 'bench=startup' })) as KubeList).items.length;
-    if (left === 0) return;
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  await poll('benchmark pods gone', async () => ((await client.resource(pods).list(NS, { labelSelector: 'bench=startup' })) as KubeList).items.length,
+    (left) => left === 0, 120_000, 250);
 }
 
 const floor = async (script: string, args: string[]) =>

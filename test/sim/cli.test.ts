@@ -2,28 +2,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { connect } from 'node:net';
 import { join } from 'node:path';
 import { startTestServer, REPO_ROOT } from '../support/server.js';
+import { askControlSocket as ask } from '../support/control-socket.js';
 import { until } from '../client/helpers.js';
 import { Client, transportFromKubeconfig } from '../../src/client/index.js';
 import { nodes, type Node } from '../../src/api/index.js';
-
-function ask(socketPath: string, line: string): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const s = connect(socketPath, () => s.write(`${line}\n`));
-    let buf = '';
-    s.setEncoding('utf8');
-    s.on('data', (d: string) => {
-      buf += d;
-      if (buf.includes('\n')) {
-        s.end();
-        resolve(buf.trim());
-      }
-    });
-    s.on('error', reject);
-  });
-}
 
 test('capstan sim registers nodes, obeys the control socket and stops on SIGTERM', async () => {
   const server = await startTestServer({ memory: true });

@@ -11,7 +11,7 @@ import { JoinRefusedError, loadOrObtainNodeCredentials, SERVER_VERSION } from '.
 import { ApiEventRecorder, Client, realClock, sleep, transportFromKubeconfig } from '../client/index.js';
 import {
   DEFAULT_EVICTION_HARD, DEFAULT_MAX_PODS, hostInterfaces, Kubelet, NodeStatusManager, parseEvictionThresholds, parseLabelsFlag,
-  parseReservation, parseTaintsFlag, pickNodeIP, readHostIdentity, readHostSample, type KubeletOptions, type ReadinessCheck,
+  parseReservation, parseTaintsFlag, pickNodeIP, readHostIdentity, readHostSample, runtimeReadiness, type KubeletOptions,
 } from '../kubelet/index.js';
 import { FakeRuntime, type ContainerRuntime } from '../runtime/index.js';
 import { parseDurationMs } from './controller-manager.js';
@@ -198,20 +198,12 @@ export async function startAgent(config: AgentConfig, signal: AbortSignal): Prom
 /** `--container-runtime fake`: the node registers and reports status with a runtime that runs nothing. */
 async function runStatusOnly(client: Client, nodeName: string, node: KubeletOptions['node'], log: (m: string) => void, signal: AbortSignal): Promise<void> {
   const runtime: ContainerRuntime = new FakeRuntime();
-  const runtimeCheck: ReadinessCheck = async () => {
-    try {
-      await runtime.listPodSandbox();
-      return undefined;
-    } catch (e) {
-      return `container runtime is down: ${(e as Error).message}`;
-    }
-  };
   // Node events carry the node's name as its uid, as upstream's kubelet writes them.
   const events = new ApiEventRecorder(client, 'kubelet', nodeName, realClock, (e) => log(`event: ${(e as Error).message}`));
   const nodeRef = { apiVersion: 'v1', kind: 'Node', metadata: { name: nodeName, uid: nodeName } };
   const manager = new NodeStatusManager({
     client, nodeName, ...node, runtimeVersion: runtime.version(), kubeletVersion: SERVER_VERSION.gitVersion,
-    readinessChecks: [runtimeCheck],
+    readinessChecks: [runtimeReadiness(runtime)],
     onError: (e, what) => log(`${what}: ${(e as Error).message} (will retry)`),
     recordEvent: (type, reason, message) => events.event(nodeRef, type, reason, message),
   });

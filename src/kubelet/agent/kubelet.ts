@@ -18,7 +18,7 @@ import { ApiEventRecorder, realClock, sleep, type Client, type KubeList } from '
 import { CniNetwork } from '../../network/index.js';
 import { ImageStore, imageStoreRoot, OciRuntime } from '../../runtime/index.js';
 import { ContainerLogManager } from '../logs/index.js';
-import { NodeStatusManager, type NodeStatusManagerOptions, type ReadinessCheck } from '../node/index.js';
+import { NodeStatusManager, runtimeReadiness, type NodeStatusManagerOptions, type ReadinessCheck } from '../node/index.js';
 import { PodWorkers } from '../pods/pod-workers.js';
 import { ClientObjectSource, type NodeContext } from '../podspec/index.js';
 import { KubeletServer, runtimeStreamingBackend } from '../server/index.js';
@@ -94,7 +94,6 @@ export class Kubelet {
     const events = new ApiEventRecorder(o.client, 'kubelet', o.nodeName, realClock, (e) => o.log(`event: ${(e as Error).message}`), { host: o.nodeName });
     const nodeRef = { apiVersion: 'v1', kind: 'Node', metadata: { name: o.nodeName, uid: o.nodeName } };
     let cni: CniNetwork | undefined;
-    const runtimeReady: ReadinessCheck = async () => this.runtime.listPodSandbox().then(() => undefined, (e: Error) => `container runtime is down: ${e.message}`);
     const networkReady: ReadinessCheck = async () => {
       if (!cni) return 'container runtime network not ready: NetworkReady=false reason:NetworkPluginNotReady message:waiting for the node\'s pod CIDR';
       const s = await cni.status();
@@ -103,7 +102,7 @@ export class Kubelet {
     const status = new NodeStatusManager({
       client: o.client, nodeName: o.nodeName, ...o.node, sample: o.node.sample,
       runtimeVersion: this.runtime.version(), kubeletVersion: o.kubeletVersion, images: this.images,
-      readinessChecks: [runtimeReady, networkReady], kubeletPort: this.server.port,
+      readinessChecks: [runtimeReadiness(this.runtime), networkReady], kubeletPort: this.server.port,
       onError: (e, what) => o.log(`${what}: ${(e as Error).message} (will retry)`),
       recordEvent: (type, reason, message) => events.event(nodeRef, type, reason, message),
     });

@@ -1,5 +1,5 @@
 // The node: host facts, capacity and allocatable, conditions, registration, status and Lease.
-export { NodeStatusManager, type NodeStatusManagerOptions, type ReadinessCheck } from './node-status-manager.js';
+export { NodeStatusManager, runtimeReadiness, type NodeStatusManagerOptions, type ReadinessCheck } from './node-status-manager.js';
 export { readHostIdentity, readHostSample, readFsSignals, hostInterfaces, type HostIdentity, type HostSample } from './host-readers.js';
 export { goArch, goOS, pickNodeIP } from './host-facts.js';
 export { DEFAULT_EVICTION_HARD, DEFAULT_MAX_PODS, parseEvictionThresholds, parseReservation, nodeResources, type EvictionThreshold, type Reservation } from './node-resources.js';

@@ -8,7 +8,7 @@
 // `node` (the Node as last read or written, for spec.podCIDR and friends).
 import { isStatusError, nodes, leases, type Node, type Taint } from '../../api/index.js';
 import { realClock, type Client, type Clock, type ResourceClient } from '../../client/index.js';
-import type { ImageService, RuntimeVersion } from '../../runtime/index.js';
+import type { ContainerRuntime, ImageService, RuntimeVersion } from '../../runtime/index.js';
 import type { HostIdentity, HostSample } from './host-readers.js';
 import { conditionTransitionEvents, observePressure, PressureTracker, type NodeCondition } from './node-conditions.js';
 import { renewNodeLease, type LeaseState } from './node-lease.js';
@@ -21,6 +21,11 @@ import { buildNodeStatus, nodeSignals, nodeStatusChanged, type NodeStatus } from
 
 /** A readiness check: resolves with the reason the node is not ready, or undefined when fine. */
 export type ReadinessCheck = () => Promise<string | undefined> | string | undefined;
+
+/** The runtime's readiness: it answers a sandbox list (upstream's RuntimeReady). */
+export function runtimeReadiness(runtime: Pick<ContainerRuntime, 'listPodSandbox'>): ReadinessCheck {
+  return () => runtime.listPodSandbox().then(() => undefined, (e: Error) => `container runtime is down: ${e.message}`);
+}
 
 export interface NodeStatusManagerOptions {
   client: Client;

@@ -12,7 +12,7 @@ cd "$(dirname "$0")/.."
 # `--test` adds what only the test suite uses: a registry on loopback and the tools that build
 # and push a busybox image into it; tmux and python3 give `kubectl exec -it` tests a terminal.
 NODE_PACKAGES="runc crun conmon containernetworking-plugins nftables iptables iproute2 util-linux attr socat"
-TEST_PACKAGES="docker-registry skopeo umoci busybox-static tmux curl python3"
+TEST_PACKAGES="docker-registry skopeo umoci busybox-static tmux curl python3 dnsperf"
 DEBIAN_PACKAGES="${CAPSTAN_DEBIAN_PACKAGES:-$NODE_PACKAGES}"
 [ "${1:-}" = "--test" ] && DEBIAN_PACKAGES="$DEBIAN_PACKAGES $TEST_PACKAGES"
 if [ -n "$DEBIAN_PACKAGES" ] && [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then

@@ -25,6 +25,8 @@ export class ServiceLBController implements Controller {
   private readonly nodeStore: Indexer;
   private readonly services: ResourceClient;
   private readonly recorder: EventRecorder;
+  /** Keys of the Services that are, or still show ingress of, a LoadBalancer: what a node change can affect. */
+  private readonly tracked = new Set<string>();
 
   constructor(private readonly ctx: ControllerContext, private readonly workers = SERVICE_LB_WORKERS) {
     this.queue = new WorkQueue<string>({ clock: ctx.clock });
@@ -34,13 +36,22 @@ export class ServiceLBController implements Controller {
     const nodeInformer = ctx.informers.informerFor(nodesResource);
     this.serviceStore = svcInformer.store;
     this.nodeStore = nodeInformer.store;
-    const onService = (s: KubeObject) => { if (isOfInterest(s as Service)) this.queue.add(objectKey(s)); };
+    const onService = (s: KubeObject) => {
+      const key = objectKey(s);
+      if (!isOfInterest(s as Service)) return;
+      this.tracked.add(key);
+      this.queue.add(key);
+    };
     svcInformer.addEventHandler({
       onAdd: onService,
-      onUpdate: (o, n) => { if (isOfInterest(o as Service) || isOfInterest(n as Service)) this.queue.add(objectKey(n)); },
+      onUpdate: (o, n) => {
+        if (isOfInterest(o as Service) && !isOfInterest(n as Service)) this.queue.add(objectKey(n));
+        onService(n);
+      },
+      onDelete: (s) => { this.tracked.delete(objectKey(s)); },
     });
     const requeueAll = () => {
-      for (const s of this.serviceStore.list()) onService(s);
+      for (const key of this.tracked) this.queue.add(key);
     };
     nodeInformer.addEventHandler({
       onAdd: (n) => { if (loadBalancerNodeIPs(n as Node).length) requeueAll(); },
@@ -57,6 +68,7 @@ export class ServiceLBController implements Controller {
   async sync(key: string): Promise<ReconcileResult | void> {
     const svc = this.serviceStore.get(key) as Service | undefined;
     if (!svc || svc.metadata?.deletionTimestamp) return;
+    if (!isOfInterest(svc)) this.tracked.delete(key);
     const loadBalancer = loadBalancerStatusUpdate(svc, this.nodeStore.list() as Node[]);
     if (!loadBalancer) return;
     // The cached resourceVersion makes a stale write fail with Conflict (retried quietly).

@@ -7,14 +7,19 @@
 //   leaves it alone;
 // - a LoadBalancer Service's status.loadBalancer.ingress lists the Ready, schedulable nodes'
 //   InternalIPs (ipMode VIP), follows readiness and cordoning, is cleared when the Service stops
-//   being a LoadBalancer, and a Service with a loadBalancerClass is left alone.
+//   being a LoadBalancer, and a Service with a loadBalancerClass is left alone;
+// - the real kubectl 1.33 shows the ingress as EXTERNAL-IP and kube-dns with 10.43.0.10.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { Client, transportFromKubeconfig, type KubeList } from '../../src/client/index.js';
 import { ControllerManager } from '../../src/controllers/index.js';
 import type { EndpointSlice, Event, KubeObject, Node, Service } from '../../src/api/index.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { poll } from '../support/poll.js';
+import { kubectl, kubectlAvailable } from '../support/kubectl.js';
 import { EVENTS, NODES } from '../support/resources.js';
 
 const SERVICES = { group: '', version: 'v1', plural: 'services', namespaced: true, kind: 'Service' };
@@ -28,6 +33,7 @@ describe('cluster-dns and service-lb controllers', { timeout: 180_000 }, () => {
   const stop = new AbortController();
   let manager: Promise<void> | undefined;
   const errors: unknown[] = [];
+  const cacheDir = mkdtempSync(join(tmpdir(), 'capstan-kubectl-cache-'));
 
   const kubeDNS = async () => (await client.resource(SERVICES).get('kube-system', 'kube-dns')) as Service;
   const dnsSlices = async () => ((await client.resource(SLICES).list('kube-system', { labelSelector: 'kubernetes.io/service-name=kube-dns' })) as KubeList).items as EndpointSlice[];
@@ -75,6 +81,7 @@ describe('cluster-dns and service-lb controllers', { timeout: 180_000 }, () => {
     client?.close();
     cmClient?.close();
     await server?.stop();
+    rmSync(cacheDir, { recursive: true, force: true });
     if (process.env.CAPSTAN_TEST_DEBUG) console.error(errors);
   });
 
@@ -155,6 +162,11 @@ describe('cluster-dns and service-lb controllers', { timeout: 180_000 }, () => {
     await patchNode('lb-1', { metadata: { labels: { 'node.capstan.dev/service-lb': null } } });
     await poll('lb-1 back in', () => service('web'), (s) => ingressOf(s).length === 2);
 
+    if (kubectlAvailable('1.33')) {
+      const k = kubectl('1.33', server.kubeconfig, cacheDir);
+      assert.match(await k.ok(['get', 'svc', 'web', '--no-headers']), /^web\s+LoadBalancer\s+10\.43\.\d+\.\d+\s+10\.0\.1\.9,10\.0\.1\.10\s+80:3\d{4}\/TCP\s/);
+      assert.match(await k.ok(['-n', 'kube-system', 'get', 'svc', 'kube-dns', '--no-headers']), /^kube-dns\s+ClusterIP\s+10\.43\.0\.10\s+<none>\s+53\/UDP,53\/TCP\s/);
+    }
     const events = ((await client.resource(EVENTS).list('default')) as KubeList).items as Event[];
     assert.ok(events.some((e) => e.reason === 'UpdatedIngressIP' && e.involvedObject?.name === 'web'), 'UpdatedIngressIP event recorded');
   });

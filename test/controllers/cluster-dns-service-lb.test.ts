@@ -8,7 +8,8 @@
 // - a LoadBalancer Service's status.loadBalancer.ingress lists the Ready, schedulable nodes'
 //   InternalIPs (ipMode VIP), follows readiness and cordoning, is cleared when the Service stops
 //   being a LoadBalancer, and a Service with a loadBalancerClass is left alone;
-// - the real kubectl 1.33 shows the ingress as EXTERNAL-IP and kube-dns with 10.43.0.10.
+// - the real kubectl 1.33 shows the ingress as EXTERNAL-IP and kube-dns with 10.43.0.10;
+// - a --cluster-dns the API server refuses is reported as a Warning event, retried without hot-looping.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startTestServer, type TestServer } from '../support/server.js';
@@ -188,5 +189,33 @@ describe('cluster-dns and service-lb controllers', { timeout: 180_000 }, () => {
     await setReady('lb-1', false);
     await poll('web follows lb-1', () => service('web'), (s) => ingressOf(s).join(' ') === '10.0.1.10/VIP');
     assert.deepEqual(ingressOf(await service('other-lb')), []);
+  });
+});
+
+describe('cluster-dns with a --cluster-dns outside the service CIDR', { timeout: 60_000 }, () => {
+  test('the refused Service is reported as a Warning event, and the controller keeps running', async () => {
+    const server = await startTestServer();
+    const client = new Client(transportFromKubeconfig(server.kubeconfig, { userAgent: 'cluster-dns-test' }));
+    const cmClient = new Client(transportFromKubeconfig(server.kubeconfig, { userAgent: 'kube-controller-manager' }));
+    const stop = new AbortController();
+    const errors: unknown[] = [];
+    const manager = new ControllerManager({
+      client: cmClient, leaderElect: false, onError: (e) => errors.push(e), controllers: ['cluster-dns'], config: { clusterDNS: '10.99.0.10' },
+    }).start(stop.signal);
+    try {
+      const events = await poll('a FailedToCreateClusterDNSService event',
+        async () => ((await client.resource(EVENTS).list('default')) as KubeList).items as Event[],
+        (es) => es.some((e) => e.reason === 'FailedToCreateClusterDNSService' && e.type === 'Warning'));
+      const event = events.find((e) => e.reason === 'FailedToCreateClusterDNSService')!;
+      assert.match(event.message ?? '', /kube-system\/kube-dns with clusterIP 10\.99\.0\.10/);
+      await assert.rejects(client.resource(SERVICES).get('kube-system', 'kube-dns'), /not found/);
+      assert.ok(errors.length >= 1 && errors.length <= 2, `one refusal, retried after 30 s, not hot-looping: ${errors.length}`);
+    } finally {
+      stop.abort();
+      await manager;
+      client.close();
+      cmClient.close();
+      await server.stop();
+    }
   });
 });

@@ -20,7 +20,7 @@
 // inside each node's namespace, deletes the namespaces and links, and removes the temp dirs; an
 // exit/signal hook does the same synchronously if the test process dies first.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, spawnServer, tempDir, type ServerProcess } from './server.js';
 import { buildBusyboxImage, saveArchive } from './registry.js';
@@ -132,6 +132,20 @@ function spawnInNetns(netns: string, args: string[]): NodeProcess {
   };
 }
 
+/** Removes the (empty) pod-level cgroups `kubepods[/<qos>]/pod<uid>` of these pods in every hierarchy. */
+function removePodCgroups(uids: readonly string[]): void {
+  if (!uids.length) return;
+  let hierarchies: string[] = [];
+  try { hierarchies = readdirSync('/sys/fs/cgroup'); } catch { return; }
+  for (const h of hierarchies) {
+    for (const uid of uids) {
+      for (const qos of ['', 'burstable/', 'besteffort/']) {
+        try { rmdirSync(`/sys/fs/cgroup/${h}/kubepods/${qos}pod${uid}`); } catch { /* absent, or not ours to empty */ }
+      }
+    }
+  }
+}
+
 export async function startMultiNodeCluster(o: MultiNodeOptions = {}): Promise<MultiNodeCluster> {
   hookExit();
   const count = o.nodes ?? 2;
@@ -157,12 +171,15 @@ export async function startMultiNodeCluster(o: MultiNodeOptions = {}): Promise<M
   live.add(cleanupSync);
   const stop = async () => {
     live.delete(cleanupSync);
+    // killall removes the containers' cgroups but not the kubelet's pod-level ones: note the pods now, remove those after.
+    const podUIDs = server ? (await kubectl('1.33', server.kubeconfig, cache.path)(['get', 'pods', '-A', '-o', 'jsonpath={.items[*].metadata.uid}'])).stdout.split(/\s+/).filter(Boolean) : [];
     await Promise.all(nodes.map((n) => n.agent.terminate().catch(() => undefined)));
     await server?.terminate().catch(() => undefined);
     for (const n of nodes) {
       await sh('nsenter', [`--net=/run/netns/${n.netns}`, '--', process.execPath, CAPSTAN, ...killallArgs(n)])
         .catch((e: unknown) => process.stderr.write(`killall on ${n.name}: ${(e as Error).message}\n`));
     }
+    removePodCgroups(podUIDs);
     await network?.destroy();
     await image?.cleanup().catch(() => undefined);
     dir.remove();

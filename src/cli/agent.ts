@@ -128,7 +128,11 @@ export function agentConfigFromFlags(values: AgentValues, log: (msg: string) => 
   const clusterDNS = (values['cluster-dns'] ?? '10.43.0.10').split(',').map((x) => x.trim()).filter(Boolean);
   for (const ip of clusterDNS) if (!isIP(ip)) throw new Error(`invalid --cluster-dns "${ip}"`);
   const clusterCIDR = values['cluster-cidr'] ?? '10.42.0.0/16';
-  egressMasqueradeRuleset(parseClusterCIDRs(clusterCIDR)); // throws on a CIDR the node routes cannot use
+  try {
+    egressMasqueradeRuleset(parseClusterCIDRs(clusterCIDR)); // the node routes take IPv4 CIDRs only
+  } catch {
+    throw new Error(`invalid --cluster-cidr "${clusterCIDR}": IPv4 CIDRs, comma-separated`);
+  }
   return {
     dataDir, nodeName: (values['node-name'] ?? hostname()).toLowerCase(), nodeIP: pickNodeIP(hostInterfaces(), values['node-ip']),
     labels: parseLabelsFlag(values['node-labels'], '--node-labels'),

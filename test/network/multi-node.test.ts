@@ -5,7 +5,8 @@
 // - a pod reaching an address outside the cluster CIDR (a listener this test runs on the test
 //   network's gateway address in the root namespace) arrives masqueraded as its node's address;
 // - each node has a route to every other Node's pod CIDR via its InternalIP (protocol 67), kept
-//   in sync with Node objects: a Node added with a pod CIDR gets routes, deleting it removes them.
+//   in sync with Node objects: a Node added with a pod CIDR gets routes, deleting it removes them;
+// - an agent restart (the harness's restartAgent) keeps pods and routes working.
 // Everything runs in network namespaces the harness makes; only their addresses are used.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -86,6 +87,17 @@ describe('several nodes: pod network across nodes', { skip: !canRun && 'needs ro
     const r = await poll('the outside listener answers', () => cluster.kubectl(wget(`http://${cluster.gatewayIP}:${outsidePort}/`)),
       (x) => x.code === 0, 30_000, 500);
     assert.equal(r.stdout.trim(), cluster.nodes[1]!.ip);
+  });
+
+  test('restarting node-1\'s agent keeps its pod running and reachable across nodes', async () => {
+    const before = await cluster.waitForPodRunning('client');
+    await cluster.nodes[1]!.restartAgent();
+    // The routes were left in place by the stopped agent and are still right after it rejoined.
+    assert.ok((await routes(1)).some((r) => r.gateway === cluster.nodes[0]!.ip));
+    const web = await cluster.waitForPodRunning('web');
+    const r = await poll('the web pod answers after the restart', () => cluster.kubectl(wget(`http://${web.status.podIP}:8080/`)), (x) => x.code === 0, 60_000, 500);
+    assert.equal(r.stdout.trim(), 'hello');
+    assert.equal((await cluster.waitForPodRunning('client')).status.podIP, before.status.podIP);
   });
 
   test('routes follow Node objects: a new Node\'s pod CIDR is routed, a deleted Node\'s route removed', async () => {

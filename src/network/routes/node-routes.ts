@@ -13,7 +13,7 @@
 import type { Node } from '../../api/index.js';
 import { Informer, type Client } from '../../client/index.js';
 import { desiredRoutes, diffRoutes, internalIPv4Of, parseInstalledRoutes, podCIDRsOf, routeBatch, type InstalledRoute, type RouteChanges } from './desired-routes.js';
-import { deleteNodeTableRuleset, egressMasqueradeRuleset } from './egress-masquerade.js';
+import { deleteNodeTableRuleset, egressMasqueradeRuleset, NODE_TABLE } from './egress-masquerade.js';
 import { enableIPv4Forwarding, ip, nftApply } from './host.js';
 
 const NODES = { group: '', version: 'v1', plural: 'nodes', namespaced: false, kind: 'Node' };
@@ -90,9 +90,33 @@ export async function startNodeRoutes(o: NodeRoutesOptions, signal: AbortSignal)
   const onAbort = () => wake?.();
   signal.addEventListener('abort', onAbort);
   const informerDone = informer.start(signal);
-  let lastError = '';
+  let lastErrors = '';
   let lastFull = 0;
   let tableApplied = false;
+  /** One pass; returns what failed (the next pass retries it). */
+  const syncOnce = async (full: boolean): Promise<string[]> => {
+    const errors: string[] = [];
+    if (full || !tableApplied) {
+      try {
+        await applyEgressMasquerade(clusterCIDRs, o.netns);
+        if (!tableApplied) o.log(`egress masquerade for ${clusterCIDRs.join(', ')} (nft table ip ${NODE_TABLE})`);
+        tableApplied = true;
+        lastFull = Date.now();
+      } catch (e) {
+        errors.push((e as Error).message);
+      }
+    }
+    try {
+      const desired = desiredRoutes(informer.store.list() as Node[], o.nodeName, clusterCIDRs);
+      const changes = diffRoutes(desired, await installedRoutes(o.netns));
+      await applyRouteChanges(changes, o.netns);
+      for (const r of changes.replace) o.log(`route ${r.dst} via ${r.via} (node ${r.node})`);
+      for (const dst of changes.remove) o.log(`route ${dst} removed`);
+    } catch (e) {
+      errors.push((e as Error).message);
+    }
+    return errors;
+  };
   try {
     await enableIPv4Forwarding(o.netns).catch((e: unknown) => o.log(`cannot enable IPv4 forwarding: ${(e as Error).message}`));
     if (!(await informer.waitForSync(signal))) return;
@@ -101,23 +125,11 @@ export async function startNodeRoutes(o: NodeRoutesOptions, signal: AbortSignal)
       let retryMs = 0;
       if (dirty || full || !tableApplied) {
         dirty = false;
-        try {
-          if (full || !tableApplied) {
-            await applyEgressMasquerade(clusterCIDRs, o.netns);
-            if (!tableApplied) o.log(`egress masquerade for ${clusterCIDRs.join(', ')} (nft table ip capstan-node)`);
-            tableApplied = true;
-            lastFull = Date.now();
-          }
-          const desired = desiredRoutes(informer.store.list() as Node[], o.nodeName, clusterCIDRs);
-          const changes = diffRoutes(desired, await installedRoutes(o.netns));
-          await applyRouteChanges(changes, o.netns);
-          for (const r of changes.replace) o.log(`route ${r.dst} via ${r.via} (node ${r.node})`);
-          for (const dst of changes.remove) o.log(`route ${dst} removed`);
-          lastError = '';
-        } catch (e) {
-          const msg = (e as Error).message;
-          if (msg !== lastError) o.log(`node routes: ${msg} (will retry)`);
-          lastError = msg;
+        const errors = await syncOnce(full);
+        const text = errors.join('; ');
+        if (text && text !== lastErrors) o.log(`node routes: ${text} (will retry)`);
+        lastErrors = text;
+        if (errors.length) {
           dirty = true;
           retryMs = 5000;
         }

@@ -116,15 +116,19 @@ export class ClusterZone {
     const pod = this.podRecord(name);
     if (pod !== undefined) {
       if (pod === null) return this.nxdomain(zone);
+      if (pod === 'exists') return this.nodata(zone);
       return pod.type === type || type === 'ANY' ? this.answer([toAnswer(pod)]) : this.nodata(zone);
     }
     return this.names.has(name) || name === `dns.${zone}` ? this.nodata(zone) : this.nxdomain(zone);
   }
 
-  /** `<a-b-c-d>.<ns>.pod.<zone>` (pods insecure): the record; null for a malformed IP; undefined if not a pod name. */
-  private podRecord(name: string): ZoneRecord | null | undefined {
+  /**
+   * `<a-b-c-d>.<ns>.pod.<zone>` (pods insecure): the record; null for a malformed IP; 'exists'
+   * for `<ns>.pod.<zone>`; undefined if not a pod name.
+   */
+  private podRecord(name: string): ZoneRecord | 'exists' | null | undefined {
     const rel = name.slice(0, name.length - this.domain.length - 1).split('.');
-    if (rel.length === 2 && rel[1] === 'pod') return undefined; // `<ns>.pod.<zone>`: caller answers NODATA
+    if (rel.length === 2 && rel[1] === 'pod') return 'exists';
     if (rel.length !== 3 || rel[2] !== 'pod') return undefined;
     const ip = undashIP(rel[0]);
     if (!ip) return null;

@@ -5,7 +5,8 @@
 // API server) and forwards other names to a fake upstream on the server namespace's loopback.
 //
 // Cases: Service A lookups (`web-<i>.ns-<j>.svc.cluster.local`), a pod's search-path miss (the
-// NXDOMAIN a ndots:5 resolver asks first), and cached forwarded names. For each, one run at full
+// NXDOMAIN a ndots:5 resolver asks first), cached forwarded names, and a floor (a bare Node UDP
+// echo on the same path) that shows how much of the tail is the machine rather than the server. For each, one run at full
 // speed (throughput) and one at a fixed rate with per-query output (`-v`), from which p50/p99/p99.9
 // are computed (dnsperf 2.10 prints only average and stddev itself).
 // Run: node --import tsx bench/dns-perf.ts [seconds per run, default 10] [rate for the latency runs, default 20000]
@@ -39,10 +40,16 @@ async function serve(host: string): Promise<void> {
   }
   const server = new DnsServer({ zone, listen: [{ host, port: 53 }], upstreams: [{ host: '127.0.0.1', port: upstream.address().port }] });
   await server.start();
+  // The floor: a bare Node UDP responder (echoes the query as a response) on port 5353, to tell
+  // the machine's own tail latency from the server's.
+  const floor = dgram.createSocket('udp4');
+  floor.on('message', (m, r) => { const out = Buffer.from(m); out[2] |= 0x80; floor.send(out, r.port, r.address); });
+  await new Promise<void>((r) => floor.bind(5353, host, () => r()));
   process.stdout.write('ready\n');
   await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));
   await server.stop();
   upstream.close();
+  floor.close();
 }
 
 interface RunResult { qps: number; avgMs: number; lost: number; sent: number; latenciesMs: number[] }
@@ -84,13 +91,15 @@ async function main(): Promise<void> {
       child!.stdout!.on('data', (d: Buffer) => { if (d.toString().includes('ready')) resolve(); });
       child!.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
     });
-    const files = {
-      'Service A (1,000 Services)': Array.from({ length: SERVICES }, (_, i) => `web-${i}.ns-${i % NAMESPACES}.svc.cluster.local A`),
-      'search-path miss (NXDOMAIN)': Array.from({ length: SERVICES }, (_, i) => `web-${i}.ns-${i % NAMESPACES}.svc.cluster.local.ns-${i % NAMESPACES}.svc.cluster.local A`),
-      'forwarded, cached': Array.from({ length: FORWARDED_NAMES }, (_, i) => `host-${i}.upstream.test A`),
+    const services = Array.from({ length: SERVICES }, (_, i) => `web-${i}.ns-${i % NAMESPACES}.svc.cluster.local A`);
+    const files: Record<string, [string[], number]> = {
+      'Service A (1,000 Services)': [services, 53],
+      'search-path miss (NXDOMAIN)': [Array.from({ length: SERVICES }, (_, i) => `web-${i}.ns-${i % NAMESPACES}.svc.cluster.local.ns-${i % NAMESPACES}.svc.cluster.local A`), 53],
+      'forwarded, cached': [Array.from({ length: FORWARDED_NAMES }, (_, i) => `host-${i}.upstream.test A`), 53],
+      'floor: bare Node UDP echo': [services, 5353],
     };
-    const run = (file: string, args: string[], verbose: boolean): RunResult => {
-      const out = execFileSync('ip', ['netns', 'exec', nsClient, 'dnsperf', '-s', serverIP, '-p', '53', '-d', file, '-l', String(seconds), '-c', '4', ...args, ...(verbose ? ['-v'] : [])], { encoding: 'utf8', maxBuffer: 1 << 30 });
+    const run = (file: string, port: number, args: string[], verbose: boolean): RunResult => {
+      const out = execFileSync('ip', ['netns', 'exec', nsClient, 'dnsperf', '-s', serverIP, '-p', String(port), '-d', file, '-l', String(seconds), '-c', '4', ...args, ...(verbose ? ['-v'] : [])], { encoding: 'utf8', maxBuffer: 1 << 30 });
       const num = (re: RegExp) => Number(re.exec(out)?.[1] ?? NaN);
       const latenciesMs: number[] = [];
       if (verbose) for (const m of out.matchAll(/^> \S+ \S+ \S+ ([\d.]+)$/gm)) latenciesMs.push(Number(m[1]) * 1000);
@@ -103,11 +112,11 @@ async function main(): Promise<void> {
     console.log(`cluster DNS, dnsperf from another netns over a veth, ${seconds} s per run, latency runs at ${rate} qps; ${new Date().toISOString()}, load average ${load()}`);
     console.log('| case | max qps (lost) | avg at max | qps at fixed rate | p50 | p95 | p99 | p99.9 | > 5 ms | lost |');
     console.log('|---|---|---|---|---|---|---|---|---|---|');
-    for (const [caseName, lines] of Object.entries(files)) {
+    for (const [caseName, [lines, port]] of Object.entries(files)) {
       const file = path.join(dir, `${caseName.replace(/\W+/g, '-')}.txt`);
       writeFileSync(file, `${lines.join('\n')}\n`);
-      const full = run(file, ['-q', '64'], false);
-      const fixed = run(file, ['-q', '64', '-Q', String(rate)], true);
+      const full = run(file, port, ['-q', '64'], false);
+      const fixed = run(file, port, ['-q', '64', '-Q', String(rate)], true);
       const s = fixed.latenciesMs.sort((a, b) => a - b);
       const ms = (v: number) => `${v.toFixed(2)} ms`;
       const over = s.length ? (100 * s.filter((v) => v > 5).length / s.length).toFixed(2) : 'n/a';

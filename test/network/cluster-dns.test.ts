@@ -223,3 +223,16 @@ test('upstreams from a resolv.conf (port 53 on a 127.53.x.1 loopback address)', 
     dir.remove();
   }
 });
+
+test('a listen address that cannot be bound makes startClusterDNS reject, with its informers stopped', async () => {
+  const taken = dgram.createSocket('udp4');
+  await new Promise<void>((r) => taken.bind(0, '127.0.0.1', () => r()));
+  try {
+    const ac = new AbortController();
+    const started = Date.now();
+    await assert.rejects(startClusterDNS({ client, listen: [{ host: '127.0.0.1', port: taken.address().port }], upstreams: [] }, ac.signal), /EADDRINUSE/);
+    assert.ok(Date.now() - started < 5000, 'it did not wait for an abort that never comes');
+  } finally {
+    taken.close();
+  }
+});

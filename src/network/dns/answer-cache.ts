@@ -1,7 +1,9 @@
 // Encoded answers kept per (question name, type, class, EDNS) key, replayed to later queries by
 // patching the message ID, the client's RD/CD bits and question spelling, and — for forwarded
 // answers — the TTLs, which age with the time the answer spent in the cache (as CoreDNS's cache
-// plugin). A bounded map: the oldest entry goes first when it is full.
+// plugin). A bounded map: the oldest entry goes first when it is full. Entries may carry a tag
+// (the question name) so that every answer about one name can be dropped at once when the zone
+// changes that name.
 import { emptyReply, HEADER_BYTES, type ParsedQuery } from './wire.js';
 
 export interface CachedAnswer {
@@ -14,10 +16,13 @@ export interface CachedAnswer {
   /** TTL fields to age and their original values (forwarded answers only). */
   ttlOffsets?: number[];
   ttls?: number[];
+  /** Set by the cache: the tag the entry was stored under. */
+  tag?: string;
 }
 
 export class AnswerCache {
   private readonly entries = new Map<string, CachedAnswer>();
+  private readonly tagged = new Map<string, Set<string>>();
 
   constructor(private readonly maxEntries: number) {}
 
@@ -27,20 +32,45 @@ export class AnswerCache {
     const e = this.entries.get(key);
     if (!e) return undefined;
     if (now < e.expiresAt) return e;
-    this.entries.delete(key);
+    this.remove(key);
     return undefined;
   }
 
-  set(key: string, entry: CachedAnswer): void {
-    if (!this.entries.has(key) && this.entries.size >= this.maxEntries) {
+  set(key: string, entry: CachedAnswer, tag?: string): void {
+    if (this.entries.has(key)) this.remove(key);
+    else if (this.entries.size >= this.maxEntries) {
       const oldest = this.entries.keys().next().value;
-      if (oldest !== undefined) this.entries.delete(oldest);
+      if (oldest !== undefined) this.remove(oldest);
     }
     this.entries.set(key, entry);
+    if (tag !== undefined) {
+      entry.tag = tag;
+      let keys = this.tagged.get(tag);
+      if (!keys) this.tagged.set(tag, (keys = new Set()));
+      keys.add(key);
+    }
+  }
+
+  /** Drops every entry stored under `tag`. */
+  dropTag(tag: string): void {
+    const keys = this.tagged.get(tag);
+    if (!keys) return;
+    for (const k of keys) this.entries.delete(k);
+    this.tagged.delete(tag);
   }
 
   clear(): void {
     this.entries.clear();
+    this.tagged.clear();
+  }
+
+  private remove(key: string): void {
+    const e = this.entries.get(key);
+    this.entries.delete(key);
+    if (e?.tag === undefined) return;
+    const keys = this.tagged.get(e.tag);
+    keys?.delete(key);
+    if (keys?.size === 0) this.tagged.delete(e.tag);
   }
 }
 

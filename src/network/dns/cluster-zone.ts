@@ -9,7 +9,9 @@
 // - otherwise an authoritative answer: records of the type (or the name's CNAME); NODATA
 //   (NOERROR, no answers, SOA in authority) for a name that exists without that type, including
 //   empty non-terminals (`<ns>.svc.<zone>`, `_tcp.<svc>…`); NXDOMAIN with SOA otherwise.
-// - `generation` changes with every change of records, so callers can drop cached answers.
+// - Every change tells the `onChange` listeners which names it may have changed the answer for
+//   (the Service's old and new names, their ancestors, and their reverse names), so a cache can
+//   drop exactly those; `generation` counts changes.
 import type { EndpointSlice, Service } from '../../api/index.js';
 import type { Answer } from 'dns-packet';
 import { cidrContains, inZone, ipFromReverseName, parseCidr, undashIP, type Cidr } from './names.js';
@@ -48,6 +50,7 @@ export class ClusterZone {
   private readonly names = new Map<string, number>();
   private serial = Math.floor(Date.now() / 1000) >>> 0;
   private gen = 0;
+  private readonly listeners = new Set<(names: ReadonlySet<string>) => void>();
 
   constructor(opts: ClusterZoneOptions = {}) {
     this.domain = (opts.domain ?? DEFAULT_DOMAIN).toLowerCase().replace(/\.$/, '');
@@ -58,6 +61,12 @@ export class ClusterZone {
 
   /** Bumped on every change of the zone's contents. */
   get generation(): number { return this.gen; }
+
+  /** Calls `listener` after each change with the names whose answers may differ; returns an unsubscribe. */
+  onChange(listener: (names: ReadonlySet<string>) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
 
   /** Number of Services indexed. */
   get size(): number { return this.owned.size; }
@@ -79,6 +88,16 @@ export class ClusterZone {
     if (!old && !next?.names.length) return;
     this.gen++;
     this.serial = Math.max(this.serial + 1, Math.floor(Date.now() / 1000)) >>> 0;
+    if (this.listeners.size === 0) return;
+    const changed = new Set<string>();
+    for (const sr of [old, next]) {
+      if (!sr) continue;
+      for (const n of sr.names) {
+        for (let a = n; a.length > this.domain.length && !changed.has(a); a = a.slice(a.indexOf('.') + 1)) changed.add(a);
+      }
+      for (const r of sr.reverse) changed.add(r.name);
+    }
+    for (const l of this.listeners) l(changed);
   }
 
   /** Whether `name` is in a zone this server is authoritative for (else it is forwarded). */

@@ -180,3 +180,31 @@ test('forwarded answers: coalesced, cached with TTLs that age, capped at 30 s; n
   await ask(h, query('fail.example', 'A'));
   assert.equal(calls.length, 6, 'failures are not cached');
 });
+
+test('a zone change drops the cached answers of the names it touches (and their ancestors) only', async () => {
+  const z = zone();
+  const h = new DnsHandler({ zone: z });
+  const rc = async (name: string, type = 'A') => (((await ask(h, query(name, type))).p) as { rcode?: string }).rcode;
+  assert.equal(await rc('newns.svc.cluster.local'), 'NXDOMAIN');
+  assert.equal(await rc('pet-0.many.default.svc.cluster.local'), 'NXDOMAIN');
+  await ask(h, query('web.default.svc.cluster.local', 'A'));
+  const lookups: string[] = [];
+  const lookup = z.lookup.bind(z);
+  z.lookup = (n, t) => { lookups.push(n); return lookup(n, t); };
+  z.setService('newns/x', { metadata: { namespace: 'newns', name: 'x' }, spec: { clusterIP: '10.43.0.77' } } as Service);
+  assert.equal(await rc('newns.svc.cluster.local'), 'NOERROR', 'the namespace exists now');
+  z.setService('default/many', { metadata: { namespace: 'default', name: 'many' }, spec: { clusterIP: 'None' } } as Service, [
+    { metadata: { namespace: 'default', name: 'many-1', labels: { 'kubernetes.io/service-name': 'many' } }, addressType: 'IPv4', endpoints: [{ addresses: ['10.42.3.3'], hostname: 'pet-0' }] } as EndpointSlice,
+  ]);
+  const pet = await ask(h, query('pet-0.many.default.svc.cluster.local', 'A'));
+  assert.deepEqual(pet.p.answers!.map((a) => (a as { data: unknown }).data), ['10.42.3.3']);
+  const ptr = await ask(h, query('3.3.42.10.in-addr.arpa', 'PTR'));
+  assert.deepEqual(ptr.p.answers!.map((a) => (a as { data: unknown }).data), ['pet-0.many.default.svc.cluster.local']);
+  const webAgain = await ask(h, query('web.default.svc.cluster.local', 'A'));
+  assert.deepEqual(webAgain.p.answers!.map((a) => (a as { data: unknown }).data), ['10.43.0.20']);
+  assert.ok(!lookups.includes('web.default.svc.cluster.local'), 'untouched names are still served from the cache');
+  assert.ok(lookups.includes('newns.svc.cluster.local') && lookups.includes('pet-0.many.default.svc.cluster.local'));
+  z.setService('default/web', undefined);
+  assert.equal(await rc('web.default.svc.cluster.local'), 'NXDOMAIN');
+  assert.equal(await rc('20.0.43.10.in-addr.arpa', 'PTR'), 'NXDOMAIN');
+});

@@ -3,7 +3,8 @@
 // Hot path: parse the header and question by hand, look the (name, type, class, EDNS) key up in
 // the answer caches and replay the encoded answer with the client's ID — no message objects, no
 // dns-packet. Slow path (first query of a key): answer from the cluster zone and cache the encoded
-// reply until the zone changes; names the zone does not own are forwarded upstream, coalescing
+// reply until the zone changes that name (only the names a change touches are dropped, so churn
+// in one Service does not empty the cache for all); names the zone does not own are forwarded upstream, coalescing
 // identical queries in flight, and cached by TTL (positive: min TTL capped at 30 s; negative:
 // 5 s; failures not at all).
 //
@@ -45,14 +46,13 @@ export class DnsHandler {
   private readonly forwardCache: AnswerCache;
   private readonly inflight = new Map<string, Promise<CachedAnswer | undefined>>();
   private readonly now: () => number;
-  private zoneGeneration: number;
 
   constructor(private readonly opts: DnsHandlerOptions) {
     this.zone = opts.zone;
     this.now = opts.now ?? Date.now;
     this.zoneCache = new AnswerCache(opts.cacheEntries ?? 10_000);
     this.forwardCache = new AnswerCache(opts.cacheEntries ?? 10_000);
-    this.zoneGeneration = this.zone.generation;
+    this.zone.onChange((names) => { for (const n of names) this.zoneCache.dropTag(n); });
   }
 
   handle(msg: Buffer, maxUdpSize?: number): Buffer | undefined | Promise<Buffer | undefined> {
@@ -62,18 +62,15 @@ export class DnsHandler {
     if (q.opcode !== 0) return emptyReply(msg, q, RCODE.NOTIMP);
     if (q.edns && q.edns.version !== 0) return emptyReply(msg, q, RCODE.NOERROR, { extRcodeHigh: BADVERS_HIGH });
     const limit = maxUdpSize === undefined ? undefined : Math.min(maxUdpSize, q.edns ? Math.min(q.edns.udpSize, MAX_UDP_REPLY) : CLASSIC_UDP_SIZE);
-    if (this.zone.generation !== this.zoneGeneration) {
-      this.zoneGeneration = this.zone.generation;
-      this.zoneCache.clear();
-    }
     const now = this.now();
     const hit = this.zoneCache.get(q.key, now) ?? this.forwardCache.get(q.key, now);
     if (hit) return replyFromCache(hit, msg, q, now, limit);
     if (q.qclass === CLASS_IN || q.qclass === CLASS_ANY) {
-      const answer = this.zone.lookup(dottedName(q.wireName), typeName(q.qtype));
+      const name = dottedName(q.wireName);
+      const answer = this.zone.lookup(name, typeName(q.qtype));
       if (answer) {
         const entry: CachedAnswer = { buf: encodeZoneAnswer(msg, q, answer), storedAt: now, expiresAt: Infinity };
-        this.zoneCache.set(q.key, entry);
+        this.zoneCache.set(q.key, entry, name);
         return replyFromCache(entry, msg, q, now, limit);
       }
     }

@@ -159,7 +159,7 @@ test('Services and EndpointSlices from the API are answered over UDP and TCP; ch
   assert.deepEqual(ips(headless).sort(), ['10.42.1.10', '10.42.1.11']);
   assert.deepEqual(ips(pet), ['10.42.1.11']);
   assert.deepEqual(ips(ptr), [`web.${NS}.svc.cluster.local`]);
-  assert.deepEqual(ext.answers!.map((r) => [r.type, (r as { data: unknown }).data]), [['CNAME', 'www.upstream.test']]);
+  assert.deepEqual(ext.answers!.map((r) => [r.type, (r as { data: unknown }).data]), [['CNAME', 'www.upstream.test'], ['A', '192.0.2.1']], 'the CNAME is followed upstream');
   assert.equal(rcode(await udpAsk(dns, `nope.${NS}.svc.cluster.local`)), 'NXDOMAIN');
   assert.equal(rcode(await udpAsk(dns, `10-42-9-9.${NS}.pod.cluster.local`)), 'NOERROR');
 

@@ -1,7 +1,7 @@
 // Message handling: the wire answers the server gives, without sockets.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import dnsPacket, { type Packet } from 'dns-packet';
+import dnsPacket, { type DecodedPacket, type Packet } from 'dns-packet';
 import type { EndpointSlice, Service } from '../../api/index.js';
 import { ClusterZone } from './cluster-zone.js';
 import type { Forwarder } from './forwarder.js';
@@ -207,4 +207,30 @@ test('a zone change drops the cached answers of the names it touches (and their 
   z.setService('default/web', undefined);
   assert.equal(await rc('web.default.svc.cluster.local'), 'NXDOMAIN');
   assert.equal(await rc('20.0.43.10.in-addr.arpa', 'PTR'), 'NXDOMAIN');
+});
+
+test('ExternalName CNAMEs are followed for A/AAAA: in the zone here, outside through the forwarder', async () => {
+  const { fwd, calls } = fakeUpstream((q) => {
+    const name = dnsPacket.decode(q).questions![0].name;
+    return { flags: dnsPacket.RECURSION_AVAILABLE, answers: [{ name, type: 'A', ttl: 120, data: '192.0.2.9' }] };
+  });
+  const z = zone();
+  z.setService('default/alias', { metadata: { namespace: 'default', name: 'alias' }, spec: { type: 'ExternalName', externalName: 'web.default.svc.cluster.local' } } as Service);
+  z.setService('default/ext', { metadata: { namespace: 'default', name: 'ext' }, spec: { type: 'ExternalName', externalName: 'www.example.org' } } as Service);
+  const h = new DnsHandler({ zone: z, forwarder: fwd });
+  const chain = (p: DecodedPacket) => p.answers!.map((a) => `${a.name} ${a.type} ${(a as { data: unknown }).data}`);
+  const local = await ask(h, query('alias.default.svc.cluster.local', 'A'));
+  assert.deepEqual(chain(local.p), ['alias.default.svc.cluster.local CNAME web.default.svc.cluster.local', 'web.default.svc.cluster.local A 10.43.0.20']);
+  assert.equal(calls.length, 0);
+  const ext = await ask(h, query('Ext.default.svc.cluster.local', 'A', { id: 4321 }));
+  assert.equal(ext.p.id, 4321);
+  assert.equal(ext.p.questions![0].name, 'Ext.default.svc.cluster.local');
+  assert.deepEqual(chain(ext.p), ['ext.default.svc.cluster.local CNAME www.example.org', 'www.example.org A 192.0.2.9']);
+  assert.equal(calls.length, 1);
+  await ask(h, query('ext.default.svc.cluster.local', 'A'));
+  assert.equal(calls.length, 1, 'the chain is cached');
+  const cname = await ask(h, query('ext.default.svc.cluster.local', 'CNAME'));
+  assert.deepEqual(chain(cname.p), ['ext.default.svc.cluster.local CNAME www.example.org']);
+  const noUpstream = await ask(new DnsHandler({ zone: z }), query('ext.default.svc.cluster.local', 'A'));
+  assert.deepEqual(chain(noUpstream.p), ['ext.default.svc.cluster.local CNAME www.example.org']);
 });

@@ -15,7 +15,7 @@
 // larger than the client's EDNS size (512 without EDNS) is sent truncated (TC).
 import dnsPacket from 'dns-packet';
 import { AnswerCache, replyFromCache, type CachedAnswer } from './answer-cache.js';
-import type { ClusterZone, ZoneAnswer } from './cluster-zone.js';
+import { CLUSTER_TTL, type ClusterZone, type ZoneAnswer } from './cluster-zone.js';
 import type { Forwarder } from './forwarder.js';
 import {
   BADVERS_HIGH, CLASSIC_UDP_SIZE, dottedName, emptyReply, HEADER_BYTES, optRecord, parseQuery, RCODE, responseFlags, ttlOffsets, typeName, type ParsedQuery,
@@ -69,6 +69,8 @@ export class DnsHandler {
       const name = dottedName(q.wireName);
       const answer = this.zone.lookup(name, typeName(q.qtype));
       if (answer) {
+        const target = cnameToChase(answer, q.qtype);
+        if (target !== undefined) return this.chase(msg, q, name, answer, target, limit);
         const entry: CachedAnswer = { buf: encodeZoneAnswer(msg, q, answer), storedAt: now, expiresAt: Infinity };
         this.zoneCache.set(q.key, entry, name);
         return replyFromCache(entry, msg, q, now, limit);
@@ -95,6 +97,58 @@ export class DnsHandler {
     return replyFromCache(entry, msg, q, this.now(), limit);
   }
 
+  /**
+   * An ExternalName's CNAME asked for A/AAAA, followed as CoreDNS does (stub resolvers such as
+   * glibc's and musl's do not chase CNAMEs themselves): targets in the zone are looked up here, up
+   * to 8 links; the first target outside it is resolved through the forwarding path (and its
+   * cache). The reply carries the chain and the final rcode; it is cached for the chain's lowest
+   * TTL (at most the zone's 5 s) under the question name.
+   */
+  private async chase(msg: Buffer, q: ParsedQuery, name: string, first: ZoneAnswer, target: string, limit: number | undefined): Promise<Buffer> {
+    let pending = this.inflight.get(q.key);
+    if (!pending) {
+      pending = this.resolveChain(msg, q, name, first, target).finally(() => this.inflight.delete(q.key));
+      this.inflight.set(q.key, pending);
+    }
+    const entry = await pending;
+    return replyFromCache(entry!, msg, q, this.now(), limit);
+  }
+
+  private async resolveChain(msg: Buffer, q: ParsedQuery, name: string, first: ZoneAnswer, target: string): Promise<CachedAnswer> {
+    const type = typeName(q.qtype);
+    const chain: ZoneAnswer = { rcode: first.rcode, answers: [...first.answers], authorities: [], additionals: [] };
+    let ttl = CLUSTER_TTL;
+    const seen = new Set([name]);
+    for (let next: string | undefined = target, hops = 0; next !== undefined && hops < 8 && !seen.has(next); hops++) {
+      const hop: string = next;
+      seen.add(hop);
+      const local = this.zone.lookup(hop, type);
+      if (local) {
+        chain.answers.push(...local.answers);
+        chain.rcode = local.rcode;
+        chain.authorities = local.authorities;
+        next = cnameToChase(local, q.qtype);
+        continue;
+      }
+      next = undefined;
+      if (!this.opts.forwarder) break;
+      const reply = await this.handle(dnsPacket.encode({ type: 'query', id: 0, flags: dnsPacket.RECURSION_DESIRED, questions: [{ name: hop, type: type as 'A', class: 'IN' }] }));
+      if (!reply) break;
+      const decoded = dnsPacket.decode(reply);
+      const rcode = (decoded as { rcode?: string }).rcode;
+      if (rcode !== 'NOERROR' && rcode !== 'NXDOMAIN') break;
+      chain.rcode = rcode;
+      for (const a of decoded.answers ?? []) {
+        chain.answers.push(a);
+        ttl = Math.min(ttl, (a as { ttl?: number }).ttl ?? 0);
+      }
+    }
+    const now = this.now();
+    const entry: CachedAnswer = { buf: encodeZoneAnswer(msg, q, chain), storedAt: now, expiresAt: now + ttl * 1000 };
+    if (ttl > 0) this.zoneCache.set(q.key, entry, name);
+    return entry;
+  }
+
   private async fetch(msg: Buffer, key: string): Promise<CachedAnswer | undefined> {
     const buf = await this.opts.forwarder!.forward(msg);
     if (!buf) return undefined;
@@ -118,6 +172,13 @@ export class DnsHandler {
     }
     return entry;
   }
+}
+
+/** The CNAME target to follow for an A/AAAA question answered only by a CNAME, else undefined. */
+function cnameToChase(answer: ZoneAnswer, qtype: number): string | undefined {
+  if (qtype !== 1 && qtype !== 28) return undefined;
+  const only = answer.answers.length === 1 ? answer.answers[0] : undefined;
+  return only?.type === 'CNAME' ? only.data : undefined;
 }
 
 /** The encoded authoritative reply for a zone answer, with the query's question section. */

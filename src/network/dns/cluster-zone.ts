@@ -100,11 +100,6 @@ export class ClusterZone {
     for (const l of this.listeners) l(changed);
   }
 
-  /** Whether `name` is in a zone this server is authoritative for (else it is forwarded). */
-  owns(name: string): boolean {
-    return this.lookup(name, 'SOA') !== undefined;
-  }
-
   lookup(name: string, type: string): ZoneAnswer | undefined {
     if (inZone(name, this.domain)) return this.lookupCluster(name, type);
     if (inZone(name, 'in-addr.arpa') || inZone(name, 'ip6.arpa')) return this.lookupReverse(name, type);

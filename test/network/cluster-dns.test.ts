@@ -198,7 +198,7 @@ test('every upstream down: SERVFAIL', async () => {
   const dns = await runDNS({ upstreams: [`127.0.0.1:${port}`] });
   const started = Date.now();
   assert.equal(rcode(await udpAsk(dns, 'x.upstream.test')), 'SERVFAIL');
-  assert.ok(Date.now() - started < 2900);
+  assert.ok(Date.now() - started < 4500, 'one 2 s attempt per upstream, not a hang');
 });
 
 const asRoot = process.getuid?.() === 0;

@@ -91,7 +91,7 @@ export interface MultiNodeOptions {
   /** Extra `capstan server` flags. */
   serverArgs?: string[];
   /** Extra `capstan agent` flags, for every node or per node index. */
-  agentArgs?: string[] | ((index: number) => string[]);
+  agentArgs?: string[] | ((index: number, network: TestNetwork) => string[]);
   /** Node labels per node index (`--node-labels`). */
   nodeLabels?: (index: number) => Record<string, string>;
   /** Give the nodes a default route via the gateway (default false). */
@@ -206,7 +206,7 @@ export async function startMultiNodeCluster(o: MultiNodeOptions = {}): Promise<M
       mkdirSync(join(dataDir, 'agent', 'images'), { recursive: true });
       await saveArchive('docker-archive', image.ref, join(dataDir, 'agent', 'images', 'busybox.tar'), BUSYBOX);
       const labels = o.nodeLabels?.(i) ?? {};
-      const extra = typeof o.agentArgs === 'function' ? o.agentArgs(i) : o.agentArgs ?? [];
+      const extra = typeof o.agentArgs === 'function' ? o.agentArgs(i, net) : o.agentArgs ?? [];
       const args = [
         'agent', '--container-runtime', 'runc', '--server', `https://${net.gatewayIP}:${server.port}`, '--token', token,
         '--data-dir', dataDir, '--node-name', `node-${i}`, '--node-ip', link.ip, '--run-dir', runDir, '--pod-logs-root', logsRoot,

@@ -102,6 +102,23 @@ test('hairpin: a pod reaching itself through its Service VIP is masqueraded and 
   assert.equal(line, `pod1 ${net.bridgeIP}`);
 });
 
+test('UDP to a Service whose endpoint is the node itself (as kube-dns on the node address), from a pod and from the node', opts, async () => {
+  net.listenUdp(net.node, net.nodeIP, 5353, 'node');
+  const dns = servicePort('dns', { key: 'kube-system/dns:dns/UDP', namespace: 'kube-system', portName: 'dns', protocol: 'UDP', clusterIPs: ['10.43.0.11'], port: 53, endpoints: [endpoint(net.nodeIP, { port: 5353, isLocal: true })] });
+  const noDns = servicePort('nodns', { key: 'kube-system/nodns:dns/UDP', namespace: 'kube-system', portName: 'dns', protocol: 'UDP', clusterIPs: ['10.43.0.12'], port: 53, endpoints: [] });
+  await backend.sync(proxyState([...ports(), dns, noDns], { nodeIPs: [net.nodeIP] }), new Set([dns.key, noDns.key]));
+  let fromPod = await net.queryUdp(net.pods[0].ns, '10.43.0.11', 53);
+  for (let i = 0; i < 20 && fromPod.stdout === ''; i++) fromPod = await net.queryUdp(net.pods[0].ns, '10.43.0.11', 53); // listener start-up
+  assert.equal(fromPod.stdout.trim(), `node ${pod1}`, fromPod.stderr);
+  const fromNode = await net.queryUdp(net.node, '10.43.0.11', 53);
+  assert.match(fromNode.stdout.trim(), /^node \d+\.\d+\.\d+\.\d+$/, fromNode.stderr);
+  const refused = await net.queryUdp(net.pods[0].ns, '10.43.0.12', 53);
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /Connection refused/);
+  assert.ok(refused.ms < 1000, `took ${refused.ms} ms`);
+  await backend.sync(proxyState(ports(), { nodeIPs: [net.nodeIP] }), new Set([dns.key, noDns.key]));
+});
+
 test('headless Services get no rules', opts, async () => {
   const listing = await run('ip', ['netns', 'exec', net.node, 'nft', 'list', 'table', 'ip', 'capstan-proxy']);
   assert.equal(listing.code, 0, listing.stderr);

@@ -7,6 +7,7 @@
 // each through `createNftablesBackend().sync` (rule generation + `nft -f -`). Removes the netns.
 // Run: node --import tsx bench/proxy-nft-sync.ts [sizes, default 1,100,1000,5000] [incremental runs, default 21]
 import { execFileSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createNftablesBackend } from '../src/network/proxy/nftables/index.js';
 import type { EndpointInfo, ProxyState, ServicePortInfo } from '../src/network/proxy/model.js';
@@ -40,6 +41,14 @@ function stats(samples: number[]): { p50: number; p99: number; max: number } {
   return { p50: at(0.5), p99: at(0.99), max: s[s.length - 1]! };
 }
 
+/** CPU time of this process and its waited-for children (nft), ms; /proc ticks are 10 ms, so only sums are meaningful. */
+function cpuMs(): number {
+  const fields = readFileSync('/proc/self/stat', 'utf8').split(') ')[1]!.split(' ');
+  const childTicks = Number(fields[13]) + Number(fields[14]); // cutime, cstime
+  const own = process.cpuUsage();
+  return childTicks * 10 + (own.user + own.system) / 1000;
+}
+
 async function timed(fn: () => Promise<void>): Promise<number> {
   const t = performance.now();
   await fn();
@@ -61,12 +70,14 @@ for (const size of sizes) {
     const resyncs: number[] = [];
     for (let r = 0; r < (size >= 5000 ? 2 : 3); r++) resyncs.push(await timed(() => backend.sync(state, 'all')));
     const incremental: number[] = [];
+    const cpuBefore = cpuMs();
     for (let r = 1; r <= incrementalRuns; r++) {
       const i = (r * 7919) % size;
       const sp = { ...ports[i]!, endpoints: endpointsOf(i, r) };
       state.servicePorts.set(sp.key, sp);
       incremental.push(await timed(() => backend.sync(state, new Set([sp.key]))));
     }
+    const incrementalCpu = (cpuMs() - cpuBefore) / incrementalRuns;
     const chains = execFileSync('ip', ['netns', 'exec', netns, 'nft', 'list', 'chains', 'ip'], { encoding: 'utf8', maxBuffer: 1 << 28 })
       .split('\n').filter((l) => l.trim().startsWith('chain ')).length;
     await backend.cleanup();
@@ -74,6 +85,7 @@ for (const size of sizes) {
     rows.push([
       String(size).padStart(6), String(chains).padStart(7), first.toFixed(0).padStart(9),
       stats(resyncs).p50.toFixed(0).padStart(10), inc.p50.toFixed(1).padStart(9), inc.p99.toFixed(1).padStart(9),
+      incrementalCpu.toFixed(1).padStart(12),
     ].join(' | '));
     process.stderr.write(`${size} service ports done\n`);
   } finally {
@@ -83,6 +95,6 @@ for (const size of sizes) {
 
 process.stdout.write([
   `nftables backend sync, 3 endpoints per service port; incremental = one endpoint of one port changed (${incrementalRuns} runs)`,
-  ' ports |  chains | first ms | resync ms | incr p50 | incr p99',
+  ' ports |  chains | first ms | resync ms | incr p50 | incr p99 | incr cpu ms',
   ...rows, '',
 ].join('\n'));

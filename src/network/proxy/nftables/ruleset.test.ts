@@ -133,4 +133,6 @@ test('incremental: node IPs are replaced in place; cluster CIDRs appearing need 
   const tx = renderIncremental(written, proxyState([web], { nodeIPs: ['192.168.5.2'] }), new Set())!;
   assert.deepEqual(lines(tx.text), ['flush set ip capstan-proxy nodeport-ips', 'add element ip capstan-proxy nodeport-ips { 192.168.5.2 }']);
   assert.equal(renderIncremental(written, proxyState([web], { clusterCIDRs: [] }), new Set()), undefined);
+  // loopback NodePorts are not offered (they would need route_localnet)
+  assert.equal(renderIncremental(written, proxyState([web], { nodeIPs: ['127.0.0.1', '192.168.5.1'] }), new Set())!.text, '');
 });

@@ -107,7 +107,8 @@ function deleteElements(target: string, keys: string[]): string[] {
 
 function globalsOf(state: ProxyState): { nodeIPs: string[]; clusterCIDRs: string[] } {
   return {
-    nodeIPs: [...new Set(state.nodeIPs.filter(isIPv4))].sort(),
+    // NodePorts on 127.0.0.0/8 would need route_localnet (as upstream's nftables mode, not offered).
+    nodeIPs: [...new Set(state.nodeIPs.filter((ip) => isIPv4(ip) && !ip.startsWith('127.')))].sort(),
     clusterCIDRs: [...new Set(state.clusterCIDRs.filter((c) => isIPv4(c.split('/')[0])))].sort(),
   };
 }

@@ -96,6 +96,16 @@ test('externalTrafficPolicy Local: the NodePort serves only local endpoints and 
   for (const line of lines) assert.equal(line, `pod1 ${net.clientIP}`);
 });
 
+test('internalTrafficPolicy Local: the cluster IP serves only local endpoints; with none local it drops (as upstream), not rejects', opts, async () => {
+  const itp = servicePort('itp', { clusterIPs: ['10.43.0.13'], internalTrafficLocal: true, endpoints: [endpoint(pod1, { isLocal: true }), endpoint(pod3)] });
+  const none = servicePort('itpnone', { clusterIPs: ['10.43.0.14'], internalTrafficLocal: true, endpoints: [endpoint(pod3)] });
+  await backend.sync(proxyState([...ports(), itp, none], { nodeIPs: [net.nodeIP] }), new Set([itp.key, none.key]));
+  assert.deepEqual(podsOf(await answers(net.pods[1].ns, '10.43.0.13', 80, 6)), new Set(['pod1']));
+  const dropped = await net.connect(net.pods[1].ns, '10.43.0.14', 80, 1);
+  assert.match(dropped.stderr, /timed out/);
+  await backend.sync(proxyState(ports(), { nodeIPs: [net.nodeIP] }), new Set([itp.key, none.key]));
+});
+
 test('hairpin: a pod reaching itself through its Service VIP is masqueraded and answered', opts, async () => {
   const podNs = net.pods[0].ns;
   const [line] = await answers(podNs, '10.43.0.9', 80, 1);

@@ -123,8 +123,8 @@ export class VirtualNetwork {
   }
 
   /** One TCP connection from namespace `ns`; stdout is the server's answer. */
-  connect(ns: string, host: string, port: number): Promise<CommandResult> {
-    return run('ip', ['netns', 'exec', ns, 'socat', '-T', '3', '-u', `TCP:${host}:${port},connect-timeout=3`, '-'], 8_000);
+  connect(ns: string, host: string, port: number, timeoutSeconds = 3): Promise<CommandResult> {
+    return run('ip', ['netns', 'exec', ns, 'socat', '-T', String(timeoutSeconds), '-u', `TCP:${host}:${port},connect-timeout=${timeoutSeconds}`, '-'], 8_000);
   }
 
   /** Removes every namespace and kills every listener made here; safe to call twice or after a failed create. */

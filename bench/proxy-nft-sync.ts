@@ -2,14 +2,15 @@
 // (3 endpoints each, one in five with a NodePort, one in ten with sessionAffinity), in a fresh
 // network namespace per size, times
 //   - the first full sync (the table deleted and recreated in one transaction),
-//   - a full resync of the same state (flushed and rewritten in place),
+//   - the hourly full rewrite of the same state (flushed and rewritten in place),
+//   - the periodic resync ('all' between rewrites: drift probe + diff of every port, nothing changed),
 //   - an incremental sync after one endpoint of one service port changed (one transaction),
 // each through `createNftablesBackend().sync` (rule generation + `nft -f -`). Removes the netns.
 // Run: node --import tsx bench/proxy-nft-sync.ts [sizes, default 1,100,1000,5000] [incremental runs, default 21]
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { createNftablesBackend } from '../src/network/proxy/nftables/index.js';
+import { createNftablesBackend, DEFAULT_FULL_REWRITE_PERIOD_MS } from '../src/network/proxy/nftables/index.js';
 import type { EndpointInfo, ProxyState, ServicePortInfo } from '../src/network/proxy/model.js';
 
 const sizes = (process.argv[2] ?? '1,100,1000,5000').split(',').map(Number);
@@ -60,15 +61,21 @@ for (const size of sizes) {
   const netns = `capt-nftbench-${size}-${process.pid}`;
   execFileSync('ip', ['netns', 'add', netns]);
   try {
-    const backend = createNftablesBackend({ netns });
+    let clock = 0;
+    const backend = createNftablesBackend({ netns, now: () => clock });
     const ports = Array.from({ length: size }, (_, i) => servicePort(i));
     const state: ProxyState = {
       nodeName: 'bench', nodeIPs: ['192.168.77.1'], clusterCIDRs: ['10.42.0.0/16'],
       servicePorts: new Map(ports.map((p) => [p.key, p])),
     };
     const first = await timed(() => backend.sync(state, 'all'));
+    const rewrites: number[] = [];
+    for (let r = 0; r < (size >= 5000 ? 2 : 3); r++) {
+      clock += DEFAULT_FULL_REWRITE_PERIOD_MS;
+      rewrites.push(await timed(() => backend.sync(state, 'all')));
+    }
     const resyncs: number[] = [];
-    for (let r = 0; r < (size >= 5000 ? 2 : 3); r++) resyncs.push(await timed(() => backend.sync(state, 'all')));
+    for (let r = 0; r < 5; r++) resyncs.push(await timed(() => backend.sync(state, 'all')));
     const incremental: number[] = [];
     const cpuBefore = cpuMs();
     for (let r = 1; r <= incrementalRuns; r++) {
@@ -84,7 +91,8 @@ for (const size of sizes) {
     const inc = stats(incremental);
     rows.push([
       String(size).padStart(6), String(chains).padStart(7), first.toFixed(0).padStart(9),
-      stats(resyncs).p50.toFixed(0).padStart(10), inc.p50.toFixed(1).padStart(9), inc.p99.toFixed(1).padStart(9),
+      stats(rewrites).p50.toFixed(0).padStart(11), stats(resyncs).p50.toFixed(0).padStart(10),
+      inc.p50.toFixed(1).padStart(9), inc.p99.toFixed(1).padStart(9),
       incrementalCpu.toFixed(1).padStart(12),
     ].join(' | '));
     process.stderr.write(`${size} service ports done\n`);
@@ -95,6 +103,6 @@ for (const size of sizes) {
 
 process.stdout.write([
   `nftables backend sync, 3 endpoints per service port; incremental = one endpoint of one port changed (${incrementalRuns} runs)`,
-  ' ports |  chains | first ms | resync ms | incr p50 | incr p99 | incr cpu ms',
+  ' ports |  chains | first ms | rewrite ms | resync ms | incr p50 | incr p99 | incr cpu ms',
   ...rows, '',
 ].join('\n'));

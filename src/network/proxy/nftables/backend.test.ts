@@ -156,6 +156,30 @@ test('drift: a deleted table is rewritten by the next sync, even an incremental 
   assert.equal(logs.length, 1);
 });
 
+test('periodic resync: a foreign chain in our table is detected and the table recreated', opts, async () => {
+  const state = proxyState(ports(), { nodeIPs: [net.nodeIP] });
+  await run('ip', ['netns', 'exec', net.node, 'nft', 'add', 'chain', 'ip', 'capstan-proxy', 'foreign']);
+  logs.length = 0;
+  await backend.sync(state, 'all');
+  assert.match(logs.join('\n'), /not as written/);
+  const listing = await run('ip', ['netns', 'exec', net.node, 'nft', 'list', 'chains', 'ip']);
+  assert.ok(!listing.stdout.includes('foreign'), listing.stdout);
+  assert.deepEqual(podsOf(await answers(net.client, '10.43.0.5', 80, 8)), new Set(['pod1', 'pod2']));
+});
+
+test('the hourly in-place rewrite keeps sessionAffinity entries', opts, async () => {
+  let clock = 0;
+  const state = proxyState(ports(), { nodeIPs: [net.nodeIP] });
+  const hourly = createNftablesBackend({ netns: net.node, now: () => clock });
+  await hourly.sync(state, 'all');
+  const [first] = podsOf(await answers(net.client, '10.43.0.7', 80, 1));
+  clock += 2 * 60 * 60 * 1000;
+  await hourly.sync(state, 'all');
+  const sets = await run('ip', ['netns', 'exec', net.node, 'nft', 'list', 'sets', 'ip']);
+  assert.ok(sets.stdout.includes(`${net.clientIP} expires`), sets.stdout);
+  assert.deepEqual(podsOf(await answers(net.client, '10.43.0.7', 80, 5)), new Set([first]));
+});
+
 test('a restarted proxy (fresh backend, full rewrite) does not cut an established connection', opts, async () => {
   net.listenEcho(net.pods[1], 9090);
   const state = proxyState([...ports(), servicePort('echo', { key: 'default/echo:http/TCP', clusterIPs: ['10.43.0.10'], endpoints: [endpoint(pod2, { port: 9090 })] })], { nodeIPs: [net.nodeIP] });

@@ -57,6 +57,8 @@ const BASE_CHAINS: [string, 'nat' | 'filter', string, string][] = [
   ['filter-output', 'filter', 'output', '-110'],
 ];
 
+export const BASE_CHAIN_NAMES = BASE_CHAINS.map(([name]) => name);
+
 /** The fixed part: sets, maps, hooks and helper chains, in dependency order. */
 function skeleton(): string[] {
   const lines = [

@@ -22,6 +22,7 @@ test('first full render recreates the table atomically and hooks nat and filter 
   assert.ok(l.includes('add rule ip capstan-proxy services ip daddr @nodeport-ips meta l4proto . th dport vmap @service-nodeports'));
   assert.ok(l.includes('add rule ip capstan-proxy nat-postrouting ip saddr . ip daddr @hairpin-endpoints jump mark-for-masquerade'));
   assert.ok(l.includes('add rule ip capstan-proxy masquerading meta mark & 0x4000 == 0 return'));
+  assert.ok(l.indexOf('add rule ip capstan-proxy filter-forward ct state invalid drop') < l.indexOf('add rule ip capstan-proxy filter-forward ct state new jump endpoints-check'));
   assert.ok(l.includes('add element ip capstan-proxy nodeport-ips { 192.168.5.1 }'));
   assert.ok(l.includes('add element ip capstan-proxy cluster-cidrs { 10.42.0.0/16 }'));
   assert.ok(l.includes(`add element ip capstan-proxy service-ips { 10.43.0.5 . tcp . 80 : goto ${serviceChainName(servicePort('web'))} }`));

@@ -88,6 +88,9 @@ function skeleton(): string[] {
     rule('nat-postrouting', `ip saddr . ip daddr @${HAIRPIN_SET} jump ${MARK_MASQ_CHAIN}`),
     rule('nat-postrouting', `jump ${MASQUERADING_CHAIN}`),
     rule('filter-input', `ct state new jump ${ENDPOINTS_CHECK_CHAIN}`),
+    // An out-of-window packet of a DNATed flow is INVALID to conntrack and would reach the pod
+    // un-NATed, which answers with a reset (kubernetes#74839): drop it, as kube-proxy.
+    rule('filter-forward', 'ct state invalid drop'),
     rule('filter-forward', `ct state new jump ${ENDPOINTS_CHECK_CHAIN}`),
     rule('filter-output', `ct state new jump ${ENDPOINTS_CHECK_CHAIN}`),
   );
@@ -185,7 +188,10 @@ export function renderIncremental(previous: Written, state: ProxyState, changed:
   const rules: string[] = [];
   const addElementsOf = new Map<string, string[]>();
   const dropElementsOf = new Map<string, string[]>();
-  const push = (m: Map<string, string[]>, k: string, v: string): void => { m.set(k, [...(m.get(k) ?? []), v]); };
+  const push = (m: Map<string, string[]>, k: string, v: string): void => {
+    const list = m.get(k);
+    if (list) list.push(v); else m.set(k, [v]);
+  };
 
   if (nodeIPs.join() !== previous.nodeIPs.join()) {
     dropElements.push(`flush set ${TABLE} ${NODEPORT_IPS_SET}`);

@@ -118,7 +118,10 @@ test('UDP to a Service whose endpoint is the node itself (as kube-dns on the nod
   const noDns = servicePort('nodns', { key: 'kube-system/nodns:dns/UDP', namespace: 'kube-system', portName: 'dns', protocol: 'UDP', clusterIPs: ['10.43.0.12'], port: 53, endpoints: [] });
   await backend.sync(proxyState([...ports(), dns, noDns], { nodeIPs: [net.nodeIP] }), new Set([dns.key, noDns.key]));
   let fromPod = await net.queryUdp(net.pods[0].ns, '10.43.0.11', 53);
-  for (let i = 0; i < 20 && fromPod.stdout === ''; i++) fromPod = await net.queryUdp(net.pods[0].ns, '10.43.0.11', 53); // listener start-up
+  for (const deadline = Date.now() + 10_000; fromPod.stdout === '' && Date.now() < deadline;) { // listener start-up
+    await new Promise((done) => setTimeout(done, 100));
+    fromPod = await net.queryUdp(net.pods[0].ns, '10.43.0.11', 53);
+  }
   assert.equal(fromPod.stdout.trim(), `node ${pod1}`, fromPod.stderr);
   const fromNode = await net.queryUdp(net.node, '10.43.0.11', 53);
   assert.match(fromNode.stdout.trim(), /^node \d+\.\d+\.\d+\.\d+$/, fromNode.stderr);

@@ -11,7 +11,7 @@ import { BASE_CHAIN_NAMES, type Written } from './ruleset.js';
 /** Every chain the table must hold after writing `written`. */
 export function expectedChains(written: Written): Set<string> {
   const names = new Set([SERVICES_CHAIN, MASQUERADING_CHAIN, MARK_MASQ_CHAIN, ENDPOINTS_CHECK_CHAIN, REJECT_CHAIN, ...BASE_CHAIN_NAMES]);
-  for (const port of written.ports.values()) for (const chain of port.chains.keys()) names.add(chain);
+  for (const port of written.ports.values()) for (const [chain] of port.chains) names.add(chain);
   return names;
 }
 

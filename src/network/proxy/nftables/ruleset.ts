@@ -14,6 +14,7 @@
 //   not expressible incrementally (the cluster CIDRs appear or disappear): do a full render.
 // - A map key claimed by two service ports (e.g. one externalIP on two Services) goes to the port
 //   that claimed it first (full render: in key order); the other port's element is left out.
+import { createHash } from 'node:crypto';
 import type { ProxyState } from '../model.js';
 import {
   CLUSTER_CIDRS_SET, ENDPOINTS_CHECK_CHAIN, HAIRPIN_SET, MARK_MASQ_CHAIN, MASQUERADE_MARK, MASQUERADING_CHAIN,
@@ -22,11 +23,25 @@ import {
 } from './names.js';
 import { buildPortRules, isIPv4, type MapElement, type PortRules } from './port-rules.js';
 
+/**
+ * What one service port has in the kernel. Chains are kept as a digest of their rules, not the
+ * rules: diffing needs only equality, and at 5,000 Services the rule text would cost the agent
+ * ~15 MB of its memory budget.
+ */
+export interface WrittenPort {
+  /** [chain name, digest of its rules]; arrays, not Maps, because most ports have one or two. */
+  chains: readonly (readonly [string, string])[];
+  /** [affinity set name, timeout in seconds] */
+  affinitySets: readonly (readonly [string, number])[];
+  elements: MapElement[];
+  hairpinIPs: string[];
+}
+
 /** What the backend has written, to diff the next change against. */
 export interface Written {
   nodeIPs: string[];
   clusterCIDRs: string[];
-  ports: Map<string, PortRules>;
+  ports: Map<string, WrittenPort>;
   /** `map|key` → the service-port key whose element holds it. */
   elementOwners: Map<string, string>;
   /** Endpoint IP → how many service ports list it for hairpin. */
@@ -119,6 +134,22 @@ function globalsOf(state: ProxyState): { nodeIPs: string[]; clusterCIDRs: string
 }
 
 const hairpinPair = (ip: string): string => `${ip} . ${ip}`;
+
+/** 128 bits of sha256 over the rules: a collision (a missed rewrite) is not a practical concern. */
+function digestRules(rules: readonly string[]): string {
+  return createHash('sha256').update(rules.join('\n')).digest('base64').slice(0, 22);
+}
+
+const NONE: readonly never[] = [];
+
+function summarize(rules: PortRules): WrittenPort {
+  return {
+    chains: rules.chains.size ? [...rules.chains].map(([name, body]) => [name, digestRules(body)] as const) : NONE,
+    affinitySets: rules.affinitySets.size ? [...rules.affinitySets] : NONE,
+    elements: rules.elements,
+    hairpinIPs: rules.hairpinIPs,
+  };
+}
 const ownerKey = (e: MapElement): string => `${e.map}|${e.key}`;
 
 /** The whole table in one transaction. */
@@ -139,7 +170,7 @@ export function renderFull(state: ProxyState, previous?: Written): Transaction {
   const elements = new Map<ElementMap, string[]>(MAPS.map(([m]) => [m, []]));
   for (const key of [...state.servicePorts.keys()].sort()) {
     const rules = buildPortRules(state.servicePorts.get(key)!, ctx);
-    written.ports.set(key, rules);
+    written.ports.set(key, summarize(rules));
     for (const [name, timeout] of rules.affinitySets) lines.push(affinitySetCommand(name, timeout));
     for (const name of rules.chains.keys()) lines.push(`add chain ${TABLE} ${name}`);
     for (const [name, body] of rules.chains) for (const r of body) lines.push(`add rule ${TABLE} ${name} ${r}`);
@@ -155,11 +186,11 @@ export function renderFull(state: ProxyState, previous?: Written): Transaction {
 
   if (previous) {
     // After `flush table` and the map flushes nothing references these any more.
-    const newChains = new Set([...written.ports.values()].flatMap((p) => [...p.chains.keys()]));
-    const newSets = new Set([...written.ports.values()].flatMap((p) => [...p.affinitySets.keys()]));
+    const newChains = new Set([...written.ports.values()].flatMap((p) => p.chains.map(([name]) => name)));
+    const newSets = new Set([...written.ports.values()].flatMap((p) => p.affinitySets.map(([name]) => name)));
     for (const p of previous.ports.values()) {
-      for (const name of p.chains.keys()) if (!newChains.has(name)) lines.push(`delete chain ${TABLE} ${name}`);
-      for (const name of p.affinitySets.keys()) if (!newSets.has(name)) lines.push(`delete set ${TABLE} ${name}`);
+      for (const [name] of p.chains) if (!newChains.has(name)) lines.push(`delete chain ${TABLE} ${name}`);
+      for (const [name] of p.affinitySets) if (!newSets.has(name)) lines.push(`delete set ${TABLE} ${name}`);
     }
   }
   return { text: lines.join('\n') + '\n', written };
@@ -206,7 +237,8 @@ export function renderIncremental(previous: Written, state: ProxyState, changed:
     const sp = state.servicePorts.get(key);
     const before = previous.ports.get(key);
     const after = sp ? buildPortRules(sp, ctx) : undefined;
-    if (after) written.ports.set(key, after); else written.ports.delete(key);
+    const summary = after ? summarize(after) : undefined;
+    if (summary) written.ports.set(key, summary); else written.ports.delete(key);
 
     const oldElements = new Map((before?.elements ?? []).map((e) => [ownerKey(e), e]));
     const newElements = new Map((after?.elements ?? []).map((e) => [ownerKey(e), e]));
@@ -226,27 +258,27 @@ export function renderIncremental(previous: Written, state: ProxyState, changed:
       push(addElementsOf, e.map, `${e.key} : ${e.value}`);
     }
 
-    const oldSets = before?.affinitySets ?? new Map<string, number>();
+    const oldSets = new Map(before?.affinitySets ?? NONE);
     const newSets = after?.affinitySets ?? new Map<string, number>();
     const droppedSets = [...oldSets].filter(([name, timeout]) => newSets.get(name) !== timeout).map(([name]) => name);
     // A set is deleted only once no rule uses it: rewrite every chain of the port then.
-    const unchanged = (prev: readonly string[] | undefined, next: readonly string[] | undefined): boolean =>
-      droppedSets.length === 0 && prev !== undefined && next !== undefined && sameRules(prev, next);
-    const oldChains = before?.chains ?? new Map<string, string[]>();
-    const newChains = after?.chains ?? new Map<string, string[]>();
-    for (const [name, body] of oldChains) {
+    const unchanged = (prev: string | undefined, next: string | undefined): boolean =>
+      droppedSets.length === 0 && prev !== undefined && prev === next;
+    const oldChains = new Map(before?.chains ?? NONE);
+    const newChains = new Map(summary?.chains ?? NONE);
+    for (const [name, digest] of oldChains) {
       const next = newChains.get(name);
-      if (unchanged(body, next)) continue;
+      if (unchanged(digest, next)) continue;
       flushChains.push(`flush chain ${TABLE} ${name}`);
       if (!next) deletes.push(`delete chain ${TABLE} ${name}`);
     }
     for (const name of droppedSets) deletes.push(`delete set ${TABLE} ${name}`);
     for (const [name, timeout] of newSets) if (oldSets.get(name) !== timeout) declares.push(affinitySetCommand(name, timeout));
-    for (const [name, body] of newChains) {
+    for (const [name, digest] of newChains) {
       const prev = oldChains.get(name);
-      if (unchanged(prev, body)) continue;
+      if (unchanged(prev, digest)) continue;
       if (!prev) declares.push(`add chain ${TABLE} ${name}`);
-      for (const r of body) rules.push(`add rule ${TABLE} ${name} ${r}`);
+      for (const r of after!.chains.get(name)!) rules.push(`add rule ${TABLE} ${name} ${r}`);
     }
 
     for (const ip of before?.hairpinIPs ?? []) {
@@ -264,8 +296,4 @@ export function renderIncremental(previous: Written, state: ProxyState, changed:
     ...[...addElementsOf].flatMap(([target, items]) => addElements(target, items)),
   ];
   return { text: lines.length ? lines.join('\n') + '\n' : '', written };
-}
-
-function sameRules(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((r, i) => r === b[i]);
 }

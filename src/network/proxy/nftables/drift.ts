@@ -6,7 +6,8 @@
 // to our table by someone else. What it does not: a rule or map element edited inside our table;
 // the full rewrite every `fullRewritePeriodMs` (1 h, as kube-proxy's FullSyncPeriod) repairs those.
 import { ENDPOINTS_CHECK_CHAIN, MARK_MASQ_CHAIN, MASQUERADING_CHAIN, REJECT_CHAIN, SERVICES_CHAIN, TABLE_FAMILY, TABLE_NAME } from './names.js';
-import { BASE_CHAIN_NAMES, type Written } from './ruleset.js';
+import type { Written } from './ruleset.js';
+import { BASE_CHAIN_NAMES } from './table-skeleton.js';
 
 /** Every chain the table must hold after writing `written`. */
 export function expectedChains(written: Written): Set<string> {

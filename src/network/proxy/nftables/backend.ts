@@ -65,12 +65,14 @@ export function createNftablesBackend(options: NftablesBackendOptions = {}): Pro
   }
 
   async function incremental(state: ProxyState, changed: ReadonlySet<string>, previous: Written): Promise<void> {
-    const tx = renderIncremental(previous, state, changed);
+    // In place: on failure `written` is dropped below, so a half-updated record is never used.
+    const tx = renderIncremental(previous, state, changed, { inPlace: true });
     if (!tx) return rewrite(state);
     if (!tx.text) {
       written = tx.written;
       return;
     }
+    written = undefined;
     try {
       await applyNftScript(tx.text, runner);
       written = tx.written;

@@ -137,3 +137,25 @@ test('incremental: node IPs are replaced in place; cluster CIDRs appearing need 
   // loopback NodePorts are not offered (they would need route_localnet)
   assert.equal(renderIncremental(written, proxyState([web], { nodeIPs: ['127.0.0.1', '192.168.5.1'] }), new Set())!.text, '');
 });
+
+test('in-place and copying incremental renders agree over a sequence of changes', () => {
+  const states = [
+    proxyState([servicePort('a'), servicePort('b', { clusterIPs: ['10.43.0.6'], sessionAffinityTimeoutSeconds: 10 })]),
+    proxyState([servicePort('a', { endpoints: [endpoint('10.42.0.2')] }), servicePort('b', { clusterIPs: ['10.43.0.6'], sessionAffinityTimeoutSeconds: 20 })]),
+    proxyState([servicePort('a', { endpoints: [] }), servicePort('c', { clusterIPs: ['10.43.0.7'], nodePort: 30001, endpoints: [endpoint('10.42.0.2')] })], { nodeIPs: ['192.168.5.3'] }),
+    proxyState([servicePort('c', { clusterIPs: ['10.43.0.7'], nodePort: 30001, externalTrafficLocal: true })]),
+  ];
+  const keys = (i: number) => new Set([...states[i - 1].servicePorts.keys(), ...states[i].servicePorts.keys()]);
+  let copied = renderFull(states[0]).written;
+  let inPlace = renderFull(states[0]).written;
+  for (let i = 1; i < states.length; i++) {
+    const a = renderIncremental(copied, states[i], keys(i))!;
+    const b = renderIncremental(inPlace, states[i], keys(i), { inPlace: true })!;
+    assert.equal(b.text, a.text);
+    assert.equal(b.written, inPlace, 'in place returns the same record');
+    assert.deepEqual(b.written, a.written);
+    copied = a.written;
+    inPlace = b.written;
+  }
+  assert.deepEqual(copied, renderFull(states.at(-1)!).written, 'the increments add up to the full render');
+});

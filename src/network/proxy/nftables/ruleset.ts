@@ -138,17 +138,36 @@ function affinitySetCommand(name: string, timeoutSeconds: number): string {
   return `add set ${TABLE} ${name} { type ipv4_addr ; flags dynamic,timeout ; timeout ${timeoutSeconds}s ; }`;
 }
 
+export interface IncrementalOptions {
+  /**
+   * Update `previous` itself instead of a copy: O(changed) instead of O(all ports) per call. Only
+   * for a caller that drops `previous` when the transaction fails (the backend does).
+   */
+  inPlace?: boolean;
+}
+
 /**
  * One transaction changing only the service ports in `changed` (and the node IPs / cluster CIDRs
  * when they moved). Text is '' when nothing differs. Undefined: do a full render instead.
  */
-export function renderIncremental(previous: Written, state: ProxyState, changed: ReadonlySet<string>): Transaction | undefined {
+export function renderIncremental(previous: Written, state: ProxyState, changed: ReadonlySet<string>, options: IncrementalOptions = {}): Transaction | undefined {
   const { nodeIPs, clusterCIDRs } = globalsOf(state);
   if ((clusterCIDRs.length > 0) !== (previous.clusterCIDRs.length > 0)) return undefined;
   const ctx = { hasClusterCIDRs: clusterCIDRs.length > 0 };
-  const written: Written = {
-    nodeIPs, clusterCIDRs, ports: new Map(previous.ports),
-    elementOwners: new Map(previous.elementOwners), hairpinRefs: new Map(previous.hairpinRefs),
+  const previousNodeIPs = previous.nodeIPs;
+  const previousCIDRs = previous.clusterCIDRs;
+  const written: Written = options.inPlace
+    ? Object.assign(previous, { nodeIPs, clusterCIDRs })
+    : {
+        nodeIPs, clusterCIDRs, ports: new Map(previous.ports),
+        elementOwners: new Map(previous.elementOwners), hairpinRefs: new Map(previous.hairpinRefs),
+      };
+  /** Hairpin IPs touched here → their reference count before. */
+  const hairpinBefore = new Map<string, number>();
+  const touchHairpin = (ip: string, delta: number): void => {
+    const n = written.hairpinRefs.get(ip) ?? 0;
+    if (!hairpinBefore.has(ip)) hairpinBefore.set(ip, n);
+    if (n + delta > 0) written.hairpinRefs.set(ip, n + delta); else written.hairpinRefs.delete(ip);
   };
   const dropElements: string[] = [];
   const flushChains: string[] = [];
@@ -162,11 +181,11 @@ export function renderIncremental(previous: Written, state: ProxyState, changed:
     if (list) list.push(v); else m.set(k, [v]);
   };
 
-  if (nodeIPs.join() !== previous.nodeIPs.join()) {
+  if (nodeIPs.join() !== previousNodeIPs.join()) {
     dropElements.push(`flush set ${TABLE} ${NODEPORT_IPS_SET}`);
     for (const ip of nodeIPs) push(addElementsOf, NODEPORT_IPS_SET, ip);
   }
-  if (clusterCIDRs.join() !== previous.clusterCIDRs.join()) {
+  if (clusterCIDRs.join() !== previousCIDRs.join()) {
     dropElements.push(`flush set ${TABLE} ${CLUSTER_CIDRS_SET}`);
     for (const c of clusterCIDRs) push(addElementsOf, CLUSTER_CIDRS_SET, c);
   }
@@ -219,14 +238,14 @@ export function renderIncremental(previous: Written, state: ProxyState, changed:
       for (const r of after!.chains.get(name)!) rules.push(`add rule ${TABLE} ${name} ${r}`);
     }
 
-    for (const ip of before?.hairpinIPs ?? []) {
-      const n = (written.hairpinRefs.get(ip) ?? 0) - 1;
-      if (n > 0) written.hairpinRefs.set(ip, n); else written.hairpinRefs.delete(ip);
-    }
-    for (const ip of after?.hairpinIPs ?? []) written.hairpinRefs.set(ip, (written.hairpinRefs.get(ip) ?? 0) + 1);
+    for (const ip of before?.hairpinIPs ?? []) touchHairpin(ip, -1);
+    for (const ip of after?.hairpinIPs ?? []) touchHairpin(ip, +1);
   }
-  for (const ip of previous.hairpinRefs.keys()) if (!written.hairpinRefs.has(ip)) push(dropElementsOf, HAIRPIN_SET, hairpinPair(ip));
-  for (const ip of written.hairpinRefs.keys()) if (!previous.hairpinRefs.has(ip)) push(addElementsOf, HAIRPIN_SET, hairpinPair(ip));
+  for (const [ip, was] of hairpinBefore) {
+    const now = written.hairpinRefs.get(ip) ?? 0;
+    if (was > 0 && now === 0) push(dropElementsOf, HAIRPIN_SET, hairpinPair(ip));
+    if (was === 0 && now > 0) push(addElementsOf, HAIRPIN_SET, hairpinPair(ip));
+  }
 
   const lines = [
     ...[...dropElementsOf].flatMap(([target, keys]) => deleteElements(target, keys)),

@@ -58,13 +58,20 @@ test('the first sync is full even when given changed keys; later ones are partia
   const partial = runner.restores[1]!.input;
   assert.ok(partial.includes(`:${serviceChain(A)} - [0:0]`) && !partial.includes(`:${serviceChain(B)} - [0:0]`));
   assert.ok(partial.includes(`-X ${endpointChain(A, '10.42.1.2', 8080)}`), 'the old endpoint chain goes');
-  assert.ok(partial.includes(`-j ${serviceChain(B)}`), 'b stays in the dispatch list');
+  assert.ok(!partial.includes(':CAPSTAN-SERVICES ') && !partial.includes('*filter'), 'a still serves through the same chain: the dispatch chains are left alone');
+
+  await backend.sync(state([sp('a', ['10.43.0.5'], []), sp('b', ['10.43.0.6'], ['10.42.1.7'])]), new Set([A]));
+  const drained = runner.restores.at(-1)!.input;
+  assert.ok(drained.includes(':CAPSTAN-SERVICES - [0:0]') && drained.includes(`-j ${serviceChain(B)}`), 'no endpoints left: nat dispatch rewritten whole, b still in it');
+  assert.match(drained, /\*filter[^*]*-d 10\.43\.0\.5 --dport 80 -j REJECT/, 'and a is rejected in filter');
+  assert.ok(drained.includes(`-X ${serviceChain(A)}`));
+  await backend.sync(state([sp('a', ['10.43.0.5'], ['10.42.1.3']), sp('b', ['10.43.0.6'], ['10.42.1.7'])]), new Set([A]));
 
   await backend.sync(state([sp('a', ['10.43.0.5'], ['10.42.1.3']), sp('b', ['10.43.0.6'], ['10.42.1.7'])]), new Set([A, B]));
-  assert.equal(runner.restores.length, 2, 'nothing changed: no restore at all');
+  assert.equal(runner.restores.length, 4, 'nothing changed: no restore at all');
 
   await backend.sync(state([sp('a', ['10.43.0.5'], ['10.42.1.3'])]), new Set([B]));
-  const removal = runner.restores[2]!.input;
+  const removal = runner.restores.at(-1)!.input;
   assert.ok(removal.includes(`-X ${serviceChain(B)}`) && !removal.includes(`-j ${serviceChain(B)}`), 'a removed port: chains deleted, dispatch entry gone');
 });
 

@@ -58,6 +58,11 @@ test('partial sync: dispatch chains rewritten whole, only the changed chains wri
   assert.ok(!lines.some((l) => /^:CAPSTAN-(POSTROUTING|MARK-MASQ|FORWARD) /.test(l)), 'static chains are left alone');
   assert.ok(!lines.some((l) => l.startsWith('-I ')), 'jumps only on full sync');
   assert.equal(lines.at(-3), `-X ${gone}`);
+
+  const chainsOnly = renderRestore(partialSyncPlan([a2, b, c], 4, [a2], [gone], { nat: false, filter: false })).split('\n');
+  assert.ok(!chainsOnly.some((l) => l.includes('CAPSTAN-SERVICES') || l.includes('CAPSTAN-NODEPORTS')), 'unchanged dispatch lines: dispatch chains not written');
+  assert.ok(!chainsOnly.includes('*filter'));
+  assert.ok(chainsOnly.includes(`:${serviceChain(a.key)} - [0:0]`) && chainsOnly.includes(`-X ${gone}`));
 });
 
 test('iptables-save output: our chains, present jumps (matches reordered by iptables-save), and nothing else', () => {

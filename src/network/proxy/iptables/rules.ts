@@ -7,10 +7,13 @@
 //
 // - Full sync: every fixed chain and every service port's chains are declared and written;
 //   chains of ours that exist in the kernel but are no longer wanted are flushed and deleted.
-// - Partial sync (upstream's MinimizeIPTablesRestore): the dispatch chains (nat SERVICES and
-//   NODEPORTS, filter SERVICES and EXTERNAL-SERVICES) are rewritten whole, because they list every
-//   port; only the changed ports' own chains are written; the chains they no longer use are
-//   deleted after the dispatch chains stopped pointing at them.
+// - Partial sync (upstream's MinimizeIPTablesRestore): only the changed ports' own chains are
+//   written; the dispatch chains (nat SERVICES and NODEPORTS, filter SERVICES and
+//   EXTERNAL-SERVICES) list every port, so they are rewritten whole whenever a changed port's
+//   dispatch lines changed (upstream rewrites them on every sync; skipping them when nothing in
+//   them changed is what keeps an endpoint change cheap at thousands of Services). Chains no longer
+//   used are deleted last, after nothing points at them: a port's chains are referenced only from
+//   its own chains and its own dispatch lines, both rewritten in the same transaction.
 import {
   EXTERNAL_SERVICES_CHAIN, FILTER_SERVICES_CHAIN, FORWARD_CHAIN, MARK_MASQ_CHAIN, MASQ_MARK,
   NODEPORTS_CHAIN, POSTROUTING_CHAIN, SERVICES_CHAIN,
@@ -143,13 +146,22 @@ export function fullSyncPlan(
 
 /**
  * A partial sync: the dispatch chains over `ports` (every port now present), the chains of
- * `rewrite` (changed ports still present), and `deleteChains` (nat chains changed ports no longer use).
+ * `rewrite` (changed ports still present), and `deleteChains` (nat chains changed ports no longer
+ * use). A dispatch table is left out when `dispatch` says none of its lines changed: the common
+ * case of endpoints changing behind a port that keeps serving then touches that port's chains only.
  */
-export function partialSyncPlan(ports: Iterable<ServicePortRules>, family: Family, rewrite: Iterable<ServicePortRules>, deleteChains: Iterable<string>): RestorePlan {
-  const dispatch = dispatchChains(byKey(ports), family);
+export function partialSyncPlan(
+  ports: Iterable<ServicePortRules>,
+  family: Family,
+  rewrite: Iterable<ServicePortRules>,
+  deleteChains: Iterable<string>,
+  dispatch: { nat: boolean; filter: boolean } = { nat: true, filter: true },
+): RestorePlan {
+  const all = dispatch.nat || dispatch.filter ? byKey(ports) : [];
+  const chains = dispatchChains(all, family);
   return {
-    nat: { chains: [...dispatch.nat, ...byKey(rewrite).flatMap((p) => p.chains)], deleteChains: [...new Set(deleteChains)].sort(), insertJumps: [] },
-    filter: { chains: dispatch.filter, deleteChains: [], insertJumps: [] },
+    nat: { chains: [...(dispatch.nat ? chains.nat : []), ...byKey(rewrite).flatMap((p) => p.chains)], deleteChains: [...new Set(deleteChains)].sort(), insertJumps: [] },
+    filter: { chains: dispatch.filter ? chains.filter : [], deleteChains: [], insertJumps: [] },
   };
 }
 

@@ -183,7 +183,26 @@ test('iptables proxy in a namespace of its own', { skip }, async (t) => {
     await backend.sync(stateOf([moved, filled, sticky, headless]), new Set([filled.key]));
     assert.equal((await get('10.43.0.6', 80)).reply, `${EPS[0]}:${EP_PORT}`);
     assert.equal((await get(NODE_IP, 30081)).reply, `${EPS[0]}:${EP_PORT}`);
+    // Scaled to zero: refused at once, through the partial path too.
+    const drained = svc('web', '10.43.0.5', [], { nodePort: 30080 });
+    await backend.sync(stateOf([drained, filled, sticky, headless, hairpin]), new Set([drained.key]));
+    const refused = await get('10.43.0.5', 80);
+    assert.equal(refused.code, 'ECONNREFUSED');
+    assert.ok(refused.ms < 1000);
+    assert.equal((await get(NODE_IP, 30080)).code, 'ECONNREFUSED');
+    await backend.sync(stateOf([moved, filled, sticky, headless, hairpin]), new Set([drained.key]));
+    assert.equal((await get('10.43.0.5', 80)).reply, `${EPS[2]}:${EP_PORT}`);
     assert.deepEqual(logs.filter((l) => l.includes('partial sync failed')), [], 'partial syncs applied as such');
+
+    // Drift under a partial sync: the dispatch entry it would delete is already gone.
+    const line = saved('nat').split('\n').find((l) => l.startsWith('-A CAPSTAN-SERVICES') && l.includes('default/sticky:http cluster IP'))!;
+    inNs(['sh', '-c', `iptables -w -t nat ${line.replace(/^-A /, '-D ')}`]);
+    const unsticky = svc('sticky', '10.43.0.7', []);
+    await backend.sync(stateOf([moved, filled, unsticky, headless, hairpin]), new Set([unsticky.key]));
+    assert.equal(logs.filter((l) => l.includes('partial sync failed')).length, 1, 'the failed partial sync fell back to a full one');
+    assert.equal((await get('10.43.0.7', 80)).code, 'ECONNREFUSED');
+    await backend.sync(stateOf([moved, filled, sticky, headless, hairpin]), new Set([unsticky.key]));
+    assert.ok((await get('10.43.0.7', 80)).ok);
   });
 
   await t.test('a full resync repairs drift; a restarted proxy keeps established connections and sweeps stale chains', async () => {
@@ -194,6 +213,7 @@ test('iptables proxy in a namespace of its own', { skip }, async (t) => {
     inNs(['iptables', '-w', '-t', 'nat', '-I', 'CAPSTAN-SERVICES', '1', '-d', '10.43.0.5', '-j', 'RETURN']);
     const restarted = createIptablesBackend({ netns: ns });
     const kept = stateOf([svc('web', '10.43.0.5', [EPS[2]!], { nodePort: 30080 }), sticky]);
+    assert.ok(saved().includes('default/empty'));
     await restarted.sync(kept, 'all');
     const text = saved();
     assert.equal((saved('nat').match(/-A OUTPUT .*-j CAPSTAN-SERVICES/g) ?? []).length, 1, 'the jump is back, once');

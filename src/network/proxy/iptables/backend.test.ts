@@ -62,7 +62,7 @@ test('the first sync is full even when given changed keys; later ones are partia
 
   await backend.sync(state([sp('a', ['10.43.0.5'], []), sp('b', ['10.43.0.6'], ['10.42.1.7'])]), new Set([A]));
   const drained = runner.restores.at(-1)!.input;
-  assert.ok(drained.includes(':CAPSTAN-SERVICES - [0:0]') && drained.includes(`-j ${serviceChain(B)}`), 'no endpoints left: nat dispatch rewritten whole, b still in it');
+  assert.ok(drained.includes('-D CAPSTAN-SERVICES ') && !drained.includes(':CAPSTAN-SERVICES') && !drained.includes(serviceChain(B)), 'no endpoints left: a\'s dispatch entry deleted, b untouched');
   assert.match(drained, /\*filter[^*]*-d 10\.43\.0\.5 --dport 80 -j REJECT/, 'and a is rejected in filter');
   assert.ok(drained.includes(`-X ${serviceChain(A)}`));
   await backend.sync(state([sp('a', ['10.43.0.5'], ['10.42.1.3']), sp('b', ['10.43.0.6'], ['10.42.1.7'])]), new Set([A]));
@@ -72,7 +72,9 @@ test('the first sync is full even when given changed keys; later ones are partia
 
   await backend.sync(state([sp('a', ['10.43.0.5'], ['10.42.1.3'])]), new Set([B]));
   const removal = runner.restores.at(-1)!.input;
-  assert.ok(removal.includes(`-X ${serviceChain(B)}`) && !removal.includes(`-j ${serviceChain(B)}`), 'a removed port: chains deleted, dispatch entry gone');
+  assert.ok(removal.includes(`-X ${serviceChain(B)}`), 'a removed port: chains deleted…');
+  assert.match(removal, new RegExp(`^-D CAPSTAN-SERVICES .*-j ${serviceChain(B)}$`, 'm'), '…and its dispatch entry');
+  assert.doesNotMatch(removal, new RegExp(`^-A .*-j ${serviceChain(B)}$`, 'm'));
 });
 
 test('a failed partial sync falls back to a full one; a failed full sync makes the next sync full again', async () => {

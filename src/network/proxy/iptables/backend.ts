@@ -5,14 +5,14 @@
 // - sync(state, 'all') is a full sync: reads `iptables-save`, writes every chain of ours, deletes
 //   our chains nobody wants any more (e.g. left by an earlier run), inserts missing jumps into the
 //   built-in chains. This repairs any drift and is safe to repeat.
-// - sync(state, changed) is a partial sync: rewrites the changed ports' chains, and the dispatch
-//   chains when a changed port's entries in them changed. It falls back to a full sync before the first full one, when the node's
+// - sync(state, changed) is a partial sync: rewrites the changed ports' chains and edits their
+//   entries in the dispatch chains; its cost grows with the change, not with the Service count. It falls back to a full sync before the first full one, when the node's
 //   addresses or cluster CIDRs changed (every port's rules depend on them), and when the partial
 //   restore fails (the kernel drifted from what we remember).
 // - Calls are serialised: a sync never overlaps another sync or cleanup().
 // - IPv4 is always programmed; IPv6 (ip6tables) only once the state holds an IPv6 cluster IP.
 import type { ProxyBackend, ProxyState } from '../model.js';
-import { fullSyncPlan, JUMPS, partialSyncPlan, renderRestore } from './rules.js';
+import { dispatchEdits, fullSyncPlan, JUMPS, partialSyncPlan, renderRestore, type DispatchEdits } from './rules.js';
 import { createRunner, IptablesMissingError, type IptablesRunner } from './runner.js';
 import { cleanupRestore, missingJumps, ownChains, parseSave } from './saved-rules.js';
 import { familyOf, servicePortRules, type Family, type FamilyOptions, type ServicePortRules } from './service-rules.js';
@@ -51,12 +51,6 @@ function rulesOf(state: ProxyState, opts: FamilyOptions): Map<string, ServicePor
 
 function sameRules(a: ServicePortRules | undefined, b: ServicePortRules | undefined): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
-}
-
-function sameLines(a: readonly string[] | undefined, b: readonly string[] | undefined): boolean {
-  const x = a ?? [];
-  const y = b ?? [];
-  return x.length === y.length && x.every((line, i) => line === y[i]);
 }
 
 class IptablesBackend implements ProxyBackend {
@@ -145,16 +139,15 @@ class IptablesBackend implements ProxyBackend {
     const next = new Map(written);
     const rewrite: ServicePortRules[] = [];
     const deleteChains: string[] = [];
+    const edits: DispatchEdits[] = [];
     let dirty = false;
-    const dispatch = { nat: false, filter: false };
     for (const key of changed) {
       const before = written.get(key);
       const sp = state.servicePorts.get(key);
       const now = sp ? servicePortRules(sp, opts) : undefined;
       if (sameRules(before, now)) continue;
       dirty = true;
-      if (!sameLines(before?.natServices, now?.natServices) || !sameLines(before?.natNodePorts, now?.natNodePorts)) dispatch.nat = true;
-      if (!sameLines(before?.filterServices, now?.filterServices) || !sameLines(before?.filterExternal, now?.filterExternal)) dispatch.filter = true;
+      edits.push(dispatchEdits(before, now));
       if (now) {
         next.set(key, now);
         rewrite.push(now);
@@ -165,7 +158,7 @@ class IptablesBackend implements ProxyBackend {
       for (const c of before?.chains ?? []) if (!keep.has(c.name)) deleteChains.push(c.name);
     }
     if (!dirty) return;
-    const plan = partialSyncPlan(next.values(), opts.family, rewrite, deleteChains, dispatch);
+    const plan = partialSyncPlan(rewrite, deleteChains, edits);
     await this.runner.restore(opts.family, renderRestore(plan));
     // Commit to memory only after the kernel took it.
     written.clear();

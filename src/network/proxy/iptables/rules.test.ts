@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ServicePortInfo } from '../model.js';
 import { endpointChain, serviceChain } from './chain-names.js';
-import { fullSyncPlan, JUMPS, partialSyncPlan, renderRestore } from './rules.js';
+import { dispatchEdits, fullSyncPlan, JUMPS, partialSyncPlan, renderRestore } from './rules.js';
 import { cleanupRestore, missingJumps, ownChains, parseSave } from './saved-rules.js';
 import { servicePortRules, type ServicePortRules } from './service-rules.js';
 
@@ -46,23 +46,34 @@ test('full sync declares every chain of ours (fixed and per service), writes the
   assert.equal(lines.filter((l) => l === 'COMMIT').length, 2);
 });
 
-test('partial sync: dispatch chains rewritten whole, only the changed chains written, removed chains deleted last', () => {
+test('partial sync: only the changed chains written, dispatch entries edited in place, removed chains deleted last', () => {
   const a2 = port('a', '10.43.0.5', ['10.42.1.3'], 30080);
   const gone = endpointChain(a.key, '10.42.1.2', 8080);
-  const text = renderRestore(partialSyncPlan([a2, b, c], 4, [a2], [gone]));
-  const lines = text.split('\n');
-  assert.ok(lines.includes(':CAPSTAN-SERVICES - [0:0]') && lines.includes(':CAPSTAN-NODEPORTS - [0:0]') && lines.includes(':CAPSTAN-EXTERNAL-SERVICES - [0:0]'));
-  assert.ok(lines.includes(`:${serviceChain(a.key)} - [0:0]`));
-  assert.ok(!lines.includes(`:${serviceChain(c.key)} - [0:0]`), 'an unchanged port\'s chain is not touched');
-  assert.ok(lines.some((l) => l.startsWith('-A CAPSTAN-SERVICES') && l.endsWith(serviceChain(c.key))), '…but stays in the dispatch list');
-  assert.ok(!lines.some((l) => /^:CAPSTAN-(POSTROUTING|MARK-MASQ|FORWARD) /.test(l)), 'static chains are left alone');
-  assert.ok(!lines.some((l) => l.startsWith('-I ')), 'jumps only on full sync');
-  assert.equal(lines.at(-3), `-X ${gone}`);
+  const moved = renderRestore(partialSyncPlan([a2], [gone], [dispatchEdits(a, a2)])).split('\n');
+  assert.ok(moved.includes(`:${serviceChain(a.key)} - [0:0]`));
+  assert.ok(!moved.includes(`:${serviceChain(c.key)} - [0:0]`), 'an unchanged port\'s chain is not touched');
+  assert.ok(!moved.some((l) => l.includes('CAPSTAN-SERVICES') || l.includes('CAPSTAN-NODEPORTS')), 'a still dispatches the same way: dispatch chains untouched');
+  assert.ok(!moved.includes('*filter'), 'nothing to do in filter: table left out');
+  assert.ok(!moved.some((l) => /^:CAPSTAN-(POSTROUTING|MARK-MASQ|FORWARD) /.test(l)), 'static chains are left alone');
+  assert.ok(!moved.some((l) => l.startsWith('-I ')), 'jumps only on full sync');
+  assert.equal(moved.at(-3), `-X ${gone}`);
 
-  const chainsOnly = renderRestore(partialSyncPlan([a2, b, c], 4, [a2], [gone], { nat: false, filter: false })).split('\n');
-  assert.ok(!chainsOnly.some((l) => l.includes('CAPSTAN-SERVICES') || l.includes('CAPSTAN-NODEPORTS')), 'unchanged dispatch lines: dispatch chains not written');
-  assert.ok(!chainsOnly.includes('*filter'));
-  assert.ok(chainsOnly.includes(`:${serviceChain(a.key)} - [0:0]`) && chainsOnly.includes(`-X ${gone}`));
+  // a drains: its nat entries go (by spec), a REJECT appears in filter, its chains are deleted.
+  const drained = port('a', '10.43.0.5', [], 30080);
+  const text = renderRestore(partialSyncPlan([drained], drained.chains.length ? [] : a.chains.map((ch) => ch.name), [dispatchEdits(a, drained)])).split('\n');
+  const natPart = text.slice(text.indexOf('*nat'));
+  for (const l of [...a.natServices, ...a.natNodePorts]) assert.ok(natPart.includes(l.replace(/^-A /, '-D ')), `deletes ${l}`);
+  assert.ok(natPart.indexOf(a.natServices[0]!.replace(/^-A /, '-D ')) < natPart.indexOf(`-X ${serviceChain(a.key)}`), 'entries go before the chains they point at');
+  const filterPart = text.slice(text.indexOf('*filter'), text.indexOf('*nat'));
+  assert.ok(filterPart.some((l) => l.startsWith('-A CAPSTAN-SERVICES') && l.includes('-d 10.43.0.5') && l.includes('REJECT')));
+  assert.ok(filterPart.some((l) => l.startsWith('-A CAPSTAN-EXTERNAL-SERVICES') && l.includes('--dport 30080') && l.includes('REJECT')));
+
+  // a comes back: its cluster-IP entry is inserted at the top, ahead of the NodePort tail call.
+  const back = dispatchEdits(drained, a);
+  assert.ok(back.nat.add.some((l) => l.startsWith('-I CAPSTAN-SERVICES 1 ') && l.includes('-d 10.43.0.5')));
+  assert.ok(back.nat.add.some((l) => l.startsWith('-A CAPSTAN-NODEPORTS ')));
+  assert.equal(back.filter.remove.length, 2);
+  assert.deepEqual(dispatchEdits(a, a2), { nat: { remove: [], add: [] }, filter: { remove: [], add: [] } });
 });
 
 test('iptables-save output: our chains, present jumps (matches reordered by iptables-save), and nothing else', () => {

@@ -8,12 +8,14 @@
 // - Full sync: every fixed chain and every service port's chains are declared and written;
 //   chains of ours that exist in the kernel but are no longer wanted are flushed and deleted.
 // - Partial sync (upstream's MinimizeIPTablesRestore): only the changed ports' own chains are
-//   written; the dispatch chains (nat SERVICES and NODEPORTS, filter SERVICES and
-//   EXTERNAL-SERVICES) list every port, so they are rewritten whole whenever a changed port's
-//   dispatch lines changed (upstream rewrites them on every sync; skipping them when nothing in
-//   them changed is what keeps an endpoint change cheap at thousands of Services). Chains no longer
-//   used are deleted last, after nothing points at them: a port's chains are referenced only from
-//   its own chains and its own dispatch lines, both rewritten in the same transaction.
+//   written whole. The dispatch chains (nat SERVICES and NODEPORTS, filter SERVICES and
+//   EXTERNAL-SERVICES) list every port; upstream rewrites them whole on every sync, which at
+//   thousands of Services costs more than the change itself, so here a changed port's dispatch
+//   entries are edited in place (`-D <old spec>`, `-I`/`-A <new spec>`). A full sync rewrites them
+//   whole, which also repairs any drift there. Chains no longer used are deleted last, after
+//   nothing points at them: a port's chains are referenced only from its own chains and its own
+//   dispatch entries, both changed in the same transaction. If an old entry is not in the kernel
+//   (drift), the transaction fails whole and the backend falls back to a full sync.
 import {
   EXTERNAL_SERVICES_CHAIN, FILTER_SERVICES_CHAIN, FORWARD_CHAIN, MARK_MASQ_CHAIN, MASQ_MARK,
   NODEPORTS_CHAIN, POSTROUTING_CHAIN, SERVICES_CHAIN,
@@ -57,6 +59,10 @@ export interface TableWrite {
   deleteChains: string[];
   /** Jumps inserted into built-in chains. */
   insertJumps: Jump[];
+  /** Single rules deleted by spec (`-D …`), before any chain is deleted. */
+  removeRules?: string[];
+  /** Single rules added (`-A …` / `-I … 1 …`), after the chains were written. */
+  addRules?: string[];
 }
 
 export interface RestorePlan {
@@ -144,24 +150,50 @@ export function fullSyncPlan(
   };
 }
 
+/** Changed dispatch entries of one port: rules to delete (by spec) and to add, per table. */
+export interface DispatchEdits {
+  nat: { remove: string[]; add: string[] };
+  filter: { remove: string[]; add: string[] };
+}
+
 /**
- * A partial sync: the dispatch chains over `ports` (every port now present), the chains of
- * `rewrite` (changed ports still present), and `deleteChains` (nat chains changed ports no longer
- * use). A dispatch table is left out when `dispatch` says none of its lines changed: the common
- * case of endpoints changing behind a port that keeps serving then touches that port's chains only.
+ * The edits turning `before`'s dispatch entries into `now`'s (either may be absent). Entries of
+ * different ports never overlap (each names its port in its comment and targets its own chains),
+ * and their order does not matter except that nat CAPSTAN-SERVICES must end with the NodePort
+ * tail call: new entries there are inserted at the top.
  */
-export function partialSyncPlan(
-  ports: Iterable<ServicePortRules>,
-  family: Family,
-  rewrite: Iterable<ServicePortRules>,
-  deleteChains: Iterable<string>,
-  dispatch: { nat: boolean; filter: boolean } = { nat: true, filter: true },
-): RestorePlan {
-  const all = dispatch.nat || dispatch.filter ? byKey(ports) : [];
-  const chains = dispatchChains(all, family);
+export function dispatchEdits(before: ServicePortRules | undefined, now: ServicePortRules | undefined): DispatchEdits {
+  const diff = (old: readonly string[] = [], next: readonly string[] = []) => {
+    const o = new Set(old);
+    const n = new Set(next);
+    return { remove: old.filter((l) => !n.has(l)), add: next.filter((l) => !o.has(l)) };
+  };
+  const services = diff(before?.natServices, now?.natServices);
+  const nodePorts = diff(before?.natNodePorts, now?.natNodePorts);
+  const filterServices = diff(before?.filterServices, now?.filterServices);
+  const filterExternal = diff(before?.filterExternal, now?.filterExternal);
   return {
-    nat: { chains: [...(dispatch.nat ? chains.nat : []), ...byKey(rewrite).flatMap((p) => p.chains)], deleteChains: [...new Set(deleteChains)].sort(), insertJumps: [] },
-    filter: { chains: dispatch.filter ? chains.filter : [], deleteChains: [], insertJumps: [] },
+    nat: {
+      remove: [...services.remove, ...nodePorts.remove],
+      add: [...services.add.map((l) => l.replace(/^-A (\S+) /, '-I $1 1 ')), ...nodePorts.add],
+    },
+    filter: { remove: [...filterServices.remove, ...filterExternal.remove], add: [...filterServices.add, ...filterExternal.add] },
+  };
+}
+
+/**
+ * A partial sync: the chains of `rewrite` (changed ports still present) written whole, the
+ * dispatch entries of changed ports edited in place, `deleteChains` (nat chains the changed ports
+ * no longer use) deleted last.
+ */
+export function partialSyncPlan(rewrite: Iterable<ServicePortRules>, deleteChains: Iterable<string>, edits: readonly DispatchEdits[]): RestorePlan {
+  const table = (t: Table) => ({
+    removeRules: edits.flatMap((e) => e[t].remove).map((l) => l.replace(/^-A /, '-D ')),
+    addRules: edits.flatMap((e) => e[t].add),
+  });
+  return {
+    nat: { chains: byKey(rewrite).flatMap((p) => p.chains), deleteChains: [...new Set(deleteChains)].sort(), insertJumps: [], ...table('nat') },
+    filter: { chains: [], deleteChains: [], insertJumps: [], ...table('filter') },
   };
 }
 
@@ -170,12 +202,16 @@ export function renderRestore(plan: RestorePlan): string {
   const out: string[] = [];
   for (const table of ['filter', 'nat'] as const) {
     const w = plan[table];
-    if (w.chains.length === 0 && w.deleteChains.length === 0 && w.insertJumps.length === 0) continue;
+    const removeRules = w.removeRules ?? [];
+    const addRules = w.addRules ?? [];
+    if (w.chains.length === 0 && w.deleteChains.length === 0 && w.insertJumps.length === 0 && removeRules.length === 0 && addRules.length === 0) continue;
     out.push(`*${table}`);
     for (const c of w.chains) out.push(`:${c.name} - [0:0]`);
     for (const c of w.deleteChains) out.push(`:${c} - [0:0]`);
     for (const j of w.insertJumps) out.push(`-I ${j.chain} 1 ${jumpSpec(j)}`);
+    for (const line of removeRules) out.push(line);
     for (const c of w.chains) for (const line of c.lines) out.push(line);
+    for (const line of addRules) out.push(line);
     for (const c of w.deleteChains) out.push(`-X ${c}`);
     out.push('COMMIT');
   }

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { createIptablesBackend } from '../../src/network/proxy/iptables/index.js';
+import { createIptablesBackend, createRunner, type IptablesRunner } from '../../src/network/proxy/iptables/index.js';
 import type { EndpointInfo, ProxyState, ServicePortInfo } from '../../src/network/proxy/model.js';
 
 const hasIptables = ['/usr/sbin/iptables-restore', '/sbin/iptables-restore', '/usr/bin/iptables-restore'].some((p) => existsSync(p));
@@ -132,7 +132,10 @@ const hairpin = svc('hairpin', '10.43.0.8', [EPS[0]!]);
 
 test('iptables proxy in a namespace of its own', { skip }, async (t) => {
   const logs: string[] = [];
-  const backend = createIptablesBackend({ netns: ns, log: (m) => logs.push(m) });
+  const restores: string[] = [];
+  const real = createRunner({ netns: ns });
+  const runner: IptablesRunner = { save: (f) => real.save(f), restore: (f, input) => (restores.push(input), real.restore(f, input)) };
+  const backend = createIptablesBackend({ runner, log: (m) => logs.push(m) });
   await backend.sync(stateOf([web, empty, sticky, headless, hairpin]), 'all');
 
   await t.test('ClusterIP reaches every endpoint, spread at random', async () => {
@@ -203,6 +206,20 @@ test('iptables proxy in a namespace of its own', { skip }, async (t) => {
     assert.equal((await get('10.43.0.7', 80)).code, 'ECONNREFUSED');
     await backend.sync(stateOf([moved, filled, sticky, headless, hairpin]), new Set([unsticky.key]));
     assert.ok((await get('10.43.0.7', 80)).ok);
+  });
+
+  await t.test('a full resync rewrites only what is not known to be intact', async () => {
+    const current = stateOf([svc('web', '10.43.0.5', [EPS[2]!], { nodePort: 30080 }), svc('empty', '10.43.0.6', [EPS[0]!], { nodePort: 30081 }), sticky, headless, hairpin]);
+    await backend.sync(current, 'all');
+    const n = restores.length;
+    await backend.sync(current, 'all');
+    assert.equal(restores.length, n, 'nothing drifted, nothing changed: no restore at all');
+    inNs(['iptables', '-w', '-t', 'nat', '-A', 'CAPSTAN-NODEPORTS', '-p', 'tcp', '--dport', '30999', '-j', 'RETURN']);
+    await backend.sync(current, 'all');
+    const declared = restores.at(-1)!.split('\n').filter((l) => l.startsWith(':')).map((l) => l.slice(1).split(' ')[0]);
+    assert.deepEqual(declared, ['CAPSTAN-NODEPORTS'], 'only the drifted chain is rewritten');
+    assert.ok(!saved('nat').includes('30999'));
+    assert.equal((await get(NODE_IP, 30080)).reply, `${EPS[2]}:${EP_PORT}`);
   });
 
   await t.test('a full resync repairs drift; a restarted proxy keeps established connections and sweeps stale chains', async () => {

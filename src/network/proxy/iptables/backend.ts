@@ -2,9 +2,11 @@
 // kube-proxy's iptables mode does, with `iptables-restore --noflush` transactions.
 //
 // Contract (ProxyBackend):
-// - sync(state, 'all') is a full sync: reads `iptables-save`, writes every chain of ours, deletes
-//   our chains nobody wants any more (e.g. left by an earlier run), inserts missing jumps into the
-//   built-in chains. This repairs any drift and is safe to repeat.
+// - sync(state, 'all') is a full sync: reads `iptables-save`, writes every chain of ours that is
+//   not known to be intact (see chain-digests.ts: a chain is rewritten when its rules changed, when
+//   the kernel's copy differs from what we left there, or when we never read it back), deletes our
+//   chains nobody wants any more (e.g. left by an earlier run), inserts missing jumps into the
+//   built-in chains, then reads back what it wrote. This repairs any drift and is safe to repeat.
 // - sync(state, changed) is a partial sync: rewrites the changed ports' chains and edits their
 //   entries in the dispatch chains; its cost grows with the change, not with the Service count. It falls back to a full sync before the first full one, when the node's
 //   addresses or cluster CIDRs changed (every port's rules depend on them), and when the partial
@@ -14,7 +16,9 @@
 import type { ProxyBackend, ProxyState } from '../model.js';
 import { dispatchEdits, fullSyncPlan, JUMPS, partialSyncPlan, renderRestore, type DispatchEdits } from './rules.js';
 import { createRunner, IptablesMissingError, type IptablesRunner } from './runner.js';
-import { cleanupRestore, missingJumps, ownChains, parseSave } from './saved-rules.js';
+import { cleanupRestore, missingJumps, ownChains, parseSave, type SavedRules } from './saved-rules.js';
+import { digest, digestKey, isUpToDate, savedDigests, type ChainDigest, type ChainDigests } from './chain-digests.js';
+import { EXTERNAL_SERVICES_CHAIN, FILTER_SERVICES_CHAIN, NODEPORTS_CHAIN, SERVICES_CHAIN } from './chain-names.js';
 import { familyOf, servicePortRules, type Family, type FamilyOptions, type ServicePortRules } from './service-rules.js';
 
 export interface IptablesBackendOptions {
@@ -31,6 +35,8 @@ interface FamilyMemory {
   written?: Map<string, ServicePortRules>;
   /** The options the written rules were made with. */
   optionsKey?: string;
+  /** What we know of each chain of ours in the kernel (see chain-digests.ts). */
+  digests?: ChainDigests;
   /** ip6tables is missing: warned once, never tried again. */
   unavailable?: boolean;
 }
@@ -125,14 +131,42 @@ class IptablesBackend implements ProxyBackend {
   }
 
   private async fullSync(state: ProxyState, opts: FamilyOptions, mem: FamilyMemory, optionsKey: string): Promise<void> {
-    const saved = await this.runner.save(opts.family);
-    if (saved === undefined) throw new IptablesMissingError(`${opts.family === 6 ? 'ip6tables' : 'iptables'}-save not found`);
-    const parsed = parseSave(saved);
+    const parsed = await this.read(opts.family);
+    const kernel = { nat: savedDigests(parsed, 'nat'), filter: savedDigests(parsed, 'filter') };
+    const known = mem.digests ?? new Map<string, ChainDigest>();
     const wanted = rulesOf(state, opts);
-    const plan = fullSyncPlan(wanted.values(), opts.family, { nat: ownChains(parsed, 'nat'), filter: ownChains(parsed, 'filter') }, missingJumps(parsed, JUMPS));
-    await this.runner.restore(opts.family, renderRestore(plan));
+    const plan = fullSyncPlan(
+      wanted.values(), opts.family, { nat: ownChains(parsed, 'nat'), filter: ownChains(parsed, 'filter') }, missingJumps(parsed, JUMPS),
+      (table, chain) => isUpToDate(known.get(digestKey(table, chain.name)), chain.lines, kernel[table].get(chain.name)),
+    );
+    const input = renderRestore(plan);
+    if (input) await this.runner.restore(opts.family, input);
     mem.written = wanted;
     mem.optionsKey = optionsKey;
+    // Keep what is known of the chains left alone; learn how the kernel prints the ones written.
+    const digests: ChainDigests = new Map();
+    for (const table of ['nat', 'filter'] as const) {
+      for (const c of plan.wanted[table]) {
+        const k = digestKey(table, c.name);
+        const before = known.get(k);
+        if (before) digests.set(k, before);
+      }
+      for (const c of plan[table].chains) digests.set(digestKey(table, c.name), { input: digest(c.lines) });
+    }
+    mem.digests = digests;
+    if (plan.nat.chains.length + plan.filter.chains.length > 0) {
+      const after = await this.read(opts.family);
+      for (const table of ['nat', 'filter'] as const) {
+        const printed = savedDigests(after, table);
+        for (const c of plan[table].chains) digests.get(digestKey(table, c.name))!.saved = printed.get(c.name);
+      }
+    }
+  }
+
+  private async read(family: Family): Promise<SavedRules> {
+    const saved = await this.runner.save(family);
+    if (saved === undefined) throw new IptablesMissingError(`${family === 6 ? 'ip6tables' : 'iptables'}-save not found`);
+    return parseSave(saved);
   }
 
   private async partialSync(state: ProxyState, changed: ReadonlySet<string>, opts: FamilyOptions, written: Map<string, ServicePortRules>): Promise<void> {
@@ -160,6 +194,14 @@ class IptablesBackend implements ProxyBackend {
     if (!dirty) return;
     const plan = partialSyncPlan(rewrite, deleteChains, edits);
     await this.runner.restore(opts.family, renderRestore(plan));
+    // The chains written or edited here are re-read only by the next full resync, which rewrites them.
+    const digests = this.memory[opts.family].digests;
+    if (digests) {
+      for (const c of plan.nat.chains) digests.set(digestKey('nat', c.name), { input: digest(c.lines) });
+      for (const c of plan.nat.deleteChains) digests.delete(digestKey('nat', c));
+      if (edits.some((e) => e.nat.add.length + e.nat.remove.length > 0)) for (const c of [SERVICES_CHAIN, NODEPORTS_CHAIN]) digests.delete(digestKey('nat', c));
+      if (edits.some((e) => e.filter.add.length + e.filter.remove.length > 0)) for (const c of [FILTER_SERVICES_CHAIN, EXTERNAL_SERVICES_CHAIN]) digests.delete(digestKey('filter', c));
+    }
     // Commit to memory only after the kernel took it.
     written.clear();
     for (const [k, v] of next) written.set(k, v);

@@ -5,8 +5,9 @@
 // half-written chain. Built-in chains are never declared (that would flush other software's
 // rules); our jumps into them are inserted only when missing.
 //
-// - Full sync: every fixed chain and every service port's chains are declared and written;
-//   chains of ours that exist in the kernel but are no longer wanted are flushed and deleted.
+// - Full sync: every fixed chain and every service port's chains are declared and written (less
+//   those the caller knows to be intact, see chain-digests.ts); chains of ours that exist in the
+//   kernel but are no longer wanted are flushed and deleted.
 // - Partial sync (upstream's MinimizeIPTablesRestore): only the changed ports' own chains are
 //   written whole. The dispatch chains (nat SERVICES and NODEPORTS, filter SERVICES and
 //   EXTERNAL-SERVICES) list every port; upstream rewrites them whole on every sync, which at
@@ -128,15 +129,17 @@ function byKey(ports: Iterable<ServicePortRules>): ServicePortRules[] {
 }
 
 /**
- * A full sync: every chain of ours written; `stale` (ours in the kernel, per table) minus the
- * wanted ones deleted; `missingJumps` inserted.
+ * A full sync: every chain of ours written, except those `upToDate` vouches for; `stale` (ours in
+ * the kernel, per table) minus the wanted ones deleted; `missingJumps` inserted. Also returns every
+ * wanted chain, for the caller's bookkeeping.
  */
 export function fullSyncPlan(
   ports: Iterable<ServicePortRules>,
   family: Family,
   stale: { nat: Iterable<string>; filter: Iterable<string> },
   missingJumps: readonly Jump[],
-): RestorePlan {
+  upToDate: (table: Table, chain: NatChain) => boolean = () => false,
+): RestorePlan & { wanted: { nat: NatChain[]; filter: NatChain[] } } {
   const sorted = byKey(ports);
   const dispatch = dispatchChains(sorted, family);
   const fixed = staticChains();
@@ -145,8 +148,17 @@ export function fullSyncPlan(
   const wantedNat = new Set(natChains.map((c) => c.name));
   const wantedFilter = new Set(filterChains.map((c) => c.name));
   return {
-    nat: { chains: natChains, deleteChains: [...stale.nat].filter((c) => !wantedNat.has(c)).sort(), insertJumps: missingJumps.filter((j) => j.table === 'nat') },
-    filter: { chains: filterChains, deleteChains: [...stale.filter].filter((c) => !wantedFilter.has(c)).sort(), insertJumps: missingJumps.filter((j) => j.table === 'filter') },
+    nat: {
+      chains: natChains.filter((c) => !upToDate('nat', c)),
+      deleteChains: [...stale.nat].filter((c) => !wantedNat.has(c)).sort(),
+      insertJumps: missingJumps.filter((j) => j.table === 'nat'),
+    },
+    filter: {
+      chains: filterChains.filter((c) => !upToDate('filter', c)),
+      deleteChains: [...stale.filter].filter((c) => !wantedFilter.has(c)).sort(),
+      insertJumps: missingJumps.filter((j) => j.table === 'filter'),
+    },
+    wanted: { nat: natChains, filter: filterChains },
   };
 }
 

@@ -14,7 +14,7 @@
 // - Calls are serialised: a sync never overlaps another sync or cleanup().
 // - IPv4 is always programmed; IPv6 (ip6tables) only once the state holds an IPv6 cluster IP.
 import type { ProxyBackend, ProxyState } from '../model.js';
-import { dispatchEdits, fullSyncPlan, JUMPS, partialSyncPlan, renderRestore, type DispatchEdits } from './rules.js';
+import { batchPlan, dispatchEdits, fullSyncPlan, JUMPS, partialSyncPlan, renderRestore, type DispatchEdits } from './rules.js';
 import { createRunner, IptablesMissingError, type IptablesRunner } from './runner.js';
 import { cleanupRestore, missingJumps, ownChains, parseSave, type SavedRules } from './saved-rules.js';
 import { digest, digestKey, isUpToDate, savedDigests, type ChainDigest, type ChainDigests } from './chain-digests.js';
@@ -139,8 +139,10 @@ class IptablesBackend implements ProxyBackend {
       wanted.values(), opts.family, { nat: ownChains(parsed, 'nat'), filter: ownChains(parsed, 'filter') }, missingJumps(parsed, JUMPS),
       (table, chain) => isUpToDate(known.get(digestKey(table, chain.name)), chain.lines, kernel[table].get(chain.name)),
     );
-    const input = renderRestore(plan);
-    if (input) await this.runner.restore(opts.family, input);
+    for (const batch of batchPlan(plan)) {
+      const input = renderRestore(batch);
+      if (input) await this.runner.restore(opts.family, input);
+    }
     mem.written = wanted;
     mem.optionsKey = optionsKey;
     // Keep what is known of the chains left alone; learn how the kernel prints the ones written.
@@ -170,28 +172,22 @@ class IptablesBackend implements ProxyBackend {
   }
 
   private async partialSync(state: ProxyState, changed: ReadonlySet<string>, opts: FamilyOptions, written: Map<string, ServicePortRules>): Promise<void> {
-    const next = new Map(written);
+    const updates: Array<[string, ServicePortRules | undefined]> = [];
     const rewrite: ServicePortRules[] = [];
     const deleteChains: string[] = [];
     const edits: DispatchEdits[] = [];
-    let dirty = false;
     for (const key of changed) {
       const before = written.get(key);
       const sp = state.servicePorts.get(key);
       const now = sp ? servicePortRules(sp, opts) : undefined;
       if (sameRules(before, now)) continue;
-      dirty = true;
       edits.push(dispatchEdits(before, now));
-      if (now) {
-        next.set(key, now);
-        rewrite.push(now);
-      } else {
-        next.delete(key);
-      }
+      updates.push([key, now]);
+      if (now) rewrite.push(now);
       const keep = new Set(now?.chains.map((c) => c.name) ?? []);
       for (const c of before?.chains ?? []) if (!keep.has(c.name)) deleteChains.push(c.name);
     }
-    if (!dirty) return;
+    if (updates.length === 0) return;
     const plan = partialSyncPlan(rewrite, deleteChains, edits);
     await this.runner.restore(opts.family, renderRestore(plan));
     // The chains written or edited here are re-read only by the next full resync, which rewrites them.
@@ -203,8 +199,10 @@ class IptablesBackend implements ProxyBackend {
       if (edits.some((e) => e.filter.add.length + e.filter.remove.length > 0)) for (const c of [FILTER_SERVICES_CHAIN, EXTERNAL_SERVICES_CHAIN]) digests.delete(digestKey('filter', c));
     }
     // Commit to memory only after the kernel took it.
-    written.clear();
-    for (const [k, v] of next) written.set(k, v);
+    for (const [key, now] of updates) {
+      if (now) written.set(key, now);
+      else written.delete(key);
+    }
   }
 }
 

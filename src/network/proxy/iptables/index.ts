@@ -3,5 +3,5 @@
 export { createIptablesBackend, type IptablesBackendOptions } from './backend.js';
 export { createRunner, type IptablesRunner } from './runner.js';
 export { servicePortRules, type FamilyOptions, type ServicePortRules } from './service-rules.js';
-export { dispatchEdits, fullSyncPlan, partialSyncPlan, renderRestore, JUMPS } from './rules.js';
+export { batchPlan, dispatchEdits, fullSyncPlan, partialSyncPlan, renderRestore, JUMPS } from './rules.js';
 export { cleanupRestore, parseSave } from './saved-rules.js';

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import type { ServicePortInfo } from '../model.js';
 import { endpointChain, serviceChain } from './chain-names.js';
-import { dispatchEdits, fullSyncPlan, JUMPS, partialSyncPlan, renderRestore } from './rules.js';
+import { batchPlan, dispatchEdits, fullSyncPlan, JUMPS, partialSyncPlan, renderRestore } from './rules.js';
 import { cleanupRestore, missingJumps, ownChains, parseSave } from './saved-rules.js';
 import { servicePortRules, type ServicePortRules } from './service-rules.js';
 
@@ -101,6 +101,31 @@ test('iptables-save output: our chains, present jumps (matches reordered by ipta
   assert.ok(cleanup.includes('-X CAPSTAN-SVC-ABCDEFGHIJKLMNOP') && cleanup.includes('-X CAPSTAN-SERVICES'));
   assert.ok(!cleanup.some((l) => l.includes('CNI-HOSTPORT')), 'other software\'s chains and jumps stay');
   assert.equal(cleanupRestore(parseSave('*nat\n:PREROUTING ACCEPT [0:0]\nCOMMIT\n*filter\n:INPUT ACCEPT [0:0]\nCOMMIT\n')), '', 'nothing of ours: nothing to run');
+});
+
+test('a large full sync is split into batches that never jump to a chain not yet written; dispatch, jumps and deletions come last', () => {
+  const many = Array.from({ length: 30 }, (_, i) => port(`s${i}`, `10.43.1.${i + 1}`, ['10.42.1.2', '10.42.1.3', '10.42.1.4'], 30000 + i));
+  const plan = fullSyncPlan(many, 4, { nat: ['CAPSTAN-SVC-AAAAAAAAAAAAAAAA'], filter: [] }, JUMPS);
+  assert.deepEqual(batchPlan(plan, 1000), [plan], 'within the limit: one atomic transaction');
+  const batches = batchPlan(plan, 10);
+  assert.ok(batches.length > 10);
+  const written = new Set<string>();
+  for (const b of batches) {
+    assert.ok(b.nat.chains.length <= 10 || b === batches.at(-1));
+    for (const c of b.nat.chains) written.add(c.name);
+    for (const c of b.nat.chains) {
+      for (const line of c.lines) {
+        const target = / -j (CAPSTAN-\S+)/.exec(line)?.[1];
+        if (target) assert.ok(written.has(target), `${c.name} jumps to ${target}, written by now`);
+      }
+    }
+  }
+  assert.equal(written.size, plan.nat.chains.length, 'every chain written once');
+  const last = batches.at(-1)!;
+  assert.deepEqual(last.nat.chains.map((c) => c.name), ['CAPSTAN-SERVICES', 'CAPSTAN-NODEPORTS']);
+  assert.deepEqual(last.nat.deleteChains, ['CAPSTAN-SVC-AAAAAAAAAAAAAAAA']);
+  assert.equal(last.nat.insertJumps.length, 3);
+  assert.ok(batches.slice(0, -1).every((b) => b.nat.deleteChains.length === 0 && b.nat.insertJumps.length === 0 && b.filter.chains.length === 0));
 });
 
 test('per-service chain names fit the kernel limit and are stable', () => {

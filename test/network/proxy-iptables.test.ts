@@ -228,10 +228,13 @@ test('iptables proxy in a namespace of its own', { skip }, async (t) => {
     // Drift: someone deletes our jump from nat OUTPUT and adds a rule to our dispatch chain.
     inNs(['iptables', '-w', '-t', 'nat', '-D', 'OUTPUT', '-m', 'comment', '--comment', 'capstan service portals', '-j', 'CAPSTAN-SERVICES']);
     inNs(['iptables', '-w', '-t', 'nat', '-I', 'CAPSTAN-SERVICES', '1', '-d', '10.43.0.5', '-j', 'RETURN']);
-    const restarted = createIptablesBackend({ netns: ns });
+    // The restarted proxy writes in small batches, as a large one would.
+    const restarted = createIptablesBackend({ runner, maxChainsPerRestore: 2 });
+    const before = restores.length;
     const kept = stateOf([svc('web', '10.43.0.5', [EPS[2]!], { nodePort: 30080 }), sticky]);
     assert.ok(saved().includes('default/empty'));
     await restarted.sync(kept, 'all');
+    assert.ok(restores.length - before >= 3, `written in ${restores.length - before} transactions`);
     const text = saved();
     assert.equal((saved('nat').match(/-A OUTPUT .*-j CAPSTAN-SERVICES/g) ?? []).length, 1, 'the jump is back, once');
     assert.ok(!text.includes('-d 10.43.0.5/32 -j RETURN'), 'the foreign rule in our chain is gone');

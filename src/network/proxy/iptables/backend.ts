@@ -27,6 +27,8 @@ export interface IptablesBackendOptions {
   log?(message: string): void;
   /** For tests: replaces the commands. */
   runner?: IptablesRunner;
+  /** Most chains one full-sync transaction writes before the rest goes to the next (default 2000). */
+  maxChainsPerRestore?: number;
 }
 
 /** What the backend remembers of one family between syncs. */
@@ -63,12 +65,14 @@ class IptablesBackend implements ProxyBackend {
   readonly mode = 'iptables' as const;
   private readonly runner: IptablesRunner;
   private readonly log: (m: string) => void;
+  private readonly maxChainsPerRestore: number | undefined;
   private readonly memory: Record<Family, FamilyMemory> = { 4: {}, 6: {} };
   private queue: Promise<unknown> = Promise.resolve();
 
   constructor(options: IptablesBackendOptions) {
     this.runner = options.runner ?? createRunner({ netns: options.netns });
     this.log = options.log ?? (() => undefined);
+    this.maxChainsPerRestore = options.maxChainsPerRestore;
   }
 
   sync(state: ProxyState, changed: ReadonlySet<string> | 'all'): Promise<void> {
@@ -139,7 +143,7 @@ class IptablesBackend implements ProxyBackend {
       wanted.values(), opts.family, { nat: ownChains(parsed, 'nat'), filter: ownChains(parsed, 'filter') }, missingJumps(parsed, JUMPS),
       (table, chain) => isUpToDate(known.get(digestKey(table, chain.name)), chain.lines, kernel[table].get(chain.name)),
     );
-    for (const batch of batchPlan(plan)) {
+    for (const batch of batchPlan(plan, this.maxChainsPerRestore)) {
       const input = renderRestore(batch);
       if (input) await this.runner.restore(opts.family, input);
     }

@@ -61,7 +61,7 @@ try {
     const resync = await timed(() => backend.sync(state, 'all'));
     const incremental: number[] = [];
     const drain: number[] = [];
-    const iterations = n >= 5000 ? Math.min(runs, 5) : runs;
+    const iterations = n >= 5000 ? Math.min(runs, 20) : runs;
     for (let r = 1; r <= iterations; r++) {
       const i = (r * 7919) % n;
       const sp = servicePort(i, r);

@@ -1,8 +1,10 @@
 // The iptables proxy backend against the real kernel, as root, inside a network namespace this
-// test makes (`capt-ipt-<pid>`): a veth pair (both ends inside) holds the node address 10.99.0.1 and three
-// endpoint addresses; TCP servers inside the namespace answer with their own address; a client
-// process inside the namespace connects to the Service VIPs. Nothing outside the namespace is
-// touched; the namespace and the processes are removed in `after`, even after a failure.
+// test makes (`capt-ipt-<pid>`): a veth pair (both ends inside) holds the node address 10.99.0.1
+// and three endpoint addresses; TCP servers inside the namespace answer with their own address; a
+// client process inside the namespace connects to the Service VIPs, another one in a second
+// namespace (`capt-ipto-<pid>`, linked by a veth) plays a machine outside the cluster. Nothing
+// outside these namespaces is touched; they and the processes are removed in `after`, even after
+// a failure.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
@@ -47,7 +49,7 @@ rl.on('line', (line) => {
   const c = JSON.parse(line);
   const t = Date.now();
   if (c.op === 'get' || c.op === 'open') {
-    const s = net.connect({ host: c.host, port: c.port, localAddress: c.from, timeout: 3000 });
+    const s = net.connect({ host: c.host, port: c.port, localAddress: c.from, timeout: 1500 });
     let buf = '';
     s.on('data', (d) => {
       buf += d;
@@ -64,17 +66,34 @@ rl.on('line', (line) => {
 });`;
 
 let server: ChildProcessWithoutNullStreams | undefined;
-let client: ChildProcessWithoutNullStreams | undefined;
-let answers: AsyncIterator<string> | undefined;
-
 interface Answer { ok: boolean; reply?: string; code?: string; ms: number }
 
-async function ask(command: object): Promise<Answer> {
-  client!.stdin.write(`${JSON.stringify(command)}\n`);
-  const next = await answers!.next();
-  if (next.done) throw new Error('client exited');
-  return JSON.parse(next.value) as Answer;
+/** A client process inside `netns`, driven one JSON line at a time. */
+class Client {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly lines: AsyncIterator<string>;
+  constructor(netns: string) {
+    this.child = spawn('ip', ['netns', 'exec', netns, process.execPath, '-e', CLIENT]);
+    this.lines = createInterface({ input: this.child.stdout })[Symbol.asyncIterator]();
+  }
+  async ask(command: object): Promise<Answer> {
+    this.child.stdin.write(`${JSON.stringify(command)}\n`);
+    const next = await this.lines.next();
+    if (next.done) throw new Error('client exited');
+    return JSON.parse(next.value) as Answer;
+  }
+  kill(): void {
+    if (this.child.pid) this.child.kill('SIGKILL');
+  }
 }
+
+let client: Client | undefined;
+/** The same, in a second namespace standing for a machine outside the cluster. */
+let outsider: Client | undefined;
+const outside = `capt-ipto-${process.pid}`;
+const OUTSIDE_IP = '10.98.0.2';
+
+const ask = (command: object) => client!.ask(command);
 const get = (host: string, port: number, from?: string) => ask({ op: 'get', host, port, from });
 
 async function replies(host: string, port: number, n: number): Promise<string[]> {
@@ -115,13 +134,26 @@ before(async () => {
   server = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', SERVER, ...EPS.map((ip) => `${ip}:${EP_PORT}`)]);
   const ready = createInterface({ input: server.stdout })[Symbol.asyncIterator]();
   assert.equal((await ready.next()).value, 'ready');
-  client = spawn('ip', ['netns', 'exec', ns, process.execPath, '-e', CLIENT]);
-  answers = createInterface({ input: client.stdout })[Symbol.asyncIterator]();
+  client = new Client(ns);
+  // The outside machine: a veth from its namespace into the node's, routed to the node address.
+  sh('ip', ['netns', 'add', outside]);
+  sh('ip', ['-n', outside, 'link', 'set', 'lo', 'up']);
+  sh('ip', ['-n', ns, 'link', 'add', 'n0', 'type', 'veth', 'peer', 'name', 'o0', 'netns', outside]);
+  sh('ip', ['-n', ns, 'addr', 'add', '10.98.0.1/24', 'dev', 'n0']);
+  sh('ip', ['-n', ns, 'link', 'set', 'n0', 'up']);
+  sh('ip', ['-n', outside, 'addr', 'add', `${OUTSIDE_IP}/24`, 'dev', 'o0']);
+  sh('ip', ['-n', outside, 'link', 'set', 'o0', 'up']);
+  sh('ip', ['-n', outside, 'route', 'add', '10.99.0.0/24', 'via', '10.98.0.1']);
+  outsider = new Client(outside);
 });
 
 after(() => {
-  for (const child of [client, server]) if (child?.pid) child.kill('SIGKILL');
-  if (canRun) try { sh('ip', ['netns', 'delete', ns]); } catch { /* not created */ }
+  client?.kill();
+  outsider?.kill();
+  if (server?.pid) server.kill('SIGKILL');
+  if (canRun) {
+    for (const n of [ns, outside]) try { sh('ip', ['netns', 'delete', n]); } catch { /* not created */ }
+  }
 });
 
 const web = svc('web', '10.43.0.5', EPS, { nodePort: 30080 });
@@ -129,6 +161,10 @@ const empty = svc('empty', '10.43.0.6', [], { nodePort: 30081 });
 const sticky = svc('sticky', '10.43.0.7', EPS, { sessionAffinityTimeoutSeconds: 600 });
 const headless = svc('headless', '', EPS, { clusterIPs: [] });
 const hairpin = svc('hairpin', '10.43.0.8', [EPS[0]!]);
+/** externalTrafficPolicy Local: EPS[0] counts as on this node, EPS[1] as on another. */
+function etpLocal(endpoints: Array<[string, boolean]>): ServicePortInfo {
+  return { ...svc('etp', '10.43.0.9', [], { nodePort: 30090, externalTrafficLocal: true }), endpoints: endpoints.map(([ip, isLocal]) => ({ ...ep(ip), isLocal })) };
+}
 
 test('iptables proxy in a namespace of its own', { skip }, async (t) => {
   const logs: string[] = [];
@@ -167,6 +203,29 @@ test('iptables proxy in a namespace of its own', { skip }, async (t) => {
     assert.equal(a.reply, `${EPS[0]}:${EP_PORT}`);
     const counted = inNs(['iptables-save', '-c', '-t', 'nat']).split('\n').find((l) => l.includes(`-s ${EPS[0]}/32`) && l.includes('default/hairpin') && l.includes('CAPSTAN-MARK-MASQ'));
     assert.match(counted ?? '', /^\[[1-9]\d*:\d+\]/, `the hairpin rule matched: ${counted}`);
+  });
+
+  await t.test('externalTrafficPolicy Local: outside clients reach only local endpoints, and are dropped when there is none', async () => {
+    const etp = etpLocal([[EPS[0]!, true], [EPS[1]!, false]]);
+    await backend.sync(stateOf([web, empty, sticky, headless, hairpin, etp]), new Set([etp.key]));
+    const fromOutside = new Set<string>();
+    for (let i = 0; i < 12; i++) {
+      const a = await outsider!.ask({ op: 'get', host: NODE_IP, port: 30090 });
+      assert.ok(a.ok, `from outside: ${a.code}`);
+      fromOutside.add(a.reply!);
+    }
+    assert.deepEqual([...fromOutside], [`${EPS[0]}:${EP_PORT}`]);
+    const cluster = await outsider!.ask({ op: 'get', host: NODE_IP, port: 30080 });
+    assert.ok(cluster.ok, 'an ETP Cluster NodePort serves outside clients too (masqueraded)');
+    // The node itself is not subject to the policy: it reaches every endpoint.
+    assert.equal(new Set(await replies(NODE_IP, 30090, 20)).size, 2);
+
+    const remoteOnly = etpLocal([[EPS[1]!, false]]);
+    await backend.sync(stateOf([web, empty, sticky, headless, hairpin, remoteOnly]), new Set([remoteOnly.key]));
+    const dropped = await outsider!.ask({ op: 'get', host: NODE_IP, port: 30090 });
+    assert.equal(dropped.code, 'TIMEOUT', 'no local endpoint: outside traffic is dropped, as upstream');
+    assert.equal((await get(NODE_IP, 30090)).reply, `${EPS[1]}:${EP_PORT}`, 'the node still reaches the remote endpoint');
+    await backend.sync(stateOf([web, empty, sticky, headless, hairpin]), new Set([remoteOnly.key]));
   });
 
   await t.test('headless Services get no rules', () => {

@@ -8,9 +8,13 @@
 //   chains nobody wants any more (e.g. left by an earlier run), inserts missing jumps into the
 //   built-in chains, then reads back what it wrote. This repairs any drift and is safe to repeat.
 // - sync(state, changed) is a partial sync: rewrites the changed ports' chains and edits their
-//   entries in the dispatch chains; its cost grows with the change, not with the Service count. It falls back to a full sync before the first full one, when the node's
-//   addresses or cluster CIDRs changed (every port's rules depend on them), and when the partial
-//   restore fails (the kernel drifted from what we remember).
+//   entries in the dispatch chains; its cost grows with the change, not with the Service count.
+//   It falls back to a full sync before the first full one, when the cluster CIDRs changed (every
+//   port's rules depend on them), and when the partial restore fails (the kernel drifted from
+//   what we remember).
+// - NodePorts answer on every local address but loopback (`-m addrtype --dst-type LOCAL`, as
+//   upstream's default), which includes ProxyState.nodeIPs; loopback would need route_localnet.
+// - Large full syncs are written in several dependency-ordered transactions (rules.ts batchPlan).
 // - Calls are serialised: a sync never overlaps another sync or cleanup().
 // - IPv4 is always programmed; IPv6 (ip6tables) only once the state holds an IPv6 cluster IP.
 import type { ProxyBackend, ProxyState } from '../model.js';

@@ -4,7 +4,8 @@
 // resync, Service removal, and the Node's addresses as nodeIPs.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { Client, loopbackTransport, type KubeObject } from '../../src/client/index.js';
+import { Client, loopbackTransport } from '../../src/client/index.js';
+import type { KubeObject } from '../../src/api/index.js';
 import { Proxier, type ProxyBackend, type ProxyState } from '../../src/network/index.js';
 import { startTestServer, type TestServer } from '../support/server.js';
 import { NODES } from '../support/resources.js';

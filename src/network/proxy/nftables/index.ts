@@ -1,0 +1,4 @@
+// The nftables proxy backend: programs a ProxyState into one nftables table, `ip capstan-proxy`.
+export { createNftablesBackend, type NftablesBackendOptions } from './backend.js';
+export { TABLE, TABLE_NAME, MASQUERADE_MARK } from './names.js';
+export { renderFull, renderIncremental, type Written, type Transaction } from './ruleset.js';

@@ -15,13 +15,11 @@ export interface BackendOptions {
   log?(msg: string): void;
 }
 
-type BackendFactory = (options: BackendOptions) => ProxyBackend | Promise<ProxyBackend>;
-
-// Specifiers held in variables: the compiler does not resolve them, so this module builds whether
-// or not a backend is present in the tree; a missing backend fails at run time with a clear error.
-const MODULES: Record<ProxyMode, { specifier: string; factory: string }> = {
-  nftables: { specifier: './nftables/index.js', factory: 'createNftablesBackend' },
-  iptables: { specifier: './iptables/index.js', factory: 'createIptablesBackend' },
+// Literal specifiers inside the factories: the compiler checks each backend's factory, and the
+// module loads only when its mode is created.
+const FACTORIES: Record<ProxyMode, (options: BackendOptions) => Promise<ProxyBackend>> = {
+  nftables: async (o) => (await import('./nftables/index.js')).createNftablesBackend(o),
+  iptables: async (o) => (await import('./iptables/index.js')).createIptablesBackend(o),
 };
 
 export function isProxyMode(mode: string): mode is ProxyMode {
@@ -30,17 +28,9 @@ export function isProxyMode(mode: string): mode is ProxyMode {
 
 /** Loads the backend of `mode` and creates it. */
 export async function createBackend(mode: ProxyMode, options: BackendOptions = {}): Promise<ProxyBackend> {
-  const entry = MODULES[mode];
-  if (!entry) throw new Error(`unknown proxy mode "${String(mode)}": use ${PROXY_MODES.join(' or ')}`);
-  let mod: Record<string, unknown>;
-  try {
-    mod = await import(entry.specifier) as Record<string, unknown>;
-  } catch (e) {
-    throw new Error(`proxy mode ${mode}: cannot load its backend: ${(e as Error).message}`);
-  }
-  const factory = mod[entry.factory];
-  if (typeof factory !== 'function') throw new Error(`proxy mode ${mode}: its backend module exports no ${entry.factory}()`);
-  return await (factory as BackendFactory)(options);
+  const factory = FACTORIES[mode];
+  if (!factory) throw new Error(`unknown proxy mode "${String(mode)}": use ${PROXY_MODES.join(' or ')}`);
+  return factory(options);
 }
 
 /**

@@ -73,7 +73,7 @@ interface ProxyProcess { child: ChildProcess; logs(): string; readyMs: number; e
 async function startProxy(kubeconfig: string, netns: string, mode: string): Promise<ProxyProcess> {
   const t0 = performance.now();
   const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'capstan'), 'proxy', '--kubeconfig', kubeconfig, '--node-name', 'bench-node',
-    '--proxy-mode', mode, '--netns', netns, '--node-ip', NETNS_NODE_IP], { stdio: ['ignore', 'ignore', 'pipe'] });
+    '--proxy-mode', mode, '--netns', netns, '--node-ip', NETNS_NODE_IP, '--v', '2'], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.setEncoding('utf8');
   const exited = new Promise<void>((r) => child.once('exit', () => r()));
@@ -92,6 +92,11 @@ async function stopProxy(p: ProxyProcess | undefined): Promise<void> {
   if (!p || p.child.exitCode !== null || p.child.signalCode !== null) return;
   p.child.kill('SIGTERM');
   await p.exited;
+}
+
+/** Durations (ms) of the proxy's logged incremental syncs (rebuild + backend), from `--v 2`. */
+function incrementalSyncs(logs: string): number[] {
+  return [...logs.matchAll(/(?:^|\s)sync: \d+ changed service ports in ([\d.]+) ms/g)].map((m) => Number(m[1]));
 }
 
 /** Durations (ms) of the proxy's logged full syncs. */
@@ -131,6 +136,7 @@ async function main(): Promise<void> {
         const check = await probe.waitFor(vips[last]!, 80, PAIRS[pairOf[last]!]!, 30_000);
         if (check.value.startsWith('TIMEOUT')) throw new Error(`${mode}: service s-${last} not served: ${check.value}`);
         const lat: number[] = [];
+        const syncsBefore = incrementalSyncs(proxy.logs()).length;
         let failures = 0;
         for (let k = 0; k < samples; k++) {
           const i = Math.floor(Math.random() * n);
@@ -146,6 +152,7 @@ async function main(): Promise<void> {
           await new Promise((res) => setTimeout(res, 25));
         }
         lat.sort((a, b) => a - b);
+        const syncs = incrementalSyncs(proxy.logs()).slice(syncsBefore).sort((a, b) => a - b);
         let periodic = '';
         if (n === Math.max(...sizes)) {
           const before = fullSyncs(proxy.logs()).length;
@@ -154,7 +161,7 @@ async function main(): Promise<void> {
           const all = fullSyncs(proxy.logs());
           periodic = all.length > before ? `${all[all.length - 1]!.toFixed(0)} ms` : 'not seen in 40 s';
         }
-        const row = `| ${mode} | ${n} | ${pct(lat, 50).toFixed(1)} ms | ${pct(lat, 99).toFixed(1)} ms | ${(lat.at(-1) ?? NaN).toFixed(1)} ms | ${lat.length}${failures ? ` (+${failures} timed out)` : ''} | ${firstSync.toFixed(0)} ms | ${(proxy.readyMs / 1000).toFixed(2)} s | ${periodic || '—'} | ${rss.toFixed(0)} MiB |`;
+        const row = `| ${mode} | ${n} | ${pct(lat, 50).toFixed(1)} ms | ${pct(lat, 99).toFixed(1)} ms | ${(lat.at(-1) ?? NaN).toFixed(1)} ms | ${lat.length}${failures ? ` (+${failures} timed out)` : ''} | ${pct(syncs, 50).toFixed(1)} / ${pct(syncs, 99).toFixed(1)} ms | ${firstSync.toFixed(0)} ms | ${(proxy.readyMs / 1000).toFixed(2)} s | ${periodic || '—'} | ${rss.toFixed(0)} MiB |`;
         console.error(row);
         rows.push(row);
         await stopProxy(proxy);
@@ -170,8 +177,8 @@ async function main(): Promise<void> {
     await server.terminate();
     dir.remove();
   }
-  console.log('| mode | Services | p50 | p99 | max | samples | first full sync (logged) | proxy start → rules in place | periodic full resync | proxy RSS at start |');
-  console.log('|---|---|---|---|---|---|---|---|---|---|');
+  console.log('| mode | Services | p50 | p99 | max | samples | proxy sync p50 / p99 | first full sync (logged) | proxy start → rules in place | periodic full resync | proxy RSS at start |');
+  console.log('|---|---|---|---|---|---|---|---|---|---|---|');
   for (const r of rows) console.log(r);
 }
 

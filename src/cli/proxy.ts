@@ -27,6 +27,7 @@ Flags:
   --sync-period DURATION       How often every rule is resynced to repair drift (default ${DEFAULT_SYNC_PERIOD_MS / 1000}s)
   --min-sync-period DURATION   Least time between two syncs; changes within it are batched (default ${DEFAULT_MIN_SYNC_PERIOD_MS}ms)
   --netns NAME                 Program the rules inside network namespace NAME instead of the host's (tests)
+  --v LEVEL                    Log verbosity: 2 or more logs every sync with its duration (default 0)
   --cleanup                    Remove every Capstan proxy rule of both modes and exit
 `;
 
@@ -44,6 +45,7 @@ const PROXY_OPTIONS = {
   'min-sync-period': { type: 'string' },
   netns: { type: 'string' },
   cleanup: { type: 'boolean', default: false },
+  v: { type: 'string', default: '0' },
 } as const;
 
 function listFlag(value: string | undefined): string[] | undefined {
@@ -75,6 +77,8 @@ export async function runProxy(argv: string[]): Promise<void> {
   }
   const nodeIPs = listFlag(values['node-ip']);
   for (const ip of nodeIPs ?? []) if (!isIP(ip)) throw new Error(`invalid --node-ip "${ip}"`);
+  const verbosity = Number(values.v);
+  if (!Number.isInteger(verbosity) || verbosity < 0) throw new Error(`invalid --v "${values.v}"`);
   const isRoot = process.getuid?.() === 0;
   const kubeconfig = resolve(values.kubeconfig ?? join(isRoot ? '/var/lib/capstan' : join(homedir(), '.capstan'), 'kubeconfig.yaml'));
   const nodeName = (values['node-name'] ?? hostname()).toLowerCase();
@@ -86,7 +90,7 @@ export async function runProxy(argv: string[]): Promise<void> {
       client, nodeName, mode: mode as ProxyMode, clusterCIDRs, nodeIPs, netns,
       syncPeriodMs: values['sync-period'] ? parseDurationMs(values['sync-period'], '--sync-period') : undefined,
       minSyncPeriodMs: values['min-sync-period'] ? parseDurationMs(values['min-sync-period'], '--min-sync-period') : undefined,
-      log,
+      logEverySync: verbosity >= 2, log,
     }, stopSignal);
   } finally {
     client.close();

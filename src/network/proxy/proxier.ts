@@ -41,6 +41,8 @@ export interface ProxyOptions {
   backend?: ProxyBackend;
   /** Called after every sync that reached the backend. */
   onSync?(info: SyncInfo): void;
+  /** Log every sync with its duration (kube-proxy's -v=2 and up), not only full and slow ones. */
+  logEverySync?: boolean;
   /** First retry delay after a backend failure (default 1 s, doubling to the sync period). */
   retryInitialMs?: number;
   clock?: Clock;
@@ -162,7 +164,7 @@ export class Proxier {
     await this.backend.sync(state, changed);
     const durationMs = Math.round((now() - started) * 10) / 10;
     if (full) this.opts.log(`full sync: ${state.servicePorts.size} service ports in ${durationMs} ms`);
-    else if (durationMs > 1000) this.opts.log(`slow sync: ${count} changed service ports in ${durationMs} ms`);
+    else if (this.opts.logEverySync || durationMs > 1000) this.opts.log(`${durationMs > 1000 ? 'slow ' : ''}sync: ${count} changed service ports in ${durationMs} ms`);
     this.opts.onSync?.({ full, changed: count, servicePorts: state.servicePorts.size, durationMs });
   }
 }

@@ -102,20 +102,45 @@ test('an event after a failure runs full, before the retry is due', async () => 
   await h.stop();
 });
 
-test('the period requests a full run; stop cancels the timers', async () => {
+test('the period requests a full run after each full run; stop cancels the timers', async () => {
   const h = harness({ periodMs: 1000 });
+  h.runner.request(true);
+  h.clock.advance(0);
+  await flush();
   h.clock.advance(999);
   await flush();
-  assert.equal(h.runs.length, 0);
+  assert.equal(h.runs.length, 1);
   h.clock.advance(1);
   await flush();
   h.clock.advance(1000);
   await flush();
-  assert.deepEqual(h.runs.map((r) => r.full), [true, true]);
+  assert.deepEqual(h.runs.map((r) => r.full), [true, true, true]);
   await h.stop();
   assert.equal(h.clock.pending, 0);
   h.runner.request();
   h.clock.advance(10_000);
   await flush();
-  assert.equal(h.runs.length, 2, 'no runs after stop');
+  assert.equal(h.runs.length, 3, 'no runs after stop');
+});
+
+test('the period counts from the end of the last full run', async () => {
+  let release: (() => void) | undefined;
+  let holding = true;
+  const h = harness({ periodMs: 1000, hold: () => (holding ? new Promise<void>((r) => { release = r; }) : Promise.resolve()) });
+  h.runner.request(true);
+  h.clock.advance(0);
+  await flush();
+  h.clock.advance(5000);
+  await flush();
+  assert.equal(h.runs.length, 1, 'a slow full run: no second one queued behind it');
+  holding = false;
+  release!();
+  await flush();
+  h.clock.advance(999);
+  await flush();
+  assert.equal(h.runs.length, 1);
+  h.clock.advance(1);
+  await flush();
+  assert.deepEqual(h.runs.map((r) => r.full), [true, true]);
+  await h.stop();
 });

@@ -1,6 +1,7 @@
 // When the proxy syncs (upstream's BoundedFrequencyRunner, reduced): requests coalesce into one
 // run, runs never overlap and start at least `minIntervalMs` apart, a failed run is retried as a
-// full run after a doubling backoff, and a full run is requested every `periodMs` to repair drift.
+// full run after a doubling backoff, and a full run is requested `periodMs` after the last full
+// run ended, to repair drift.
 //
 // Contract: `run(full)` is called with full=true when any coalesced request asked for a full
 // sync (the first one, the periodic one, or a retry after a failure); requests made while a run is
@@ -11,7 +12,7 @@ import { realClock, type Clock, type TimerHandle } from '../../client/index.js';
 export interface SyncRunnerOptions {
   /** Least time between two runs' starts (batches bursts of events). */
   minIntervalMs: number;
-  /** A full run is requested this often (0: never). */
+  /** A full run is requested this long after the previous full run ended (0: never). */
   periodMs: number;
   /** Retry delay after the first failure, doubling per consecutive failure up to `retryMaxMs`. */
   retryInitialMs?: number;
@@ -48,7 +49,6 @@ export class SyncRunner {
 
   /** Runs requests until `signal` aborts; resolves after the last run finished. Call once. */
   async start(signal: AbortSignal): Promise<void> {
-    this.armPeriod();
     if (!signal.aborted) await new Promise<void>((r) => signal.addEventListener('abort', () => r(), { once: true }));
     this.stopped = true;
     this.timer?.cancel();
@@ -59,9 +59,12 @@ export class SyncRunner {
 
   private armPeriod(): void {
     if (this.opts.periodMs <= 0 || this.stopped) return;
+    this.periodTimer?.cancel();
+    // Re-armed when the full run it asks for ends: the period counts from the last full run's
+    // end, so a full run slower than the period never queues the next one right behind it.
     this.periodTimer = this.clock.setTimer(this.opts.periodMs, () => {
+      this.periodTimer = undefined;
       this.request(true);
-      this.armPeriod();
     });
   }
 
@@ -84,7 +87,7 @@ export class SyncRunner {
     this.fullPending = false;
     this.lastStart = this.clock.now();
     try {
-      await this.opts.run(full);
+      await this.opts.run(full).finally(() => { if (full) this.armPeriod(); });
       this.failures = 0;
       this.retryTimer?.cancel();
       this.retryTimer = undefined;

@@ -147,7 +147,7 @@ async function main(): Promise<void> {
         for (let k = 0; k < samples; k++) {
           const i = Math.floor(Math.random() * n);
           const next = 1 - pairOf[i]!;
-          const answered = probe.waitFor(vips[i]!, 80, PAIRS[next]!, 10_000);
+          const answered = probe.waitFor(vips[i]!, 80, PAIRS[next]!, 30_000);
           const start = performance.now();
           await client.resource(SLICES).patch(NS, `s-${i}-manual`, 'merge', { endpoints: endpointsOf(next) });
           const r = await answered;
@@ -163,10 +163,10 @@ async function main(): Promise<void> {
         let periodic = '';
         if (n === Math.max(...sizes)) {
           const before = fullSyncs(proxy.logs()).length;
-          const deadline = Date.now() + 40_000;
+          const deadline = Date.now() + 70_000;
           while (fullSyncs(proxy.logs()).length === before && Date.now() < deadline) await new Promise((res) => setTimeout(res, 200));
           const all = fullSyncs(proxy.logs());
-          periodic = all.length > before ? `${all[all.length - 1]!.toFixed(0)} ms` : 'not seen in 40 s';
+          periodic = all.length > before ? `${all[all.length - 1]!.toFixed(0)} ms` : 'not seen in 70 s';
         }
         const row = `| ${mode} | ${n} | ${pct(lat, 50).toFixed(1)} ms | ${pct(lat, 99).toFixed(1)} ms | ${(lat.at(-1) ?? NaN).toFixed(1)} ms | ${lat.length}${failures ? ` (+${failures} timed out)` : ''} | ${pct(core, 50).toFixed(1)} / ${pct(core, 99).toFixed(1)} ms | ${pct(backend, 50).toFixed(1)} / ${pct(backend, 99).toFixed(1)} ms | ${firstSync.toFixed(0)} ms | ${(proxy.readyMs / 1000).toFixed(2)} s | ${periodic || '—'} | ${rss.toFixed(0)} MiB |`;
         console.error(row);

@@ -8,7 +8,8 @@
 //   EndpointSlice change costs one Service's rebuild however many Services exist. The backend gets
 //   the changed service-port keys (removed ones included); a sync that changed nothing is skipped.
 // - A backend failure is logged and followed by a full resync after a backoff; a full resync
-//   also runs every `syncPeriodMs` (default 30 s, as kube-proxy) and when the node's IPs change.
+//   also runs `syncPeriodMs` (default 30 s, kube-proxy's --sync-period) after the previous full
+//   one ended, and when the node's IPs change. While a full resync runs, changes wait for it.
 // - Stopping does NOT remove rules: established connections survive a proxy restart, and the next
 //   proxy's first full sync replaces the rules. `cleanupProxyRules` (backends.ts) removes them.
 import { Informer, type Client, type Clock } from '../../client/index.js';

@@ -14,6 +14,7 @@ import {
   parseReservation, parseTaintsFlag, pickNodeIP, readHostIdentity, readHostSample, runtimeReadiness, type KubeletOptions,
 } from '../kubelet/index.js';
 import { FakeRuntime, type ContainerRuntime } from '../runtime/index.js';
+import { parseClusterCIDRs, egressMasqueradeRuleset, startNodeRoutes } from '../network/index.js';
 import { parseDurationMs } from './controller-manager.js';
 import { stopOnSignals } from './signals.js';
 
@@ -46,6 +47,8 @@ Flags:
   --cni-bin-dir DIRS           CNI plugin dirs, comma-separated (default /usr/lib/cni)
   --cni-conf-dir DIR           A CNI config dir whose first file replaces the built-in pod network
   --cni-bridge NAME            The built-in pod network's bridge (default capstan0)
+  --cluster-cidr CIDRS         The pods' range, comma-separated (default 10.42.0.0/16): with the built-in network,
+                               routes to other nodes' pod CIDRs and masquerade for pod traffic leaving it
   --sync-frequency DURATION    How often every pod is synced and its volumes refreshed (default 1m)
 `;
 
@@ -76,6 +79,8 @@ export interface AgentConfig {
   cniBinDirs?: string[];
   cniConfDir?: string;
   cniBridge?: string;
+  /** The cluster CIDR(s), comma-separated: the node routes role's range (built-in network only). */
+  clusterCIDR: string;
   syncFrequencyMs?: number;
   log(msg: string): void;
 }
@@ -103,6 +108,7 @@ export const AGENT_OPTIONS = {
   'cni-bin-dir': { type: 'string' },
   'cni-conf-dir': { type: 'string' },
   'cni-bridge': { type: 'string' },
+  'cluster-cidr': { type: 'string' },
   'sync-frequency': { type: 'string' },
 } as const;
 
@@ -121,6 +127,12 @@ export function agentConfigFromFlags(values: AgentValues, log: (msg: string) => 
   if (!Number.isInteger(kubeletPort) || kubeletPort < 0 || kubeletPort > 65535) throw new Error(`invalid --kubelet-port "${values['kubelet-port']}"`);
   const clusterDNS = (values['cluster-dns'] ?? '10.43.0.10').split(',').map((x) => x.trim()).filter(Boolean);
   for (const ip of clusterDNS) if (!isIP(ip)) throw new Error(`invalid --cluster-dns "${ip}"`);
+  const clusterCIDR = values['cluster-cidr'] ?? '10.42.0.0/16';
+  try {
+    egressMasqueradeRuleset(parseClusterCIDRs(clusterCIDR)); // the node routes take IPv4 CIDRs only
+  } catch {
+    throw new Error(`invalid --cluster-cidr "${clusterCIDR}": IPv4 CIDRs, comma-separated`);
+  }
   return {
     dataDir, nodeName: (values['node-name'] ?? hostname()).toLowerCase(), nodeIP: pickNodeIP(hostInterfaces(), values['node-ip']),
     labels: parseLabelsFlag(values['node-labels'], '--node-labels'),
@@ -131,7 +143,7 @@ export function agentConfigFromFlags(values: AgentValues, log: (msg: string) => 
     evictionHard: parseEvictionThresholds(values['eviction-hard'] ?? DEFAULT_EVICTION_HARD),
     containerRuntime: runtime, kubeletPort, clusterDNS, clusterDomain: values['cluster-domain'] ?? 'cluster.local',
     resolvConf: values['resolv-conf'], runDir: values['run-dir'], podLogsRoot: values['pod-logs-root'],
-    cniBinDirs: values['cni-bin-dir']?.split(',').map((d) => d.trim()).filter(Boolean), cniConfDir: values['cni-conf-dir'], cniBridge: values['cni-bridge'],
+    cniBinDirs: values['cni-bin-dir']?.split(',').map((d) => d.trim()).filter(Boolean), cniConfDir: values['cni-conf-dir'], cniBridge: values['cni-bridge'], clusterCIDR,
     syncFrequencyMs: values['sync-frequency'] ? parseDurationMs(values['sync-frequency'], '--sync-frequency') : undefined,
     log,
   };
@@ -189,7 +201,18 @@ export async function startAgent(config: AgentConfig, signal: AbortSignal): Prom
       node, kubeletVersion: SERVER_VERSION.gitVersion, log,
     };
     const kubelet = new Kubelet(options);
-    await kubelet.start(signal);
+    // The built-in pod network's routes between nodes; a user-supplied CNI config brings its own.
+    const routesStop = new AbortController();
+    const stopRoutes = () => routesStop.abort();
+    signal.addEventListener('abort', stopRoutes, { once: true });
+    const routes = config.cniConfDir ? undefined
+      : startNodeRoutes({ client, nodeName, clusterCIDR: config.clusterCIDR, log: (m) => log(`routes: ${m}`) }, routesStop.signal);
+    try {
+      await kubelet.start(signal);
+    } finally {
+      stopRoutes();
+      await routes;
+    }
   } finally {
     client.close();
   }

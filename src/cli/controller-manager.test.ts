@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { controllerConfigFromFlags, takeLeaderElect } from './controller-manager.js';
+import { clusterDNSFromFlag, controllerConfigFromFlags, takeLeaderElect } from './controller-manager.js';
 
 test('controller settings flags become the controllers\' config; bad values are refused', () => {
   assert.deepEqual(controllerConfigFromFlags({}), {});
@@ -16,4 +16,12 @@ test('--leader-elect takes upstream\'s =true/=false spelling', () => {
   assert.deepEqual(takeLeaderElect(['--kubeconfig', 'k', '--leader-elect=false']), { rest: ['--kubeconfig', 'k'], leaderElect: false });
   assert.deepEqual(takeLeaderElect(['--leader-elect']), { rest: [], leaderElect: true });
   assert.throws(() => takeLeaderElect(['--leader-elect=maybe']), /invalid --leader-elect "maybe"/);
+});
+
+test('--cluster-dns gives the kube-dns Service IP: the first of a list; a bad value is refused', () => {
+  assert.equal(clusterDNSFromFlag(undefined), undefined);
+  assert.equal(clusterDNSFromFlag('10.43.0.10'), '10.43.0.10');
+  assert.equal(clusterDNSFromFlag('10.96.0.10, 10.96.0.11'), '10.96.0.10');
+  assert.throws(() => clusterDNSFromFlag('dns.local'), /invalid --cluster-dns "dns.local"/);
+  assert.throws(() => clusterDNSFromFlag(''), /invalid --cluster-dns/);
 });

@@ -1,5 +1,6 @@
 // `capstan controller-manager`: binds kube-controller-manager's flags to the leader-elected
 // controller manager role.
+import { isIP } from 'node:net';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,6 +26,7 @@ Flags:
   --controllers LIST       Controllers to run: '*' runs every default one, 'foo' enables foo, '-foo' disables it
                            (default *; known: ${CONTROLLERS.map((c) => c.name).join(', ')})
   --leader-elect=BOOL      Campaign for the lease before acting (default true)
+  --cluster-dns IP         clusterIP of the kube-dns Service the cluster-dns controller keeps (default 10.43.0.10)
 ${CONTROLLER_CONFIG_USAGE}`;
 
 /** parseArgs options for CONTROLLER_CONFIG_USAGE's flags. */
@@ -71,6 +73,17 @@ export function controllerConfigFromFlags(values: Partial<Record<keyof typeof CO
   return config;
 }
 
+/**
+ * The kube-dns Service IP from a `--cluster-dns` value (k3s accepts a comma-separated list, as the
+ * kubelet's resolv.conf may name several: the Service takes the first). Absent: the default.
+ */
+export function clusterDNSFromFlag(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  const first = value.split(',').map((x) => x.trim()).find(Boolean);
+  if (!first || !isIP(first)) throw new Error(`invalid --cluster-dns "${value}": want an IP address`);
+  return first;
+}
+
 function log(msg: string): void {
   process.stderr.write(`${new Date().toISOString()} capstan controller-manager: ${msg}\n`);
 }
@@ -93,14 +106,17 @@ export async function runControllerManager(argv: string[]): Promise<void> {
   const { rest, leaderElect } = takeLeaderElect(argv);
   const { values } = parseArgs({
     args: rest,
-    options: { kubeconfig: { type: 'string' }, controllers: { type: 'string', multiple: true }, ...CONTROLLER_CONFIG_OPTIONS },
+    options: { kubeconfig: { type: 'string' }, controllers: { type: 'string', multiple: true }, 'cluster-dns': { type: 'string' }, ...CONTROLLER_CONFIG_OPTIONS },
     strict: true,
   });
   const isRoot = process.getuid?.() === 0;
   const kubeconfig = resolve(values.kubeconfig ?? join(isRoot ? '/var/lib/capstan' : join(homedir(), '.capstan'), 'kubeconfig.yaml'));
+  const config: ControllerConfig = controllerConfigFromFlags(values);
+  const clusterDNS = clusterDNSFromFlag(values['cluster-dns']);
+  if (clusterDNS) config.clusterDNS = clusterDNS;
   const client = new Client(transportFromKubeconfig(kubeconfig, { userAgent: 'capstan-controller-manager' }));
   const manager = new ControllerManager({
-    client, leaderElect, controllers: values.controllers ?? ['*'], config: controllerConfigFromFlags(values),
+    client, leaderElect, controllers: values.controllers ?? ['*'], config,
     onError: (e) => log(`${(e as Error).message ?? String(e)} (will retry)`),
     onLeading: (id, on) => log(on ? `leading as ${id}: running controllers` : `stopped leading (${id})`),
   });

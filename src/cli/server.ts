@@ -7,7 +7,7 @@ import { ApiServer, loadOrCreateJoinToken, loadOrCreatePki, renderKubeconfig, wr
 import { openSqliteStore, startCompactor, type Store } from '../store/index.js';
 import { startSchedulerThread } from './scheduler-thread.js';
 import { startControllerManagerThread } from './controller-manager-thread.js';
-import { CONTROLLER_CONFIG_OPTIONS, CONTROLLER_CONFIG_USAGE, controllerConfigFromFlags } from './controller-manager.js';
+import { clusterDNSFromFlag, CONTROLLER_CONFIG_OPTIONS, CONTROLLER_CONFIG_USAGE, controllerConfigFromFlags } from './controller-manager.js';
 import { enabledControllers } from '../controllers/index.js';
 import { AGENT_OPTIONS, agentConfigFromFlags, startAgent } from './agent.js';
 
@@ -29,7 +29,7 @@ Flags:
   --node-name NAME             The agent's node name (default: the host name)
   --node-ip IP                 The agent's InternalIP (default: the first non-loopback IPv4 address)
   --container-runtime NAME     The agent's OCI runtime: runc (default) or crun
-  --cluster-dns IP             Cluster DNS Service IP for pods' resolv.conf (default 10.43.0.10)
+  --cluster-dns IP             Cluster DNS Service IP (kube-system/kube-dns) for pods' resolv.conf (default 10.43.0.10)
   --cluster-domain DOMAIN      Cluster domain (default cluster.local)
   --disable-scheduler          Do not run the scheduler in this process
   --disable-controller-manager Do not run the controller manager in this process
@@ -89,7 +89,8 @@ export async function runServer(argv: string[]): Promise<void> {
   });
   const controllers = values.controllers as string[];
   enabledControllers(controllers); // rejects unknown names before anything starts
-  const controllerConfig = controllerConfigFromFlags(values);
+  // The cluster-dns controller gives kube-dns the IP the kubelets write into resolv.conf.
+  const controllerConfig = { ...controllerConfigFromFlags(values), clusterDNS: clusterDNSFromFlag(values['cluster-dns']) };
   const isRoot = process.getuid?.() === 0;
   const dataDir = resolve(values['data-dir'] ?? (isRoot ? '/var/lib/capstan' : join(homedir(), '.capstan')));
   const port = Number(values['https-listen-port']);

@@ -23,6 +23,8 @@ export interface ControllerConfig {
   terminatedPodGCThreshold?: number;
   /** `--max-endpoints-per-slice` (default 100, upstream's range 1–1000). */
   maxEndpointsPerSlice?: number;
+  /** `--cluster-dns`: the kube-dns Service's clusterIP (default 10.43.0.10). */
+  clusterDNS?: string;
 }
 
 export interface ControllerContext {

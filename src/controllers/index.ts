@@ -17,6 +17,8 @@ export * as serviceaccount from './serviceaccount/index.js';
 export * as disruption from './disruption/index.js';
 export * as nodelifecycle from './node-lifecycle/index.js';
 export * as nodeipam from './node-ipam/index.js';
+export * as servicelb from './service-lb/index.js';
+export * as clusterdns from './cluster-dns/index.js';
 export * as podgc from './podgc/index.js';
 export * as resourcequota from './resourcequota/index.js';
 export * as job from './job/index.js';

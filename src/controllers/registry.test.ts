@@ -23,3 +23,10 @@ test('an unknown name is an error', () => {
   assert.throws(() => names(['*', 'nosuch']), ControllersFlagError);
   assert.throws(() => names(['-nosuch']), /"nosuch" is not in the list of known controllers/);
 });
+
+test('the networking controllers service-lb and cluster-dns are known and on by default', () => {
+  const defaults = enabledControllers(['*']).map((c) => c.name);
+  assert.ok(defaults.includes('service-lb'));
+  assert.ok(defaults.includes('cluster-dns'));
+  assert.deepEqual(enabledControllers(['*', '-service-lb', '-cluster-dns']).map((c) => c.name).filter((n) => n === 'service-lb' || n === 'cluster-dns'), []);
+});

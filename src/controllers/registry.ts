@@ -20,9 +20,11 @@ import { cronJobControllerDescriptor } from './cronjob/index.js';
 import { resourceQuotaControllerDescriptor } from './resourcequota/index.js';
 import { daemonSetControllerDescriptor } from './daemonset/index.js';
 import { statefulSetControllerDescriptor } from './statefulset/index.js';
+import { serviceLBControllerDescriptor } from './service-lb/index.js';
+import { clusterDNSControllerDescriptor } from './cluster-dns/index.js';
 
 /** Every known controller, in start order. */
-export const CONTROLLERS: readonly ControllerDescriptor[] = [replicaSetControllerDescriptor, deploymentControllerDescriptor, daemonSetControllerDescriptor, statefulSetControllerDescriptor, garbageCollectorControllerDescriptor, namespaceControllerDescriptor, endpointsControllerDescriptor, endpointSliceControllerDescriptor, endpointSliceMirroringControllerDescriptor, serviceAccountControllerDescriptor, disruptionControllerDescriptor, nodeLifecycleControllerDescriptor, taintEvictionControllerDescriptor, nodeIpamControllerDescriptor, podGCControllerDescriptor, resourceQuotaControllerDescriptor, jobControllerDescriptor, cronJobControllerDescriptor, ttlAfterFinishedControllerDescriptor];
+export const CONTROLLERS: readonly ControllerDescriptor[] = [replicaSetControllerDescriptor, deploymentControllerDescriptor, daemonSetControllerDescriptor, statefulSetControllerDescriptor, garbageCollectorControllerDescriptor, namespaceControllerDescriptor, endpointsControllerDescriptor, endpointSliceControllerDescriptor, endpointSliceMirroringControllerDescriptor, serviceAccountControllerDescriptor, disruptionControllerDescriptor, nodeLifecycleControllerDescriptor, taintEvictionControllerDescriptor, nodeIpamControllerDescriptor, serviceLBControllerDescriptor, clusterDNSControllerDescriptor, podGCControllerDescriptor, resourceQuotaControllerDescriptor, jobControllerDescriptor, cronJobControllerDescriptor, ttlAfterFinishedControllerDescriptor];
 
 export class ControllersFlagError extends Error {}
 

@@ -1,4 +1,6 @@
-// Public surface of the network component. Today: the pod network over CNI (`cni/`); Service
-// proxying and cluster DNS join here.
+// Public surface of the network component: the pod network over CNI (`cni/`), the routes between
+// nodes (`routes/`), cluster DNS (`dns/`) and the Service proxy (`proxy/`).
 export * from './cni/index.js';
+export * from './routes/index.js';
+export * from './dns/index.js';
 export * from './proxy/index.js';

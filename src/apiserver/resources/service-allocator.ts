@@ -22,10 +22,25 @@ export function ipToNumber(s: string): number | undefined {
   return ((Number(m[1]) << 24) >>> 0) + (Number(m[2]) << 16) + (Number(m[3]) << 8) + Number(m[4]);
 }
 
+/**
+ * The size of a range's static band, as upstream (KEP-3070 for cluster IPs, KEP-3668 for
+ * NodePorts): min(max(16, size/16), 256) values at the low end, which dynamic allocation uses
+ * only when the rest is full, so fixed addresses such as the cluster DNS IP stay free.
+ */
+export function staticBandSize(span: number): number {
+  return Math.min(Math.max(16, Math.floor(span / 16)), 256);
+}
+
 /** Allocates integers from [first, last] (offsets of an IP range, or ports), random-first-fit. */
 export class RangeAllocator {
   private readonly used = new Set<number>();
-  constructor(readonly first: number, readonly last: number) {}
+  /** Values below this are the static band (see staticBandSize). */
+  private readonly dynamicFirst: number;
+  constructor(readonly first: number, readonly last: number) {
+    const span = last - first + 1;
+    const band = staticBandSize(span);
+    this.dynamicFirst = band < span ? first + band : first;
+  }
 
   contains(n: number): boolean {
     return n >= this.first && n <= this.last;
@@ -42,13 +57,21 @@ export class RangeAllocator {
     return true;
   }
 
-  /** Reserves any free value, or undefined when full. Starts at a random offset to spread. */
+  /**
+   * Reserves any free value, or undefined when full: first from the dynamic band, starting at a
+   * random offset to spread, then from the static band.
+   */
   next(): number | undefined {
-    const span = this.last - this.first + 1;
-    if (this.used.size >= span) return undefined;
+    if (this.used.size >= this.last - this.first + 1) return undefined;
+    return this.firstFree(this.dynamicFirst, this.last) ?? this.firstFree(this.first, this.dynamicFirst - 1);
+  }
+
+  private firstFree(first: number, last: number): number | undefined {
+    const span = last - first + 1;
+    if (span <= 0) return undefined;
     const start = Math.floor(Math.random() * span);
     for (let i = 0; i < span; i++) {
-      const n = this.first + ((start + i) % span);
+      const n = first + ((start + i) % span);
       if (!this.used.has(n)) {
         this.used.add(n);
         return n;

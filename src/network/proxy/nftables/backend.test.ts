@@ -96,10 +96,40 @@ test('externalTrafficPolicy Local: the NodePort serves only local endpoints and 
   for (const line of lines) assert.equal(line, `pod1 ${net.clientIP}`);
 });
 
+test('internalTrafficPolicy Local: the cluster IP serves only local endpoints; with none local it drops (as upstream), not rejects', opts, async () => {
+  const itp = servicePort('itp', { clusterIPs: ['10.43.0.13'], internalTrafficLocal: true, endpoints: [endpoint(pod1, { isLocal: true }), endpoint(pod3)] });
+  const none = servicePort('itpnone', { clusterIPs: ['10.43.0.14'], internalTrafficLocal: true, endpoints: [endpoint(pod3)] });
+  await backend.sync(proxyState([...ports(), itp, none], { nodeIPs: [net.nodeIP] }), new Set([itp.key, none.key]));
+  assert.deepEqual(podsOf(await answers(net.pods[1].ns, '10.43.0.13', 80, 6)), new Set(['pod1']));
+  const dropped = await net.connect(net.pods[1].ns, '10.43.0.14', 80, 1);
+  assert.match(dropped.stderr, /timed out/);
+  await backend.sync(proxyState(ports(), { nodeIPs: [net.nodeIP] }), new Set([itp.key, none.key]));
+});
+
 test('hairpin: a pod reaching itself through its Service VIP is masqueraded and answered', opts, async () => {
   const podNs = net.pods[0].ns;
   const [line] = await answers(podNs, '10.43.0.9', 80, 1);
   assert.equal(line, `pod1 ${net.bridgeIP}`);
+});
+
+test('UDP to a Service whose endpoint is the node itself (as kube-dns on the node address), from a pod and from the node', opts, async () => {
+  net.listenUdp(net.node, net.nodeIP, 5353, 'node');
+  const dns = servicePort('dns', { key: 'kube-system/dns:dns/UDP', namespace: 'kube-system', portName: 'dns', protocol: 'UDP', clusterIPs: ['10.43.0.11'], port: 53, endpoints: [endpoint(net.nodeIP, { port: 5353, isLocal: true })] });
+  const noDns = servicePort('nodns', { key: 'kube-system/nodns:dns/UDP', namespace: 'kube-system', portName: 'dns', protocol: 'UDP', clusterIPs: ['10.43.0.12'], port: 53, endpoints: [] });
+  await backend.sync(proxyState([...ports(), dns, noDns], { nodeIPs: [net.nodeIP] }), new Set([dns.key, noDns.key]));
+  let fromPod = await net.queryUdp(net.pods[0].ns, '10.43.0.11', 53);
+  for (const deadline = Date.now() + 10_000; fromPod.stdout === '' && Date.now() < deadline;) { // listener start-up
+    await new Promise((done) => setTimeout(done, 100));
+    fromPod = await net.queryUdp(net.pods[0].ns, '10.43.0.11', 53);
+  }
+  assert.equal(fromPod.stdout.trim(), `node ${pod1}`, fromPod.stderr);
+  const fromNode = await net.queryUdp(net.node, '10.43.0.11', 53);
+  assert.match(fromNode.stdout.trim(), /^node \d+\.\d+\.\d+\.\d+$/, fromNode.stderr);
+  const refused = await net.queryUdp(net.pods[0].ns, '10.43.0.12', 53);
+  assert.notEqual(refused.code, 0);
+  assert.match(refused.stderr, /Connection refused/);
+  assert.ok(refused.ms < 1000, `took ${refused.ms} ms`);
+  await backend.sync(proxyState(ports(), { nodeIPs: [net.nodeIP] }), new Set([dns.key, noDns.key]));
 });
 
 test('headless Services get no rules', opts, async () => {
@@ -127,6 +157,30 @@ test('drift: a deleted table is rewritten by the next sync, even an incremental 
   await backend.sync(proxyState(ports(), { nodeIPs: [net.nodeIP] }), new Set(['default/web:http/TCP']));
   assert.deepEqual(podsOf(await answers(net.client, '10.43.0.5', 80, 12)), new Set(['pod1', 'pod2']));
   assert.equal(logs.length, 1);
+});
+
+test('periodic resync: a foreign chain in our table is detected and the table recreated', opts, async () => {
+  const state = proxyState(ports(), { nodeIPs: [net.nodeIP] });
+  await run('ip', ['netns', 'exec', net.node, 'nft', 'add', 'chain', 'ip', 'capstan-proxy', 'foreign']);
+  logs.length = 0;
+  await backend.sync(state, 'all');
+  assert.match(logs.join('\n'), /not as written/);
+  const listing = await run('ip', ['netns', 'exec', net.node, 'nft', 'list', 'chains', 'ip']);
+  assert.ok(!listing.stdout.includes('foreign'), listing.stdout);
+  assert.deepEqual(podsOf(await answers(net.client, '10.43.0.5', 80, 8)), new Set(['pod1', 'pod2']));
+});
+
+test('the hourly in-place rewrite keeps sessionAffinity entries', opts, async () => {
+  let clock = 0;
+  const state = proxyState(ports(), { nodeIPs: [net.nodeIP] });
+  const hourly = createNftablesBackend({ netns: net.node, now: () => clock });
+  await hourly.sync(state, 'all');
+  const [first] = podsOf(await answers(net.client, '10.43.0.7', 80, 1));
+  clock += 2 * 60 * 60 * 1000;
+  await hourly.sync(state, 'all');
+  const sets = await run('ip', ['netns', 'exec', net.node, 'nft', 'list', 'sets', 'ip']);
+  assert.ok(sets.stdout.includes(`${net.clientIP} expires`), sets.stdout);
+  assert.deepEqual(podsOf(await answers(net.client, '10.43.0.7', 80, 5)), new Set([first]));
 });
 
 test('a restarted proxy (fresh backend, full rewrite) does not cut an established connection', opts, async () => {

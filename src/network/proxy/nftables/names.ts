@@ -45,8 +45,20 @@ export type ElementMap =
 
 const MAX_READABLE = 200;
 
-/** The first 8 characters of base32(sha256(s)), upper case, as kube-proxy's chain hashes. */
+const hashCache = new Map<string, string>();
+
+/** The first 8 characters of base32(sha256(s)), upper case, as kube-proxy's chain hashes. Memoized: every sync names every port again. */
 export function shortHash(s: string): string {
+  let hash = hashCache.get(s);
+  if (hash === undefined) {
+    if (hashCache.size >= 100_000) hashCache.clear();
+    hash = computeShortHash(s);
+    hashCache.set(s, hash);
+  }
+  return hash;
+}
+
+function computeShortHash(s: string): string {
   const digest = createHash('sha256').update(s).digest();
   const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
   let bits = 0;

@@ -112,9 +112,19 @@ export class VirtualNetwork {
     this.listeners.push(spawn('ip', ['netns', 'exec', pod.ns, 'socat', `TCP-LISTEN:${port},fork,reuseaddr`, 'EXEC:cat'], { stdio: 'ignore' }));
   }
 
+  /** A UDP listener in namespace `ns` on `ip:port` answering each datagram with `<name> <peer address>`. */
+  listenUdp(ns: string, ip: string, port: number, name: string): void {
+    this.listeners.push(spawn('ip', ['netns', 'exec', ns, 'socat', `UDP-LISTEN:${port},bind=${ip},fork,reuseaddr`, `SYSTEM:echo ${name} $SOCAT_PEERADDR`], { stdio: 'ignore' }));
+  }
+
+  /** One UDP request from namespace `ns`; stdout is the answer. */
+  queryUdp(ns: string, host: string, port: number): Promise<CommandResult> {
+    return run('ip', ['netns', 'exec', ns, 'sh', '-c', `echo q | socat -T 2 - UDP:${host}:${port}`], 8_000);
+  }
+
   /** One TCP connection from namespace `ns`; stdout is the server's answer. */
-  connect(ns: string, host: string, port: number): Promise<CommandResult> {
-    return run('ip', ['netns', 'exec', ns, 'socat', '-T', '3', '-u', `TCP:${host}:${port},connect-timeout=3`, '-'], 8_000);
+  connect(ns: string, host: string, port: number, timeoutSeconds = 3): Promise<CommandResult> {
+    return run('ip', ['netns', 'exec', ns, 'socat', '-T', String(timeoutSeconds), '-u', `TCP:${host}:${port},connect-timeout=${timeoutSeconds}`, '-'], 8_000);
   }
 
   /** Removes every namespace and kills every listener made here; safe to call twice or after a failed create. */

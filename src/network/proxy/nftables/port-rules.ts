@@ -119,12 +119,13 @@ export function buildPortRules(sp: ServicePortInfo, ctx: PortContext): PortRules
  */
 function dispatchRules(sp: ServicePortInfo, proto: string, eps: EndpointInfo[]): string[] {
   const affinity = sp.sessionAffinityTimeoutSeconds !== undefined;
+  const sets = new Map(affinity ? eps.map((e) => [e, affinitySetName(sp, e.ip, e.port)]) : []);
   const action = (e: EndpointInfo): string => {
-    const remember = affinity ? `update @${affinitySetName(sp, e.ip, e.port)} { ip saddr } ` : '';
+    const remember = affinity ? `update @${sets.get(e)} { ip saddr } ` : '';
     return `${remember}meta l4proto ${proto} dnat to ${e.ip}:${e.port}`;
   };
   const rules: string[] = [];
-  if (affinity) for (const e of eps) rules.push(`ip saddr @${affinitySetName(sp, e.ip, e.port)} ${action(e)}`);
+  if (affinity) for (const e of eps) rules.push(`ip saddr @${sets.get(e)} ${action(e)}`);
   eps.forEach((e, i) => {
     const remaining = eps.length - i;
     rules.push(remaining > 1 ? `numgen random mod ${remaining} 0 ${action(e)}` : action(e));

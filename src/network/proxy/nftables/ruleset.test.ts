@@ -22,6 +22,7 @@ test('first full render recreates the table atomically and hooks nat and filter 
   assert.ok(l.includes('add rule ip capstan-proxy services ip daddr @nodeport-ips meta l4proto . th dport vmap @service-nodeports'));
   assert.ok(l.includes('add rule ip capstan-proxy nat-postrouting ip saddr . ip daddr @hairpin-endpoints jump mark-for-masquerade'));
   assert.ok(l.includes('add rule ip capstan-proxy masquerading meta mark & 0x4000 == 0 return'));
+  assert.ok(l.indexOf('add rule ip capstan-proxy filter-forward ct state invalid drop') < l.indexOf('add rule ip capstan-proxy filter-forward ct state new jump endpoints-check'));
   assert.ok(l.includes('add element ip capstan-proxy nodeport-ips { 192.168.5.1 }'));
   assert.ok(l.includes('add element ip capstan-proxy cluster-cidrs { 10.42.0.0/16 }'));
   assert.ok(l.includes(`add element ip capstan-proxy service-ips { 10.43.0.5 . tcp . 80 : goto ${serviceChainName(servicePort('web'))} }`));
@@ -133,4 +134,28 @@ test('incremental: node IPs are replaced in place; cluster CIDRs appearing need 
   const tx = renderIncremental(written, proxyState([web], { nodeIPs: ['192.168.5.2'] }), new Set())!;
   assert.deepEqual(lines(tx.text), ['flush set ip capstan-proxy nodeport-ips', 'add element ip capstan-proxy nodeport-ips { 192.168.5.2 }']);
   assert.equal(renderIncremental(written, proxyState([web], { clusterCIDRs: [] }), new Set()), undefined);
+  // loopback NodePorts are not offered (they would need route_localnet)
+  assert.equal(renderIncremental(written, proxyState([web], { nodeIPs: ['127.0.0.1', '192.168.5.1'] }), new Set())!.text, '');
+});
+
+test('in-place and copying incremental renders agree over a sequence of changes', () => {
+  const states = [
+    proxyState([servicePort('a'), servicePort('b', { clusterIPs: ['10.43.0.6'], sessionAffinityTimeoutSeconds: 10 })]),
+    proxyState([servicePort('a', { endpoints: [endpoint('10.42.0.2')] }), servicePort('b', { clusterIPs: ['10.43.0.6'], sessionAffinityTimeoutSeconds: 20 })]),
+    proxyState([servicePort('a', { endpoints: [] }), servicePort('c', { clusterIPs: ['10.43.0.7'], nodePort: 30001, endpoints: [endpoint('10.42.0.2')] })], { nodeIPs: ['192.168.5.3'] }),
+    proxyState([servicePort('c', { clusterIPs: ['10.43.0.7'], nodePort: 30001, externalTrafficLocal: true })]),
+  ];
+  const keys = (i: number) => new Set([...states[i - 1].servicePorts.keys(), ...states[i].servicePorts.keys()]);
+  let copied = renderFull(states[0]).written;
+  let inPlace = renderFull(states[0]).written;
+  for (let i = 1; i < states.length; i++) {
+    const a = renderIncremental(copied, states[i], keys(i))!;
+    const b = renderIncremental(inPlace, states[i], keys(i), { inPlace: true })!;
+    assert.equal(b.text, a.text);
+    assert.equal(b.written, inPlace, 'in place returns the same record');
+    assert.deepEqual(b.written, a.written);
+    copied = a.written;
+    inPlace = b.written;
+  }
+  assert.deepEqual(copied, renderFull(states.at(-1)!).written, 'the increments add up to the full render');
 });

@@ -14,19 +14,31 @@
 //   not expressible incrementally (the cluster CIDRs appear or disappear): do a full render.
 // - A map key claimed by two service ports (e.g. one externalIP on two Services) goes to the port
 //   that claimed it first (full render: in key order); the other port's element is left out.
+import { createHash } from 'node:crypto';
 import type { ProxyState } from '../model.js';
-import {
-  CLUSTER_CIDRS_SET, ENDPOINTS_CHECK_CHAIN, HAIRPIN_SET, MARK_MASQ_CHAIN, MASQUERADE_MARK, MASQUERADING_CHAIN,
-  NO_ENDPOINT_NODEPORTS_MAP, NO_ENDPOINT_SERVICES_MAP, NODEPORT_IPS_SET, REJECT_CHAIN, SERVICE_IPS_MAP,
-  SERVICE_NODEPORTS_MAP, SERVICES_CHAIN, TABLE, type ElementMap,
-} from './names.js';
+import { CLUSTER_CIDRS_SET, HAIRPIN_SET, NODEPORT_IPS_SET, TABLE, type ElementMap } from './names.js';
+import { MAPS, skeleton } from './table-skeleton.js';
 import { buildPortRules, isIPv4, type MapElement, type PortRules } from './port-rules.js';
+
+/**
+ * What one service port has in the kernel. Chains are kept as a digest of their rules, not the
+ * rules: diffing needs only equality, and at 5,000 Services the rule text would cost the agent
+ * ~15 MB of its memory budget.
+ */
+export interface WrittenPort {
+  /** [chain name, digest of its rules]; arrays, not Maps, because most ports have one or two. */
+  chains: readonly (readonly [string, string])[];
+  /** [affinity set name, timeout in seconds] */
+  affinitySets: readonly (readonly [string, number])[];
+  elements: MapElement[];
+  hairpinIPs: string[];
+}
 
 /** What the backend has written, to diff the next change against. */
 export interface Written {
   nodeIPs: string[];
   clusterCIDRs: string[];
-  ports: Map<string, PortRules>;
+  ports: Map<string, WrittenPort>;
   /** `map|key` → the service-port key whose element holds it. */
   elementOwners: Map<string, string>;
   /** Endpoint IP → how many service ports list it for hairpin. */
@@ -36,60 +48,6 @@ export interface Written {
 export interface Transaction {
   text: string;
   written: Written;
-}
-
-const mark = `0x${MASQUERADE_MARK.toString(16)}`;
-const IP_PROTO_PORT = 'ipv4_addr . inet_proto . inet_service';
-const MAPS: [ElementMap, string][] = [
-  [SERVICE_IPS_MAP, IP_PROTO_PORT],
-  [SERVICE_NODEPORTS_MAP, 'inet_proto . inet_service'],
-  [NO_ENDPOINT_SERVICES_MAP, IP_PROTO_PORT],
-  [NO_ENDPOINT_NODEPORTS_MAP, 'inet_proto . inet_service'],
-];
-
-/** Base chains: [name, type, hook, priority]. Filter chains run before DNAT (-110), as upstream's. */
-const BASE_CHAINS: [string, 'nat' | 'filter', string, string][] = [
-  ['nat-prerouting', 'nat', 'prerouting', 'dstnat'],
-  ['nat-output', 'nat', 'output', '-100'],
-  ['nat-postrouting', 'nat', 'postrouting', 'srcnat'],
-  ['filter-input', 'filter', 'input', '-110'],
-  ['filter-forward', 'filter', 'forward', '-110'],
-  ['filter-output', 'filter', 'output', '-110'],
-];
-
-/** The fixed part: sets, maps, hooks and helper chains, in dependency order. */
-function skeleton(): string[] {
-  const lines = [
-    `add set ${TABLE} ${NODEPORT_IPS_SET} { type ipv4_addr ; }`,
-    `add set ${TABLE} ${CLUSTER_CIDRS_SET} { type ipv4_addr ; flags interval ; }`,
-    `add set ${TABLE} ${HAIRPIN_SET} { type ipv4_addr . ipv4_addr ; }`,
-    ...MAPS.map(([name, type]) => `add map ${TABLE} ${name} { type ${type} : verdict ; }`),
-  ];
-  for (const name of [SERVICES_CHAIN, MASQUERADING_CHAIN, MARK_MASQ_CHAIN, ENDPOINTS_CHECK_CHAIN, REJECT_CHAIN]) lines.push(`add chain ${TABLE} ${name}`);
-  for (const [name, type, hook, priority] of BASE_CHAINS) {
-    lines.push(`add chain ${TABLE} ${name} { type ${type} hook ${hook} priority ${priority} ; policy accept ; }`);
-  }
-  const rule = (chain: string, body: string): string => `add rule ${TABLE} ${chain} ${body}`;
-  lines.push(
-    rule(MARK_MASQ_CHAIN, `meta mark set meta mark | ${mark}`),
-    rule(MASQUERADING_CHAIN, `meta mark & ${mark} == 0 return`),
-    rule(MASQUERADING_CHAIN, `meta mark set meta mark ^ ${mark}`),
-    rule(MASQUERADING_CHAIN, 'masquerade fully-random'),
-    rule(SERVICES_CHAIN, `ip daddr . meta l4proto . th dport vmap @${SERVICE_IPS_MAP}`),
-    rule(SERVICES_CHAIN, `ip daddr @${NODEPORT_IPS_SET} meta l4proto . th dport vmap @${SERVICE_NODEPORTS_MAP}`),
-    rule(ENDPOINTS_CHECK_CHAIN, `ip daddr . meta l4proto . th dport vmap @${NO_ENDPOINT_SERVICES_MAP}`),
-    rule(ENDPOINTS_CHECK_CHAIN, `ip daddr @${NODEPORT_IPS_SET} meta l4proto . th dport vmap @${NO_ENDPOINT_NODEPORTS_MAP}`),
-    rule(REJECT_CHAIN, 'meta l4proto tcp reject with tcp reset'),
-    rule(REJECT_CHAIN, 'reject'),
-    rule('nat-prerouting', `jump ${SERVICES_CHAIN}`),
-    rule('nat-output', `jump ${SERVICES_CHAIN}`),
-    rule('nat-postrouting', `ip saddr . ip daddr @${HAIRPIN_SET} jump ${MARK_MASQ_CHAIN}`),
-    rule('nat-postrouting', `jump ${MASQUERADING_CHAIN}`),
-    rule('filter-input', `ct state new jump ${ENDPOINTS_CHECK_CHAIN}`),
-    rule('filter-forward', `ct state new jump ${ENDPOINTS_CHECK_CHAIN}`),
-    rule('filter-output', `ct state new jump ${ENDPOINTS_CHECK_CHAIN}`),
-  );
-  return lines;
 }
 
 /** `add element` commands, many elements per command (one command per element is slow to parse). */
@@ -107,12 +65,29 @@ function deleteElements(target: string, keys: string[]): string[] {
 
 function globalsOf(state: ProxyState): { nodeIPs: string[]; clusterCIDRs: string[] } {
   return {
-    nodeIPs: [...new Set(state.nodeIPs.filter(isIPv4))].sort(),
+    // NodePorts on 127.0.0.0/8 would need route_localnet (as upstream's nftables mode, not offered).
+    nodeIPs: [...new Set(state.nodeIPs.filter((ip) => isIPv4(ip) && !ip.startsWith('127.')))].sort(),
     clusterCIDRs: [...new Set(state.clusterCIDRs.filter((c) => isIPv4(c.split('/')[0])))].sort(),
   };
 }
 
 const hairpinPair = (ip: string): string => `${ip} . ${ip}`;
+
+/** 128 bits of sha256 over the rules: a collision (a missed rewrite) is not a practical concern. */
+function digestRules(rules: readonly string[]): string {
+  return createHash('sha256').update(rules.join('\n')).digest('base64').slice(0, 22);
+}
+
+const NONE: readonly never[] = [];
+
+function summarize(rules: PortRules): WrittenPort {
+  return {
+    chains: rules.chains.size ? [...rules.chains].map(([name, body]) => [name, digestRules(body)] as const) : NONE,
+    affinitySets: rules.affinitySets.size ? [...rules.affinitySets] : NONE,
+    elements: rules.elements,
+    hairpinIPs: rules.hairpinIPs,
+  };
+}
 const ownerKey = (e: MapElement): string => `${e.map}|${e.key}`;
 
 /** The whole table in one transaction. */
@@ -133,7 +108,7 @@ export function renderFull(state: ProxyState, previous?: Written): Transaction {
   const elements = new Map<ElementMap, string[]>(MAPS.map(([m]) => [m, []]));
   for (const key of [...state.servicePorts.keys()].sort()) {
     const rules = buildPortRules(state.servicePorts.get(key)!, ctx);
-    written.ports.set(key, rules);
+    written.ports.set(key, summarize(rules));
     for (const [name, timeout] of rules.affinitySets) lines.push(affinitySetCommand(name, timeout));
     for (const name of rules.chains.keys()) lines.push(`add chain ${TABLE} ${name}`);
     for (const [name, body] of rules.chains) for (const r of body) lines.push(`add rule ${TABLE} ${name} ${r}`);
@@ -149,11 +124,11 @@ export function renderFull(state: ProxyState, previous?: Written): Transaction {
 
   if (previous) {
     // After `flush table` and the map flushes nothing references these any more.
-    const newChains = new Set([...written.ports.values()].flatMap((p) => [...p.chains.keys()]));
-    const newSets = new Set([...written.ports.values()].flatMap((p) => [...p.affinitySets.keys()]));
+    const newChains = new Set([...written.ports.values()].flatMap((p) => p.chains.map(([name]) => name)));
+    const newSets = new Set([...written.ports.values()].flatMap((p) => p.affinitySets.map(([name]) => name)));
     for (const p of previous.ports.values()) {
-      for (const name of p.chains.keys()) if (!newChains.has(name)) lines.push(`delete chain ${TABLE} ${name}`);
-      for (const name of p.affinitySets.keys()) if (!newSets.has(name)) lines.push(`delete set ${TABLE} ${name}`);
+      for (const [name] of p.chains) if (!newChains.has(name)) lines.push(`delete chain ${TABLE} ${name}`);
+      for (const [name] of p.affinitySets) if (!newSets.has(name)) lines.push(`delete set ${TABLE} ${name}`);
     }
   }
   return { text: lines.join('\n') + '\n', written };
@@ -163,17 +138,36 @@ function affinitySetCommand(name: string, timeoutSeconds: number): string {
   return `add set ${TABLE} ${name} { type ipv4_addr ; flags dynamic,timeout ; timeout ${timeoutSeconds}s ; }`;
 }
 
+export interface IncrementalOptions {
+  /**
+   * Update `previous` itself instead of a copy: O(changed) instead of O(all ports) per call. Only
+   * for a caller that drops `previous` when the transaction fails (the backend does).
+   */
+  inPlace?: boolean;
+}
+
 /**
  * One transaction changing only the service ports in `changed` (and the node IPs / cluster CIDRs
  * when they moved). Text is '' when nothing differs. Undefined: do a full render instead.
  */
-export function renderIncremental(previous: Written, state: ProxyState, changed: ReadonlySet<string>): Transaction | undefined {
+export function renderIncremental(previous: Written, state: ProxyState, changed: ReadonlySet<string>, options: IncrementalOptions = {}): Transaction | undefined {
   const { nodeIPs, clusterCIDRs } = globalsOf(state);
   if ((clusterCIDRs.length > 0) !== (previous.clusterCIDRs.length > 0)) return undefined;
   const ctx = { hasClusterCIDRs: clusterCIDRs.length > 0 };
-  const written: Written = {
-    nodeIPs, clusterCIDRs, ports: new Map(previous.ports),
-    elementOwners: new Map(previous.elementOwners), hairpinRefs: new Map(previous.hairpinRefs),
+  const previousNodeIPs = previous.nodeIPs;
+  const previousCIDRs = previous.clusterCIDRs;
+  const written: Written = options.inPlace
+    ? Object.assign(previous, { nodeIPs, clusterCIDRs })
+    : {
+        nodeIPs, clusterCIDRs, ports: new Map(previous.ports),
+        elementOwners: new Map(previous.elementOwners), hairpinRefs: new Map(previous.hairpinRefs),
+      };
+  /** Hairpin IPs touched here → their reference count before. */
+  const hairpinBefore = new Map<string, number>();
+  const touchHairpin = (ip: string, delta: number): void => {
+    const n = written.hairpinRefs.get(ip) ?? 0;
+    if (!hairpinBefore.has(ip)) hairpinBefore.set(ip, n);
+    if (n + delta > 0) written.hairpinRefs.set(ip, n + delta); else written.hairpinRefs.delete(ip);
   };
   const dropElements: string[] = [];
   const flushChains: string[] = [];
@@ -182,13 +176,16 @@ export function renderIncremental(previous: Written, state: ProxyState, changed:
   const rules: string[] = [];
   const addElementsOf = new Map<string, string[]>();
   const dropElementsOf = new Map<string, string[]>();
-  const push = (m: Map<string, string[]>, k: string, v: string): void => { m.set(k, [...(m.get(k) ?? []), v]); };
+  const push = (m: Map<string, string[]>, k: string, v: string): void => {
+    const list = m.get(k);
+    if (list) list.push(v); else m.set(k, [v]);
+  };
 
-  if (nodeIPs.join() !== previous.nodeIPs.join()) {
+  if (nodeIPs.join() !== previousNodeIPs.join()) {
     dropElements.push(`flush set ${TABLE} ${NODEPORT_IPS_SET}`);
     for (const ip of nodeIPs) push(addElementsOf, NODEPORT_IPS_SET, ip);
   }
-  if (clusterCIDRs.join() !== previous.clusterCIDRs.join()) {
+  if (clusterCIDRs.join() !== previousCIDRs.join()) {
     dropElements.push(`flush set ${TABLE} ${CLUSTER_CIDRS_SET}`);
     for (const c of clusterCIDRs) push(addElementsOf, CLUSTER_CIDRS_SET, c);
   }
@@ -197,7 +194,8 @@ export function renderIncremental(previous: Written, state: ProxyState, changed:
     const sp = state.servicePorts.get(key);
     const before = previous.ports.get(key);
     const after = sp ? buildPortRules(sp, ctx) : undefined;
-    if (after) written.ports.set(key, after); else written.ports.delete(key);
+    const summary = after ? summarize(after) : undefined;
+    if (summary) written.ports.set(key, summary); else written.ports.delete(key);
 
     const oldElements = new Map((before?.elements ?? []).map((e) => [ownerKey(e), e]));
     const newElements = new Map((after?.elements ?? []).map((e) => [ownerKey(e), e]));
@@ -217,37 +215,37 @@ export function renderIncremental(previous: Written, state: ProxyState, changed:
       push(addElementsOf, e.map, `${e.key} : ${e.value}`);
     }
 
-    const oldSets = before?.affinitySets ?? new Map<string, number>();
+    const oldSets = new Map(before?.affinitySets ?? NONE);
     const newSets = after?.affinitySets ?? new Map<string, number>();
     const droppedSets = [...oldSets].filter(([name, timeout]) => newSets.get(name) !== timeout).map(([name]) => name);
     // A set is deleted only once no rule uses it: rewrite every chain of the port then.
-    const unchanged = (prev: readonly string[] | undefined, next: readonly string[] | undefined): boolean =>
-      droppedSets.length === 0 && prev !== undefined && next !== undefined && sameRules(prev, next);
-    const oldChains = before?.chains ?? new Map<string, string[]>();
-    const newChains = after?.chains ?? new Map<string, string[]>();
-    for (const [name, body] of oldChains) {
+    const unchanged = (prev: string | undefined, next: string | undefined): boolean =>
+      droppedSets.length === 0 && prev !== undefined && prev === next;
+    const oldChains = new Map(before?.chains ?? NONE);
+    const newChains = new Map(summary?.chains ?? NONE);
+    for (const [name, digest] of oldChains) {
       const next = newChains.get(name);
-      if (unchanged(body, next)) continue;
+      if (unchanged(digest, next)) continue;
       flushChains.push(`flush chain ${TABLE} ${name}`);
       if (!next) deletes.push(`delete chain ${TABLE} ${name}`);
     }
     for (const name of droppedSets) deletes.push(`delete set ${TABLE} ${name}`);
     for (const [name, timeout] of newSets) if (oldSets.get(name) !== timeout) declares.push(affinitySetCommand(name, timeout));
-    for (const [name, body] of newChains) {
+    for (const [name, digest] of newChains) {
       const prev = oldChains.get(name);
-      if (unchanged(prev, body)) continue;
+      if (unchanged(prev, digest)) continue;
       if (!prev) declares.push(`add chain ${TABLE} ${name}`);
-      for (const r of body) rules.push(`add rule ${TABLE} ${name} ${r}`);
+      for (const r of after!.chains.get(name)!) rules.push(`add rule ${TABLE} ${name} ${r}`);
     }
 
-    for (const ip of before?.hairpinIPs ?? []) {
-      const n = (written.hairpinRefs.get(ip) ?? 0) - 1;
-      if (n > 0) written.hairpinRefs.set(ip, n); else written.hairpinRefs.delete(ip);
-    }
-    for (const ip of after?.hairpinIPs ?? []) written.hairpinRefs.set(ip, (written.hairpinRefs.get(ip) ?? 0) + 1);
+    for (const ip of before?.hairpinIPs ?? []) touchHairpin(ip, -1);
+    for (const ip of after?.hairpinIPs ?? []) touchHairpin(ip, +1);
   }
-  for (const ip of previous.hairpinRefs.keys()) if (!written.hairpinRefs.has(ip)) push(dropElementsOf, HAIRPIN_SET, hairpinPair(ip));
-  for (const ip of written.hairpinRefs.keys()) if (!previous.hairpinRefs.has(ip)) push(addElementsOf, HAIRPIN_SET, hairpinPair(ip));
+  for (const [ip, was] of hairpinBefore) {
+    const now = written.hairpinRefs.get(ip) ?? 0;
+    if (was > 0 && now === 0) push(dropElementsOf, HAIRPIN_SET, hairpinPair(ip));
+    if (was === 0 && now > 0) push(addElementsOf, HAIRPIN_SET, hairpinPair(ip));
+  }
 
   const lines = [
     ...[...dropElementsOf].flatMap(([target, keys]) => deleteElements(target, keys)),
@@ -255,8 +253,4 @@ export function renderIncremental(previous: Written, state: ProxyState, changed:
     ...[...addElementsOf].flatMap(([target, items]) => addElements(target, items)),
   ];
   return { text: lines.length ? lines.join('\n') + '\n' : '', written };
-}
-
-function sameRules(a: readonly string[], b: readonly string[]): boolean {
-  return a.length === b.length && a.every((r, i) => r === b[i]);
 }

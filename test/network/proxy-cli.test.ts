@@ -29,9 +29,9 @@ let ns: ProxyNetns | undefined;
 let probe: EchoProbe | undefined;
 const children: ChildProcess[] = [];
 
-async function startProxyProcess(): Promise<{ child: ChildProcess; logs: () => string }> {
+async function startProxyProcess(mode = 'nftables'): Promise<{ child: ChildProcess; logs: () => string }> {
   const child = spawn(process.execPath, [join(REPO_ROOT, 'bin', 'capstan'), 'proxy', '--kubeconfig', srv.kubeconfig, '--node-name', 'px-node',
-    '--netns', ns!.name, '--node-ip', NETNS_NODE_IP, '--min-sync-period', '10ms'], { stdio: ['ignore', 'ignore', 'pipe'] });
+    '--proxy-mode', mode, '--netns', ns!.name, '--node-ip', NETNS_NODE_IP, '--min-sync-period', '10ms'], { stdio: ['ignore', 'ignore', 'pipe'] });
   children.push(child);
   let stderr = '';
   child.stderr!.setEncoding('utf8');
@@ -73,10 +73,10 @@ after(async () => {
   await srv?.stop();
 });
 
-function slice(endpoints: string[]): KubeObject {
+function slice(endpoints: string[], svc = 'echo'): KubeObject {
   return {
     apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice',
-    metadata: { namespace: 'default', name: 'echo-manual', labels: { 'kubernetes.io/service-name': 'echo' } },
+    metadata: { namespace: 'default', name: `${svc}-manual`, labels: { 'kubernetes.io/service-name': svc } },
     addressType: 'IPv4', ports: [{ name: 'http', port: 8080, protocol: 'TCP' }],
     endpoints: endpoints.map((e) => ({ addresses: [e.split(':')[0]!], conditions: { ready: true }, nodeName: 'px-node' })),
   } as KubeObject;
@@ -126,4 +126,22 @@ test('capstan proxy programs a ClusterIP in its netns, follows the slice, surviv
   const { stderr } = await exec(process.execPath, [join(REPO_ROOT, 'bin', 'capstan'), 'proxy', '--cleanup', '--netns', ns!.name]);
   assert.match(stderr, /removed nftables rules/);
   assert.doesNotMatch(await tables(), /capstan/, 'no Capstan table left');
+});
+
+test('--proxy-mode iptables serves the ClusterIP too, and --cleanup leaves no CAPSTAN chain', { skip, timeout: 120_000 }, async () => {
+  const svc = await client.resource(SERVICES).create('default', {
+    metadata: { name: 'echo-ipt' }, spec: { ports: [{ name: 'http', port: 80, protocol: 'TCP' }] },
+  } as KubeObject) as any;
+  const vip: string = svc.spec.clusterIP;
+  await client.resource(SLICES).create('default', slice([B], 'echo-ipt'));
+  const proxy = await startProxyProcess('iptables');
+  assert.equal((await probe!.waitFor(vip, 80, [B], 10_000)).value, B);
+  const current = await client.resource(SLICES).get('default', 'echo-ipt-manual') as any;
+  await client.resource(SLICES).update('default', { ...slice([A], 'echo-ipt'), metadata: current.metadata });
+  assert.equal((await probe!.waitFor(vip, 80, [A], 10_000)).value, A, 'traffic moved');
+  assert.match(await ns!.run(['iptables-save']), /CAPSTAN-SERVICES/);
+  await stopProcess(proxy.child);
+  await exec(process.execPath, [join(REPO_ROOT, 'bin', 'capstan'), 'proxy', '--cleanup', '--netns', ns!.name]);
+  assert.doesNotMatch(await ns!.run(['iptables-save']), /CAPSTAN/, 'no CAPSTAN chain or jump left');
+  assert.doesNotMatch(await ns!.run(['nft', 'list', 'ruleset']), /capstan|CAPSTAN/);
 });

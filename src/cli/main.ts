@@ -6,6 +6,7 @@ import { runSim, SIM_USAGE } from './sim.js';
 import { runImage } from './image.js';
 import { runKillAll, KILLALL_USAGE } from './killall.js';
 import { runAgent, AGENT_USAGE } from './agent.js';
+import { runProxy, PROXY_USAGE } from './proxy.js';
 
 const USAGE = `Usage: capstan <command> [flags]
 
@@ -15,6 +16,7 @@ Commands:
   scheduler Run the scheduler alone (leader-elected) against a cluster
   controller-manager
             Run the controllers alone (leader-elected) against a cluster
+  proxy     Run the Service proxy for one node (nftables or iptables), or --cleanup its rules
   sim       Run N hollow nodes with a fake runtime, for scale tests
   image     List, pull, import and remove the node's images
   killall   Stop every container and pod sandbox of this node and remove their state
@@ -53,6 +55,13 @@ export async function main(argv: string[]): Promise<void> {
         return;
       }
       await runControllerManager(rest);
+      return;
+    case 'proxy':
+      if (rest.includes('--help') || rest.includes('-h')) {
+        process.stdout.write(PROXY_USAGE);
+        return;
+      }
+      await runProxy(rest);
       return;
     case 'sim':
       if (rest.includes('--help') || rest.includes('-h')) {

@@ -3,3 +3,4 @@
 export * from './cni/index.js';
 export * from './routes/index.js';
 export * from './dns/index.js';
+export * from './proxy/index.js';

@@ -14,7 +14,8 @@ import {
   parseReservation, parseTaintsFlag, pickNodeIP, readHostIdentity, readHostSample, runtimeReadiness, type KubeletOptions,
 } from '../kubelet/index.js';
 import { FakeRuntime, type ContainerRuntime } from '../runtime/index.js';
-import { parseClusterCIDRs, egressMasqueradeRuleset, startNodeRoutes } from '../network/index.js';
+import { parseIPv4CIDR } from '../network/index.js';
+import { runNodeNetwork } from './agent-network.js';
 import { parseDurationMs } from './controller-manager.js';
 import { stopOnSignals } from './signals.js';
 
@@ -49,6 +50,11 @@ Flags:
   --cni-bridge NAME            The built-in pod network's bridge (default capstan0)
   --cluster-cidr CIDRS         The pods' range, comma-separated (default 10.42.0.0/16): with the built-in network,
                                routes to other nodes' pod CIDRs and masquerade for pod traffic leaving it
+  --service-cidr CIDRS         The Services' range (default 10.43.0.0/16), for reverse DNS lookups
+  --proxy-mode MODE            How the Service proxy programs the kernel: nftables (default) or iptables
+  --disable-kube-proxy         Do not run the Service proxy on this node
+  --disable-cluster-dns        Do not run the cluster DNS server on this node (it answers on the node's
+                               InternalIP, port 53; pods reach it through the kube-dns Service)
   --sync-frequency DURATION    How often every pod is synced and its volumes refreshed (default 1m)
 `;
 
@@ -81,6 +87,10 @@ export interface AgentConfig {
   cniBridge?: string;
   /** The cluster CIDR(s), comma-separated: the node routes role's range (built-in network only). */
   clusterCIDR: string;
+  serviceCIDR: string;
+  /** The Service proxy's backend; undefined with --disable-kube-proxy. */
+  proxyMode?: 'nftables' | 'iptables';
+  clusterDNSServer: boolean;
   syncFrequencyMs?: number;
   log(msg: string): void;
 }
@@ -109,10 +119,14 @@ export const AGENT_OPTIONS = {
   'cni-conf-dir': { type: 'string' },
   'cni-bridge': { type: 'string' },
   'cluster-cidr': { type: 'string' },
+  'service-cidr': { type: 'string' },
+  'proxy-mode': { type: 'string' },
+  'disable-kube-proxy': { type: 'boolean' },
+  'disable-cluster-dns': { type: 'boolean' },
   'sync-frequency': { type: 'string' },
 } as const;
 
-type AgentValues = { [K in keyof typeof AGENT_OPTIONS]?: string };
+type AgentValues = { [K in keyof typeof AGENT_OPTIONS]?: (typeof AGENT_OPTIONS)[K]['type'] extends 'boolean' ? boolean : string };
 
 /** The node settings of the agent flags (shared by `capstan server`, which fills server and token itself). */
 export function agentConfigFromFlags(values: AgentValues, log: (msg: string) => void): Omit<AgentConfig, 'server' | 'token'> {
@@ -127,12 +141,16 @@ export function agentConfigFromFlags(values: AgentValues, log: (msg: string) => 
   if (!Number.isInteger(kubeletPort) || kubeletPort < 0 || kubeletPort > 65535) throw new Error(`invalid --kubelet-port "${values['kubelet-port']}"`);
   const clusterDNS = (values['cluster-dns'] ?? '10.43.0.10').split(',').map((x) => x.trim()).filter(Boolean);
   for (const ip of clusterDNS) if (!isIP(ip)) throw new Error(`invalid --cluster-dns "${ip}"`);
-  const clusterCIDR = values['cluster-cidr'] ?? '10.42.0.0/16';
-  try {
-    egressMasqueradeRuleset(parseClusterCIDRs(clusterCIDR)); // the node routes take IPv4 CIDRs only
-  } catch {
-    throw new Error(`invalid --cluster-cidr "${clusterCIDR}": IPv4 CIDRs, comma-separated`);
-  }
+  // The node routes, the proxy and reverse DNS take IPv4 CIDRs, comma-separated.
+  const cidrList = (flag: string, value: string) => {
+    const list = value.split(',').map((c) => c.trim()).filter(Boolean);
+    if (list.length === 0 || list.some((c) => !parseIPv4CIDR(c))) throw new Error(`invalid --${flag} "${value}": IPv4 CIDRs, comma-separated`);
+    return value;
+  };
+  const clusterCIDR = cidrList('cluster-cidr', values['cluster-cidr'] ?? '10.42.0.0/16');
+  const serviceCIDR = cidrList('service-cidr', values['service-cidr'] ?? '10.43.0.0/16');
+  const proxyMode = values['proxy-mode'] ?? 'nftables';
+  if (proxyMode !== 'nftables' && proxyMode !== 'iptables') throw new Error(`unknown --proxy-mode "${proxyMode}": use nftables or iptables`);
   return {
     dataDir, nodeName: (values['node-name'] ?? hostname()).toLowerCase(), nodeIP: pickNodeIP(hostInterfaces(), values['node-ip']),
     labels: parseLabelsFlag(values['node-labels'], '--node-labels'),
@@ -144,6 +162,7 @@ export function agentConfigFromFlags(values: AgentValues, log: (msg: string) => 
     containerRuntime: runtime, kubeletPort, clusterDNS, clusterDomain: values['cluster-domain'] ?? 'cluster.local',
     resolvConf: values['resolv-conf'], runDir: values['run-dir'], podLogsRoot: values['pod-logs-root'],
     cniBinDirs: values['cni-bin-dir']?.split(',').map((d) => d.trim()).filter(Boolean), cniConfDir: values['cni-conf-dir'], cniBridge: values['cni-bridge'], clusterCIDR,
+    serviceCIDR, proxyMode: values['disable-kube-proxy'] ? undefined : proxyMode, clusterDNSServer: !values['disable-cluster-dns'],
     syncFrequencyMs: values['sync-frequency'] ? parseDurationMs(values['sync-frequency'], '--sync-frequency') : undefined,
     log,
   };
@@ -201,17 +220,18 @@ export async function startAgent(config: AgentConfig, signal: AbortSignal): Prom
       node, kubeletVersion: SERVER_VERSION.gitVersion, log,
     };
     const kubelet = new Kubelet(options);
-    // The built-in pod network's routes between nodes; a user-supplied CNI config brings its own.
-    const routesStop = new AbortController();
-    const stopRoutes = () => routesStop.abort();
-    signal.addEventListener('abort', stopRoutes, { once: true });
-    const routes = config.cniConfDir ? undefined
-      : startNodeRoutes({ client, nodeName, clusterCIDR: config.clusterCIDR, log: (m) => log(`routes: ${m}`) }, routesStop.signal);
+    // The network roles beside the kubelet: routes between nodes (the built-in pod network only; a
+    // user-supplied CNI config brings its own), the Service proxy and the cluster DNS server.
+    const network = runNodeNetwork({
+      client, nodeName, nodeIP, clusterCIDRs: config.clusterCIDR.split(',').map((c) => c.trim()).filter(Boolean),
+      serviceCIDRs: config.serviceCIDR.split(',').map((c) => c.trim()).filter(Boolean), clusterDNS: config.clusterDNS,
+      clusterDomain: config.clusterDomain, resolvConf: config.resolvConf, routes: !config.cniConfDir, proxyMode: config.proxyMode,
+      clusterDNSServer: config.clusterDNSServer, log,
+    }, signal);
     try {
       await kubelet.start(signal);
     } finally {
-      stopRoutes();
-      await routes;
+      await network;
     }
   } finally {
     client.close();

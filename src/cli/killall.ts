@@ -8,14 +8,14 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { killAll } from '../runtime/index.js';
 import { unmountUnder } from '../kubelet/index.js';
-import { cleanupNodeRoutes } from '../network/index.js';
+import { cleanupNodeRoutes, cleanupProxyRules } from '../network/index.js';
 
 export const KILLALL_USAGE = `Usage: capstan killall [flags]
 
 Stops every container and pod sandbox of this node's runtime, unmounts their root filesystems and
 namespaces, removes their cgroups and state, unmounts the pods' volumes, deletes the pod
-bridge (capstan0), the routes to other nodes' pods and the egress masquerade (nft table
-ip capstan-node).
+bridge (capstan0), the routes to other nodes' pods, the egress masquerade (nft table
+ip capstan-node) and the Service proxy's rules (nft table ip capstan-proxy, CAPSTAN- iptables chains).
 
 Flags:
   --data-dir DIR   Folder for state (default /var/lib/capstan as root, else ~/.capstan)
@@ -41,7 +41,11 @@ export async function runKillAll(argv: string[], out: { write(s: string): unknow
   if (existsSync(pods)) await unmountUnder(pods).catch((e: unknown) => report.errors.push((e as Error).message));
   // The bridge outlives CNI DEL; until the network component offers its own teardown, delete it here.
   if (values.bridge) spawnSync('ip', ['link', 'delete', values.bridge], { stdio: 'ignore' });
-  if (isRoot) report.errors.push(...await cleanupNodeRoutes());
+  if (isRoot) {
+    report.errors.push(...await cleanupNodeRoutes());
+    // The Service proxy's rules, both backends' (as k3s-killall.sh removes KUBE- chains).
+    for (const r of await cleanupProxyRules('all')) if (r.error) report.errors.push(`proxy (${r.mode}): ${r.error.message}`);
+  }
   out.write(`killall: ${report.containers} containers, ${report.sandboxes} sandboxes\n`);
   for (const e of report.errors) process.stderr.write(`killall: ${e}\n`);
   if (report.errors.length) process.exitCode = 1;

@@ -31,6 +31,9 @@ Flags:
   --container-runtime NAME     The agent's OCI runtime: runc (default) or crun
   --cluster-dns IP             Cluster DNS Service IP (kube-system/kube-dns) for pods' resolv.conf (default 10.43.0.10)
   --cluster-domain DOMAIN      Cluster domain (default cluster.local)
+  --proxy-mode MODE            The agent's Service proxy: nftables (default) or iptables
+  --disable-kube-proxy         The agent runs no Service proxy
+  --disable-cluster-dns        The agent runs no cluster DNS server
   --disable-scheduler          Do not run the scheduler in this process
   --disable-controller-manager Do not run the controller manager in this process
   --controllers LIST           Controllers the controller manager runs ('*', 'foo', '-foo'; default *)
@@ -80,6 +83,9 @@ export async function runServer(argv: string[]): Promise<void> {
       'container-runtime': AGENT_OPTIONS['container-runtime'],
       'cluster-dns': AGENT_OPTIONS['cluster-dns'],
       'cluster-domain': AGENT_OPTIONS['cluster-domain'],
+      'proxy-mode': AGENT_OPTIONS['proxy-mode'],
+      'disable-kube-proxy': AGENT_OPTIONS['disable-kube-proxy'],
+      'disable-cluster-dns': AGENT_OPTIONS['disable-cluster-dns'],
       'disable-scheduler': { type: 'boolean', default: false },
       'disable-controller-manager': { type: 'boolean', default: false },
       controllers: { type: 'string', multiple: true, default: ['*'] },

@@ -64,6 +64,8 @@ export interface TestNetworkOptions {
   nodes: number;
   /** Give each node a default route via the gateway (default false: nothing can leave the test network). */
   defaultRoute?: boolean;
+  /** The Services' range, routed to a dummy device on each node (default 10.43.0.0/16). */
+  serviceCIDR?: string;
 }
 
 export async function createTestNetwork(o: TestNetworkOptions): Promise<TestNetwork> {
@@ -114,6 +116,13 @@ export async function createTestNetwork(o: TestNetworkOptions): Promise<TestNetw
       await inNode(['addr', 'add', `${ip}/24`, 'dev', 'eth0']);
       await inNode(['link', 'set', 'eth0', 'up']);
       if (o.defaultRoute) await inNode(['route', 'add', 'default', 'via', gatewayIP]);
+      // Without a default route, the node itself could not send to a Service IP (the route
+      // lookup fails before the proxy's DNAT): the service range is routed to one end of a veth
+      // pair whose other end stays down, so such traffic is routable here and, where no rule
+      // DNATs it, goes nowhere (the kernel has no dummy devices here).
+      await inNode(['link', 'add', 'svc0', 'type', 'veth', 'peer', 'name', 'svc1']);
+      await inNode(['link', 'set', 'svc0', 'up']);
+      await inNode(['route', 'add', o.serviceCIDR ?? '10.43.0.0/16', 'dev', 'svc0']);
       await sh('ip', ['netns', 'exec', netns, 'sysctl', '-qw', 'net.ipv4.ip_forward=1']);
       nodes.push({ netns, ip });
     }

@@ -5,7 +5,8 @@
 // uses a bridge and cluster CIDR of the test's own, so test files can run side by side. A busybox
 // image (Debian's busybox-static) is imported from an air-gap archive as `example.com/busybox:v1`.
 // `stop()` stops both processes and runs `capstan killall` for the agent's state and bridge, so
-// nothing is left behind even after a failed test.
+// nothing is left behind even after a failed test. The agent runs no Service proxy and no cluster
+// DNS server (see below).
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -66,7 +67,10 @@ export async function startNodeCluster(o: NodeClusterOptions): Promise<NodeClust
     const args = [
       '--container-runtime', 'runc', '--server', `https://127.0.0.1:${server.port}`, '--token', token, '--data-dir', agentDir,
       '--node-name', 'node-1', '--node-ip', '127.0.0.1', '--kubelet-port', '0', '--run-dir', o.runDir, '--pod-logs-root', logsRoot,
-      '--cni-bridge', o.bridge, ...(o.agentArgs ?? []),
+      // Test files run side by side in the host's network namespace: no Service proxy (one nftables
+      // table per namespace) and no DNS server (port 53 of the node address) here; the multi-node
+      // harness, with a namespace per node, runs both.
+      '--cni-bridge', o.bridge, '--disable-kube-proxy', '--disable-cluster-dns', ...(o.agentArgs ?? []),
     ];
     const startAgentProcess = async () => {
       const a = spawnAgent(args);

@@ -43,7 +43,7 @@ export interface EndpointInfo {
   port: number;
   /** conditions.ready (unset counts as true, as upstream) */
   ready: boolean;
-  /** conditions.serving (unset: equal to ready) */
+  /** conditions.serving (unset counts as true, as upstream) */
   serving: boolean;
   /** conditions.terminating (unset counts as false) */
   terminating: boolean;

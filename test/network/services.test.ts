@@ -1,6 +1,7 @@
 // Services and cluster DNS on two real nodes (root; conmon + runc, the CNI plugins, nftables),
-// through the real kubectl (issue: cluster networking, acceptance 1–5). Each node's agent runs the
-// kubelet, the proxy (nftables) and the cluster DNS server; pods resolve names through the
+// through the real kubectl (issue: cluster networking, acceptance 1–5), once with each proxy
+// backend. Each node's agent runs the kubelet, the proxy (nftables, then iptables) and the
+// cluster DNS server; pods resolve names through the
 // kube-dns Service (10.43.0.10) that the cluster-dns controller keeps pointing at the nodes.
 // Everything runs in network namespaces the harness makes; only their addresses are used (the
 // "outside" DNS server that forwarded names reach listens on the test network's gateway address).
@@ -81,7 +82,15 @@ function httpGet(url: string, timeoutMs = 5000): Promise<string> {
   });
 }
 
-describe('Services and cluster DNS on two nodes', { skip: !canRun && 'needs root, runc, conmon, nsenter, nft, curl and the CNI plugins' }, () => {
+/** The rules of `mode` in a node's namespace: our nftables table, or our iptables chains. */
+async function proxyRules(cluster: MultiNodeCluster, i: number, mode: ProxyMode): Promise<boolean> {
+  if (mode === 'nftables') return (await cluster.inNode(i, 'nft', ['list', 'tables'])).includes('capstan-proxy');
+  return (await cluster.inNode(i, 'iptables-save', []).catch(() => '')).includes('CAPSTAN-SERVICES');
+}
+
+type ProxyMode = 'nftables' | 'iptables';
+
+for (const mode of ['nftables', 'iptables'] as const) describe(`Services (${mode}) and cluster DNS on two nodes`, { skip: !canRun && 'needs root, runc, conmon, nsenter, nft, curl and the CNI plugins' }, () => {
   let cluster: MultiNodeCluster;
   let upstream: Awaited<ReturnType<typeof startUpstreamDNS>> | undefined;
   const conf = mkdtempSync(join(tmpdir(), 'capstan-resolv-'));
@@ -107,7 +116,7 @@ describe('Services and cluster DNS on two nodes', { skip: !canRun && 'needs root
       nodes: 2,
       agentArgs: (_i, net) => {
         writeFileSync(join(conf, 'resolv.conf'), `nameserver ${net.gatewayIP}\n`);
-        return ['--resolv-conf', join(conf, 'resolv.conf')];
+        return ['--resolv-conf', join(conf, 'resolv.conf'), '--proxy-mode', mode];
       },
     });
     upstream = await startUpstreamDNS(cluster.gatewayIP);
@@ -117,6 +126,7 @@ describe('Services and cluster DNS on two nodes', { skip: !canRun && 'needs root
       service('web', 'web'),
       service('web-np', 'web', { type: 'NodePort' }),
       service('web-sticky', 'web', { sessionAffinity: 'ClientIP' }),
+      service('web-lb', 'web', { type: 'LoadBalancer', ports: [{ name: 'http', port: 8081, targetPort: 8080, protocol: 'TCP' }] }),
       service('solo-local', 'solo', { type: 'NodePort', externalTrafficPolicy: 'Local' }),
       service('web-headless', 'web', { clusterIP: 'None' }),
       { apiVersion: 'v1', kind: 'Service', metadata: { name: 'ext' }, spec: { type: 'ExternalName', externalName: FORWARDED_NAME } },
@@ -178,6 +188,17 @@ describe('Services and cluster DNS on two nodes', { skip: !canRun && 'needs root
     await cluster.waitForPodRunning('hostport');
     const hp = await poll('hostPort answers', () => httpGet(`http://${cluster.nodes[0]!.ip}:18080/`), (b) => b.trim() === 'hostport', 30_000, 500);
     assert.equal(hp.trim(), 'hostport');
+  });
+
+  test('type LoadBalancer: the ingress lists the Ready nodes, and each answers on the Service port', async () => {
+    const ingress = await poll('the load balancer ingress', async () => JSON.parse(await k().ok(['get', 'svc', 'web-lb', '-o', 'jsonpath={.status.loadBalancer.ingress}']) || '[]') as { ip: string }[],
+      (list) => list.length === 2, 60_000, 500);
+    assert.deepEqual(ingress.map((i) => i.ip).sort(), cluster.nodes.map((n) => n.ip).sort());
+    const names = new Set((await readyPods('web')).map((p) => p.metadata.name));
+    for (const { ip } of ingress) {
+      const body = (await httpGet(`http://${ip}:8081/`)).trim();
+      assert.ok(names.has(body), `${ip}:8081 answered ${body}`);
+    }
   });
 
   test('sessionAffinity ClientIP sticks to one pod', async () => {
@@ -272,6 +293,6 @@ describe('Services and cluster DNS on two nodes', { skip: !canRun && 'needs root
     const saved = await cluster.inNode(1, 'iptables-save', []).catch(() => '');
     assert.doesNotMatch(saved, /CAPSTAN-/);
     await node.restartAgent();
-    await poll('the proxy programs node-1 again', () => cluster.inNode(1, 'nft', ['list', 'tables']), (t) => t.includes('capstan-proxy'), 60_000, 500);
+    await poll('the proxy programs node-1 again', () => proxyRules(cluster, 1, mode), (yes) => yes, 60_000, 500);
   });
 });

@@ -124,6 +124,9 @@ export class ClusterDNSController implements Controller {
       return (await this.services.create(KUBE_DNS_NAMESPACE, desiredDNSService(this.clusterIP) as KubeObject)) as Service;
     } catch (e) {
       if (isStatusError(e, 'AlreadyExists')) return 'exists';
+      // Our own earlier create (not in the cache yet) holds the IP: the API server checks the
+      // address before the name, as upstream's, so this is an Invalid, not an AlreadyExists.
+      if (isStatusError(e, 'Invalid') && await this.services.get(KUBE_DNS_NAMESPACE, KUBE_DNS_SERVICE).then(() => true, () => false)) return 'exists';
       if (isStatusError(e, 'Invalid') || isStatusError(e, 'Forbidden')) {
         // Most likely the IP is taken or outside the service CIDR: say so, on the namespace the
         // Service would live in, and try again later rather than hot-looping.

@@ -90,10 +90,10 @@ test('TCP service ports are left alone; SCTP ones are handled like UDP', () => {
   ]);
 });
 
-test('externalTrafficPolicy Local: a remote endpoint never held NodePort/external flows, the cluster IP ones go', () => {
-  const before = sp({ nodePort: 30053, externalTrafficLocal: true, endpoints: [ep('10.42.0.5:5353'), ep('10.42.1.5:5353', { isLocal: false })] });
-  const after = sp({ nodePort: 30053, externalTrafficLocal: true, endpoints: [ep('10.42.0.5:5353')] });
-  assert.deepEqual(plan([before], [after]), ['-D -f ipv4 -p udp --orig-dst 10.43.0.10 --orig-port-dst 53 --reply-src 10.42.1.5 --reply-port-src 5353']);
+test('traffic policies do not cut flows: an endpoint turned remote under a Local policy keeps them (as upstream)', () => {
+  const before = sp({ nodePort: 30053, externalTrafficLocal: true, internalTrafficLocal: true, endpoints: [ep('10.42.0.5:5353'), ep('10.42.1.5:5353')] });
+  const after = sp({ nodePort: 30053, externalTrafficLocal: true, internalTrafficLocal: true, endpoints: [ep('10.42.0.5:5353'), ep('10.42.1.5:5353', { isLocal: false })] });
+  assert.deepEqual(plan([before], [after]), []);
 });
 
 test('a port renamed within one sync (new key, same frontend) is not treated as new', () => {

@@ -13,9 +13,9 @@
 //   to some → delete every flow to it: entries made while it was rejecting or unknown would keep
 //   blackholing the client (upstream's "newly active UDP services").
 // - Otherwise, an endpoint `ip:port` that was eligible before and is not now → delete the flows to
-//   the frontend whose reply source is that endpoint. Eligible = present with conditions.serving
-//   (and on this node when the policy for that frontend is Local): a serving terminating endpoint
-//   keeps its flows, as upstream, so graceful termination is not cut short.
+//   the frontend whose reply source is that endpoint. Eligible = present with conditions.serving,
+//   whatever the traffic policies or termination say (as upstream: a change to the Service must
+//   not cut flows a TCP connection would keep, and a serving terminating endpoint drains).
 // - `changed` narrows the work to those keys (the proxier's changed set), 'all' looks at every key.
 import { clusterEndpoints, externalEndpoints, type EndpointInfo, type ServicePortInfo } from './model.js';
 
@@ -36,7 +36,7 @@ export interface ConntrackDeletion {
   reason: 'removed' | 'newly-active' | 'stale-endpoint';
 }
 
-interface Frontend {
+export interface Frontend {
   family: IPFamilyName;
   protocol: 'UDP' | 'SCTP';
   origDst?: string;
@@ -51,12 +51,17 @@ export function familyOf(ip: string): IPFamilyName {
   return ip.includes(':') ? 'ipv6' : 'ipv4';
 }
 
-function eligibleEndpoints(endpoints: readonly EndpointInfo[], local: boolean): Set<string> {
-  return new Set(endpoints.filter((e) => e.serving && (!local || e.isLocal)).map((e) => `${e.ip}:${e.port}`));
+function eligibleEndpoints(endpoints: readonly EndpointInfo[]): Set<string> {
+  return new Set(endpoints.filter((e) => e.serving).map((e) => `${e.ip}:${e.port}`));
+}
+
+/** The key frontendsOf files a frontend under (origDst undefined: a NodePort). */
+export function frontendKey(protocol: string, family: IPFamilyName, origDst: string | undefined, origPortDst: number): string {
+  return `${protocol} ${family} ${origDst ?? '*'} ${origPortDst}`;
 }
 
 function addFrontend(into: Map<string, Frontend>, f: Frontend): void {
-  const key = `${f.protocol} ${f.family} ${f.origDst ?? '*'} ${f.origPortDst}`;
+  const key = frontendKey(f.protocol, f.family, f.origDst, f.origPortDst);
   const old = into.get(key);
   if (!old) { into.set(key, f); return; }
   // Two service ports claiming one frontend (a conflict the apiserver should prevent): merge them.
@@ -64,8 +69,8 @@ function addFrontend(into: Map<string, Frontend>, f: Frontend): void {
   for (const e of f.eligible) old.eligible.add(e);
 }
 
-/** The UDP/SCTP frontends of the service ports `keys` selects from `ports`. */
-function frontendsOf(ports: ReadonlyMap<string, ServicePortInfo>, keys: Iterable<string>): Map<string, Frontend> {
+/** The UDP/SCTP frontends of the service ports `keys` selects from `ports`, by frontendKey. */
+export function frontendsOf(ports: ReadonlyMap<string, ServicePortInfo>, keys: Iterable<string>): Map<string, Frontend> {
   const out = new Map<string, Frontend>();
   for (const key of keys) {
     const sp = ports.get(key);
@@ -73,17 +78,16 @@ function frontendsOf(ports: ReadonlyMap<string, ServicePortInfo>, keys: Iterable
     const protocol = sp.protocol;
     const internalActive = clusterEndpoints(sp).length > 0;
     const externalActive = externalEndpoints(sp).length > 0;
-    const internal = eligibleEndpoints(sp.endpoints, sp.internalTrafficLocal);
-    const external = eligibleEndpoints(sp.endpoints, sp.externalTrafficLocal);
+    const eligible = eligibleEndpoints(sp.endpoints);
     for (const ip of sp.clusterIPs) {
-      addFrontend(out, { family: familyOf(ip), protocol, origDst: ip, origPortDst: sp.port, active: internalActive, eligible: new Set(internal) });
+      addFrontend(out, { family: familyOf(ip), protocol, origDst: ip, origPortDst: sp.port, active: internalActive, eligible: new Set(eligible) });
     }
     for (const ip of [...sp.externalIPs, ...sp.loadBalancerIPs]) {
-      addFrontend(out, { family: familyOf(ip), protocol, origDst: ip, origPortDst: sp.port, active: externalActive, eligible: new Set(external) });
+      addFrontend(out, { family: familyOf(ip), protocol, origDst: ip, origPortDst: sp.port, active: externalActive, eligible: new Set(eligible) });
     }
     if (sp.nodePort) {
       for (const family of new Set(sp.clusterIPs.map(familyOf))) {
-        addFrontend(out, { family, protocol, origPortDst: sp.nodePort, active: externalActive, eligible: new Set(external) });
+        addFrontend(out, { family, protocol, origPortDst: sp.nodePort, active: externalActive, eligible: new Set(eligible) });
       }
     }
   }

@@ -6,18 +6,22 @@
 // - It never throws: a failed deletion is logged and the sync still counts as done (upstream logs
 //   and goes on too). `conntrack -D` exits 1 when nothing matched; that is not an error.
 // - A missing `conntrack` binary is logged once and every later call is skipped.
-// - The first call only records the state: the proxy has no previous state to diff against, and
-//   deleting every flow of every UDP Service on a proxy restart would break the ones that work.
+// - The first call has no previous state to diff against: it lists the kernel's UDP/SCTP entries
+//   instead and deletes those not answered by a serving endpoint (conntrack-flows.ts), streaming
+//   the listing line by line. Flows that work survive a proxy restart.
 // - Deletions run at most `concurrency` (default 4) at a time.
-import { execFile } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { conntrackDeleteArgs, staleConntrackDeletions, type ConntrackDeletion } from './conntrack.js';
+import { createInterface } from 'node:readline';
+import { conntrackDeleteArgs, familyOf, staleConntrackDeletions, type ConntrackDeletion, type IPFamilyName } from './conntrack.js';
+import { parseConntrackLine, staleFlowChecker } from './conntrack-flows.js';
 import type { ServicePortInfo } from './model.js';
 
 const SYSTEM_PATH = ['/usr/local/sbin', '/usr/local/bin', '/usr/sbin', '/usr/bin', '/sbin', '/bin'];
 
 export interface ExecResult { code: number; stdout: string; stderr: string; missing?: boolean }
-export type ConntrackExec = (file: string, argv: string[]) => Promise<ExecResult>;
+/** Runs a command; with `onLine`, stdout is handed over line by line instead of collected. */
+export type ConntrackExec = (file: string, argv: string[], onLine?: (line: string) => void) => Promise<ExecResult>;
 
 export interface ConntrackCleanerOptions {
   /** Run conntrack inside this network namespace. */
@@ -27,7 +31,7 @@ export interface ConntrackCleanerOptions {
   concurrency?: number;
   /** The conntrack binary (default `conntrack`, searched on PATH plus the system dirs). */
   conntrackPath?: string;
-  /** Runs a command (tests); default execFile with a 10 s timeout. */
+  /** Runs a command (tests); default spawn with a 60 s timeout. */
   exec?: ConntrackExec;
 }
 
@@ -45,12 +49,15 @@ function environment(): NodeJS.ProcessEnv {
   return missing.length ? { ...process.env, PATH: [...dirs, ...missing].join(path.delimiter) } : process.env;
 }
 
-const defaultExec: ConntrackExec = (file, argv) => new Promise((resolve) => {
-  execFile(file, argv, { env: environment(), timeout: 10_000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
-    const e = err as (NodeJS.ErrnoException & { code?: number | string }) | null;
-    if (e && e.code === 'ENOENT') return resolve({ code: -1, stdout: '', stderr: e.message, missing: true });
-    resolve({ code: e ? (typeof e.code === 'number' ? e.code : -1) : 0, stdout: String(stdout), stderr: String(stderr) || (e?.message ?? '') });
-  });
+const defaultExec: ConntrackExec = (file, argv, onLine) => new Promise((resolve) => {
+  const child = spawn(file, argv, { env: environment(), stdio: ['ignore', 'pipe', 'pipe'], timeout: 60_000 });
+  let stdout = '';
+  let stderr = '';
+  if (onLine) createInterface({ input: child.stdout }).on('line', onLine);
+  else child.stdout.on('data', (b: Buffer) => { stdout += b.toString(); });
+  child.stderr.on('data', (b: Buffer) => { if (stderr.length < 8192) stderr += b.toString(); });
+  child.on('error', (e: NodeJS.ErrnoException) => resolve({ code: -1, stdout, stderr: e.message, missing: e.code === 'ENOENT' }));
+  child.on('close', (code, signal) => resolve({ code: code ?? -1, stdout, stderr: stderr || (signal ? `killed by ${signal}` : '') }));
 });
 
 /** "N flow entries have been deleted." → N (0 when absent). */
@@ -75,15 +82,38 @@ export class ConntrackCleaner {
     const result: ConntrackCleanupResult = { deletions: 0, flowsDeleted: 0, failures: 0 };
     const before = this.previous;
     this.previous = ports;
-    if (!before || this.available === false) return result;
+    if (this.available === false) return result;
     let todo: ConntrackDeletion[];
     try {
-      todo = staleConntrackDeletions(before, ports, changed);
+      todo = before ? staleConntrackDeletions(before, ports, changed) : await this.staleInKernel(ports);
     } catch (e) {
       this.opts.log(`conntrack: planning the cleanup failed: ${(e as Error).message}`);
       return result;
     }
     if (todo.length === 0 || !(await this.isAvailable())) return result;
+    await this.runAll(todo, result);
+    return result;
+  }
+
+  /** Lists the kernel's entries of the protocols and families `ports` use; the ones to delete. */
+  private async staleInKernel(ports: ReadonlyMap<string, ServicePortInfo>): Promise<ConntrackDeletion[]> {
+    const lists = new Set<string>();
+    for (const sp of ports.values()) {
+      if (sp.protocol === 'TCP') continue;
+      for (const ip of sp.clusterIPs) lists.add(`${familyOf(ip)} ${sp.protocol.toLowerCase()}`);
+    }
+    if (lists.size === 0 || !(await this.isAvailable())) return [];
+    const checker = staleFlowChecker(ports);
+    for (const list of lists) {
+      const [family, protocol] = list.split(' ') as [IPFamilyName, string];
+      const [file, argv] = this.command(['-L', '-f', family, '-p', protocol]);
+      const r = await this.exec(file, argv, (line) => { const flow = parseConntrackLine(line); if (flow) checker.check(flow); });
+      if (r.code !== 0) this.opts.log(`conntrack: ${[file, ...argv].join(' ')} failed (exit ${r.code}): ${r.stderr.trim().slice(0, 500)}`);
+    }
+    return checker.deletions();
+  }
+
+  private async runAll(todo: ConntrackDeletion[], result: ConntrackCleanupResult): Promise<void> {
     let next = 0;
     const worker = async () => {
       while (next < todo.length) {
@@ -98,7 +128,6 @@ export class ConntrackCleaner {
     if (result.flowsDeleted > 0 || result.failures > 0) {
       this.opts.log(`conntrack: deleted ${result.flowsDeleted} stale flows (${result.deletions} filters${result.failures ? `, ${result.failures} failed` : ''})`);
     }
-    return result;
   }
 
   private command(args: string[]): [string, string[]] {

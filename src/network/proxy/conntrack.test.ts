@@ -4,6 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { conntrackDeleteArgs, staleConntrackDeletions } from './conntrack.js';
 import { ConntrackCleaner, parseDeletedCount, type ExecResult } from './conntrack-runner.js';
+import { parseConntrackLine, staleFlowDeletions } from './conntrack-flows.js';
 import type { EndpointInfo, ServicePortInfo } from './model.js';
 
 function ep(addr: string, extra: Partial<EndpointInfo> = {}): EndpointInfo {
@@ -133,35 +134,73 @@ function recorder(answer: (argv: string[]) => ExecResult) {
   const calls: Recorded[] = [];
   let inFlight = 0;
   let maxInFlight = 0;
-  const exec = async (file: string, argv: string[]): Promise<ExecResult> => {
+  const exec = async (file: string, argv: string[], onLine?: (line: string) => void): Promise<ExecResult> => {
     calls.push({ file, argv });
     inFlight++;
     maxInFlight = Math.max(maxInFlight, inFlight);
     await new Promise((r) => setTimeout(r, 2));
     inFlight--;
-    return answer(argv);
+    const r = answer(argv);
+    if (onLine) for (const line of r.stdout.split('\n')) onLine(line);
+    return r;
   };
   return { calls, exec, max: () => maxInFlight };
 }
 
-test('the runner: first call records only; then runs the deletions in the netns, bounded, and counts them', async () => {
+const LISTING = [
+  'udp      17 25 src=10.99.0.254 dst=10.43.0.10 sport=40000 dport=53 src=10.99.1.1 dst=10.99.0.254 sport=53 dport=40000 [ASSURED] mark=0 use=1',
+  'udp      17 29 src=10.99.0.254 dst=10.43.0.10 sport=40001 dport=53 [UNREPLIED] src=10.99.1.7 dst=10.99.0.254 sport=53 dport=40001 mark=0 use=1',
+].join('\n');
+
+test('the runner: the first call reconciles with the kernel listing; later calls diff, in the netns, bounded, counted', async () => {
   const rec = recorder((argv) => argv.includes('--version') ? { code: 0, stdout: 'conntrack v1.4.7', stderr: '' }
-    : argv.includes('10.99.1.1') ? { code: 0, stdout: '', stderr: 'conntrack v1.4.7 (conntrack-tools): 2 flow entries have been deleted.\n' }
-      : { code: 1, stdout: '', stderr: 'conntrack v1.4.7 (conntrack-tools): 0 flow entries have been deleted.\n' });
+    : argv.includes('-L') ? { code: 0, stdout: LISTING, stderr: 'conntrack v1.4.7 (conntrack-tools): 2 flow entries have been shown.\n' }
+      : argv.includes('10.99.1.1') || argv.includes('10.99.1.7') ? { code: 0, stdout: '', stderr: 'conntrack v1.4.7 (conntrack-tools): 2 flow entries have been deleted.\n' }
+        : { code: 1, stdout: '', stderr: 'conntrack v1.4.7 (conntrack-tools): 0 flow entries have been deleted.\n' });
   const logs: string[] = [];
   const cleaner = new ConntrackCleaner({ netns: 'capt-x', log: (m) => logs.push(m), concurrency: 2, exec: rec.exec });
   const eps = ['10.99.1.1:53', '10.99.1.2:53', '10.99.1.3:53', '10.99.1.4:53'];
-  assert.deepEqual(await cleaner.afterSync(map(sp({ endpoints: eps.map((e) => ep(e)) })), 'all'), { deletions: 0, flowsDeleted: 0, failures: 0 });
-  assert.equal(rec.calls.length, 0, 'the first sync has nothing to diff against');
+  assert.deepEqual(await cleaner.afterSync(map(sp({ endpoints: eps.map((e) => ep(e)) })), 'all'), { deletions: 1, flowsDeleted: 2, failures: 0 });
+  assert.deepEqual(rec.calls.map((c) => c.argv.slice(3).join(' ')), [
+    '', 'conntrack -L -f ipv4 -p udp',
+    'conntrack -D -f ipv4 -p udp --orig-dst 10.43.0.10 --orig-port-dst 53 --reply-src 10.99.1.7 --reply-port-src 53',
+  ], 'probe, list, then only the flow not answered by an endpoint goes');
+  rec.calls.length = 0;
   const r = await cleaner.afterSync(map(sp({ endpoints: [ep('10.99.1.9:53')] })), 'all');
   assert.deepEqual(r, { deletions: 4, flowsDeleted: 2, failures: 0 }, 'exit 1 with 0 deleted is no failure');
-  assert.deepEqual(rec.calls[0], { file: 'conntrack', argv: ['--version'] });
-  for (const c of rec.calls.slice(1)) {
+  assert.equal(rec.calls.filter((c) => c.argv.includes('-L')).length, 0, 'no listing after the first sync');
+  for (const c of rec.calls) {
     assert.equal(c.file, 'ip');
     assert.deepEqual(c.argv.slice(0, 4), ['netns', 'exec', 'capt-x', 'conntrack']);
   }
   assert.equal(rec.max(), 2, 'at most `concurrency` at once');
-  assert.deepEqual(logs, ['conntrack: deleted 2 stale flows (4 filters)']);
+  assert.deepEqual(logs, ['conntrack: deleted 2 stale flows (1 filters)', 'conntrack: deleted 2 stale flows (4 filters)']);
+});
+
+test('the first-sync reconcile: flows not answered by a serving endpoint go, NodePort by port on other addresses', () => {
+  assert.deepEqual(parseConntrackLine(LISTING.split('\n')[1]!), { protocol: 'UDP', origDst: '10.43.0.10', origPortDst: 53, replySrc: '10.99.1.7', replyPortSrc: 53 });
+  assert.deepEqual(parseConntrackLine('ipv4     2 udp      17 25 src=1.1.1.1 dst=10.43.0.10 sport=1 dport=53 src=10.42.0.5 dst=1.1.1.1 sport=5353 dport=1 mark=0 use=1')?.replySrc, '10.42.0.5');
+  assert.equal(parseConntrackLine('tcp      6 431999 ESTABLISHED src=1.1.1.1 dst=10.43.0.1 sport=1 dport=443 src=10.42.0.5 dst=1.1.1.1 sport=6443 dport=1'), undefined);
+  assert.equal(parseConntrackLine('conntrack v1.4.7 (conntrack-tools): 2 flow entries have been shown.'), undefined);
+  const ports = map(sp({ nodePort: 30053, endpoints: [ep('10.42.0.5:5353'), ep('10.42.0.6:5353', { ready: false, serving: false })] }),
+    sp({ key: 'ns/empty:dns/UDP', clusterIPs: ['10.43.0.20'] }),
+    sp({ key: 'ns/high:p/UDP', clusterIPs: ['10.43.0.30'], port: 30053, endpoints: [ep('10.42.0.9:30053')] }));
+  const line = (dst: string, dport: number, rsrc: string, rsport: number) => `udp 17 29 src=10.99.0.254 dst=${dst} sport=40000 dport=${dport} src=${rsrc} dst=10.99.0.254 sport=${rsport} dport=40000 mark=0 use=1`;
+  const listing = [
+    line('10.43.0.10', 53, '10.42.0.5', 5353), // serving endpoint: kept
+    line('10.43.0.10', 53, '10.42.0.6', 5353), // not serving: goes
+    line('10.43.0.10', 53, '10.43.0.10', 53), // never NATed (made while rejecting): goes
+    line('10.43.0.10', 53, '10.42.0.5', 5353), // duplicate entry from another client: kept
+    line('10.43.0.20', 53, '10.43.0.20', 53), // no endpoints now: kept (fails either way)
+    line('10.99.0.254', 30053, '10.42.0.7', 5353), // NodePort on a node address, gone endpoint: goes by port
+    line('10.43.0.30', 30053, '10.42.0.9', 30053), // another Service whose port equals the NodePort: kept
+    line('192.0.2.1', 9999, '192.0.2.1', 9999), // not a Service: kept
+  ].join('\n');
+  assert.deepEqual(staleFlowDeletions(listing, ports).map((d) => conntrackDeleteArgs(d).join(' ')).sort(), [
+    '-D -f ipv4 -p udp --orig-dst 10.43.0.10 --orig-port-dst 53 --reply-src 10.42.0.6 --reply-port-src 5353',
+    '-D -f ipv4 -p udp --orig-dst 10.43.0.10 --orig-port-dst 53 --reply-src 10.43.0.10 --reply-port-src 53',
+    '-D -f ipv4 -p udp --orig-port-dst 30053 --reply-src 10.42.0.7 --reply-port-src 5353',
+  ]);
 });
 
 test('the runner: a failure is logged and counted, never thrown; a missing binary is logged once and skipped', async () => {

@@ -7,6 +7,8 @@
 //   NATed to A was deleted), for each proxy mode. The control without the cleaner shows the flow
 //   would otherwise stay on A.
 // - A UDP Service with no endpoints that gets one: the client, sending all along, reaches it.
+// - Endpoints changed while no proxy ran: the restarted proxy's first sync (which lists the
+//   kernel's entries, having no previous state) clears the flow still NATed to the old endpoint.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
@@ -172,7 +174,14 @@ async function flows(vip: string): Promise<string> {
   return stdout;
 }
 
-interface RunningProxy { syncs: SyncInfo[]; logs: string[]; stop(): Promise<void> }
+interface RunningProxy {
+  syncs: SyncInfo[];
+  logs: string[];
+  /** Stops the proxy; its rules stay (as a stopped proxy leaves them). */
+  stopKeepingRules(): Promise<void>;
+  /** Stops the proxy and removes every proxy rule from the namespace (idempotent). */
+  stop(): Promise<void>;
+}
 
 /** Runs the proxy in this process until stop(); `withCleaner: false` builds one without conntrack cleanup. */
 async function runProxy(mode: ProxyMode, withCleaner = true): Promise<RunningProxy> {
@@ -191,11 +200,11 @@ async function runProxy(mode: ProxyMode, withCleaner = true): Promise<RunningPro
     if (Date.now() - t0 > 20_000) throw new Error(`proxy did not sync:\n${logs.join('\n')}`);
     await new Promise((r) => setTimeout(r, 20));
   }
+  const stopKeepingRules = async () => { ac.abort(); await done; };
   return {
-    syncs, logs,
+    syncs, logs, stopKeepingRules,
     async stop() {
-      ac.abort();
-      await done;
+      await stopKeepingRules();
       await cleanupProxyRules('all', ns!.name);
     },
   };
@@ -263,5 +272,28 @@ test('nftables: a UDP Service with no endpoints that gets one is reached by a cl
   } finally {
     probe!.stop(id);
     await proxy.stop();
+  }
+});
+
+test('nftables: endpoints changed while no proxy ran — the restarted proxy clears the flow still NATed to A', { skip, timeout: 60_000 }, async () => {
+  const name = 'udp-restart';
+  const vip = await udpService(name, [A]);
+  const first = await runProxy('nftables');
+  const id = 'c-restart';
+  let second: RunningProxy | undefined;
+  try {
+    await probe!.send(id, vip, 53, 41005);
+    assert.ok(await probe!.waitFor(id, A, 5_000) >= 0, 'reaches A first');
+    await first.stopKeepingRules();
+    await setEndpoints(name, [B]);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(probe!.latest(id), A, 'no proxy: the flow stays on A');
+    second = await runProxy('nftables');
+    const ms = await probe!.waitFor(id, B, 1_000);
+    assert.ok(ms >= 0, `reached B within 1 s of the restarted proxy's first sync (still "${probe!.latest(id)}"); log:\n${second.logs.join('\n')}`);
+  } finally {
+    probe!.stop(id);
+    await first.stop();
+    await second?.stop();
   }
 });

@@ -114,6 +114,7 @@ export class ConntrackCleaner {
   }
 
   private async runAll(todo: ConntrackDeletion[], result: ConntrackCleanupResult): Promise<void> {
+    const started = performance.now();
     let next = 0;
     const worker = async () => {
       while (next < todo.length) {
@@ -126,7 +127,7 @@ export class ConntrackCleaner {
     };
     await Promise.all(Array.from({ length: Math.min(this.opts.concurrency ?? 4, todo.length) }, worker));
     if (result.flowsDeleted > 0 || result.failures > 0) {
-      this.opts.log(`conntrack: deleted ${result.flowsDeleted} stale flows (${result.deletions} filters${result.failures ? `, ${result.failures} failed` : ''})`);
+      this.opts.log(`conntrack: deleted ${result.flowsDeleted} stale flows (${result.deletions} filters${result.failures ? `, ${result.failures} failed` : ''}) in ${Math.round(performance.now() - started)} ms`);
     }
   }
 

@@ -16,7 +16,8 @@
 //   the frontend whose reply source is that endpoint. Eligible = present with conditions.serving,
 //   whatever the traffic policies or termination say (as upstream: a change to the Service must
 //   not cut flows a TCP connection would keep, and a serving terminating endpoint drains).
-// - `changed` narrows the work to those keys (the proxier's changed set), 'all' looks at every key.
+// - `changed` narrows the work to those keys (the proxier's changed set); for 'all' (a full resync)
+//   the keys whose ports differ are found here first.
 import { clusterEndpoints, externalEndpoints, type EndpointInfo, type ServicePortInfo } from './model.js';
 
 export type IPFamilyName = 'ipv4' | 'ipv6';
@@ -99,14 +100,42 @@ function splitEndpoint(ep: string): { ip: string; port: number } {
   return { ip: ep.slice(0, i), port: Number(ep.slice(i + 1)) };
 }
 
+const sameList = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/** Whether two builds of a port give the same frontends and endpoints (endpoints come sorted). */
+function sameForConntrack(a: ServicePortInfo, b: ServicePortInfo): boolean {
+  if (a === b) return true;
+  if (a.protocol !== b.protocol || a.port !== b.port || (a.nodePort ?? 0) !== (b.nodePort ?? 0)) return false;
+  if (a.internalTrafficLocal !== b.internalTrafficLocal || a.externalTrafficLocal !== b.externalTrafficLocal) return false;
+  if (!sameList(a.clusterIPs, b.clusterIPs) || !sameList(a.externalIPs, b.externalIPs) || !sameList(a.loadBalancerIPs, b.loadBalancerIPs)) return false;
+  if (a.endpoints.length !== b.endpoints.length) return false;
+  return a.endpoints.every((e, i) => {
+    const f = b.endpoints[i]!;
+    return e.ip === f.ip && e.port === f.port && e.ready === f.ready && e.serving === f.serving && e.terminating === f.terminating && e.isLocal === f.isLocal;
+  });
+}
+
+/** For a full resync: the UDP/SCTP keys that differ (a full resync mostly changes nothing). */
+function differingKeys(before: ReadonlyMap<string, ServicePortInfo>, after: ReadonlyMap<string, ServicePortInfo>): string[] {
+  const out: string[] = [];
+  for (const [key, sp] of after) {
+    if (sp.protocol === 'TCP') continue;
+    const old = before.get(key);
+    if (!old || !sameForConntrack(old, sp)) out.push(key);
+  }
+  for (const [key, sp] of before) if (sp.protocol !== 'TCP' && !after.has(key)) out.push(key);
+  return out;
+}
+
 /** The conntrack deletions that make `after` take effect for flows created under `before`. */
 export function staleConntrackDeletions(
   before: ReadonlyMap<string, ServicePortInfo>,
   after: ReadonlyMap<string, ServicePortInfo>,
   changed: ReadonlySet<string> | 'all' = 'all',
 ): ConntrackDeletion[] {
-  const beforeKeys = changed === 'all' ? before.keys() : [...changed].filter((k) => before.has(k));
-  const afterKeys = changed === 'all' ? after.keys() : [...changed].filter((k) => after.has(k));
+  const keys = changed === 'all' ? differingKeys(before, after) : [...changed];
+  const beforeKeys = keys.filter((k) => before.has(k));
+  const afterKeys = keys.filter((k) => after.has(k));
   const was = frontendsOf(before, beforeKeys);
   const now = frontendsOf(after, afterKeys);
   const out: ConntrackDeletion[] = [];

@@ -116,16 +116,21 @@ export class ConntrackCleaner {
   private async runAll(todo: ConntrackDeletion[], result: ConntrackCleanupResult): Promise<void> {
     const started = performance.now();
     let next = 0;
+    let firstFailure = '';
     const worker = async () => {
       while (next < todo.length) {
         const d = todo[next++]!;
         const outcome = await this.runDeletion(d);
         result.deletions++;
-        if (outcome < 0) result.failures++;
-        else result.flowsDeleted += outcome;
+        if (typeof outcome === 'string') {
+          result.failures++;
+          firstFailure ||= outcome;
+        } else result.flowsDeleted += outcome;
       }
     };
     await Promise.all(Array.from({ length: Math.min(this.opts.concurrency ?? 4, todo.length) }, worker));
+    // One line per sync however many filters failed (a node without conntrack support fails them all).
+    if (firstFailure) this.opts.log(`conntrack: ${firstFailure}`);
     if (result.flowsDeleted > 0 || result.failures > 0) {
       this.opts.log(`conntrack: deleted ${result.flowsDeleted} stale flows (${result.deletions} filters${result.failures ? `, ${result.failures} failed` : ''}) in ${Math.round(performance.now() - started)} ms`);
     }
@@ -144,13 +149,12 @@ export class ConntrackCleaner {
     return this.available;
   }
 
-  /** Flows deleted, or -1 on failure (logged). */
-  private async runDeletion(d: ConntrackDeletion): Promise<number> {
+  /** Flows deleted, or the failure's description. */
+  private async runDeletion(d: ConntrackDeletion): Promise<number | string> {
     const [file, argv] = this.command(conntrackDeleteArgs(d));
     const r = await this.exec(file, argv);
     if (r.code === 0) return parseDeletedCount(r.stderr);
     if (r.code === 1 && /0 flow entries have been deleted/.test(r.stderr)) return 0;
-    this.opts.log(`conntrack: ${[file, ...argv].join(' ')} failed (exit ${r.code}): ${r.stderr.trim().slice(0, 500)}`);
-    return -1;
+    return `${[file, ...argv].join(' ')} failed (exit ${r.code}): ${r.stderr.trim().slice(0, 500)}`;
   }
 }

@@ -212,9 +212,13 @@ test('the runner: a failure is logged and counted, never thrown; a missing binar
   const logs: string[] = [];
   const failing = recorder((argv) => argv.includes('--version') ? { code: 0, stdout: '', stderr: '' } : { code: 2, stdout: '', stderr: 'conntrack: Operation not permitted' });
   const c1 = new ConntrackCleaner({ log: (m) => logs.push(m), exec: failing.exec });
-  await c1.afterSync(map(sp({ endpoints: [ep('10.99.1.1:53')] })), 'all');
-  assert.deepEqual(await c1.afterSync(map(sp()), 'all'), { deletions: 1, flowsDeleted: 0, failures: 1 });
-  assert.match(logs.join('\n'), /conntrack -D .* failed \(exit 2\): conntrack: Operation not permitted/);
+  await c1.afterSync(map(sp({ endpoints: [ep('10.99.1.1:53'), ep('10.99.1.2:53'), ep('10.99.1.3:53')] })), 'all');
+  assert.match(logs.join('\n'), /conntrack -L -f ipv4 -p udp failed \(exit 2\)/, 'a failed listing is logged');
+  logs.length = 0;
+  assert.deepEqual(await c1.afterSync(map(sp()), 'all'), { deletions: 3, flowsDeleted: 0, failures: 3 });
+  assert.equal(logs.length, 2, 'one failure line and the summary, not one line per filter');
+  assert.match(logs[0]!, /conntrack -D .* failed \(exit 2\): conntrack: Operation not permitted/);
+  assert.match(logs[1]!, /3 filters, 3 failed/);
 
   logs.length = 0;
   const missing = recorder(() => ({ code: -1, stdout: '', stderr: 'spawn conntrack ENOENT', missing: true }));

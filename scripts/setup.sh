@@ -11,7 +11,7 @@ cd "$(dirname "$0")/.."
 # (setfattr: the image store marks opaque directories of unpacked layers with an xattr).
 # `--test` adds what only the test suite uses: a registry on loopback and the tools that build
 # and push a busybox image into it; tmux and python3 give `kubectl exec -it` tests a terminal.
-NODE_PACKAGES="runc crun conmon containernetworking-plugins nftables iptables iproute2 util-linux attr socat"
+NODE_PACKAGES="runc crun conmon containernetworking-plugins nftables iptables iproute2 util-linux attr socat conntrack"
 TEST_PACKAGES="docker-registry skopeo umoci busybox-static tmux curl python3 dnsperf"
 DEBIAN_PACKAGES="${CAPSTAN_DEBIAN_PACKAGES:-$NODE_PACKAGES}"
 [ "${1:-}" = "--test" ] && DEBIAN_PACKAGES="$DEBIAN_PACKAGES $TEST_PACKAGES"

@@ -12,9 +12,12 @@
 //   one ended, and when the node's IPs change. While a full resync runs, changes wait for it.
 // - Stopping does NOT remove rules: established connections survive a proxy restart, and the next
 //   proxy's first full sync replaces the rules. `cleanupProxyRules` (backends.ts) removes them.
+// - After each backend sync that succeeded, the conntrack cleaner (conntrack-runner.ts) deletes the
+//   UDP/SCTP flows the change left stale; it never fails the sync.
 import { Informer, type Client, type Clock } from '../../client/index.js';
 import { ServicePortTracker } from './change-tracker.js';
 import { createBackend, type ProxyMode } from './backends.js';
+import { ConntrackCleaner } from './conntrack-runner.js';
 import type { ProxyBackend, ProxyState } from './model.js';
 import { buildServicePorts, familiesOfCIDRs, servicePortsFor, sliceServiceKey, type EndpointSliceLike, type ProxyIdentity, type ServiceLike } from './service-ports.js';
 import { SyncRunner } from './sync-runner.js';
@@ -40,6 +43,8 @@ export interface ProxyOptions {
   log(msg: string): void;
   /** A backend to use instead of the mode's (tests). */
   backend?: ProxyBackend;
+  /** Clears stale UDP conntrack entries after syncs; startProxy makes one unless `backend` is given. */
+  conntrack?: ConntrackCleaner;
   /** Called after every sync that reached the backend. */
   onSync?(info: SyncInfo): void;
   /** Log every sync with its duration (kube-proxy's -v=2 and up), not only full and slow ones. */
@@ -68,7 +73,8 @@ const BY_SERVICE = 'service';
 /** Runs the proxy until `signal` aborts; resolves once it stopped (rules stay in place). */
 export async function startProxy(options: ProxyOptions, signal: AbortSignal): Promise<void> {
   const backend = options.backend ?? await createBackend(options.mode, { netns: options.netns, log: options.log });
-  await new Proxier(options, backend).start(signal);
+  const conntrack = options.conntrack ?? (options.backend ? undefined : new ConntrackCleaner({ netns: options.netns, log: options.log }));
+  await new Proxier({ ...options, conntrack }, backend).start(signal);
 }
 
 export class Proxier {
@@ -169,6 +175,7 @@ export class Proxier {
     const round = (ms: number) => Math.round(ms * 10) / 10;
     const durationMs = round(now() - started);
     const backendMs = round(now() - built);
+    await this.opts.conntrack?.afterSync(state.servicePorts, changed);
     if (full) this.opts.log(`full sync: ${state.servicePorts.size} service ports in ${durationMs} ms (backend ${backendMs} ms)`);
     else if (this.opts.logEverySync || durationMs > 1000) this.opts.log(`${durationMs > 1000 ? 'slow ' : ''}sync: ${count} changed service ports in ${durationMs} ms (backend ${backendMs} ms)`);
     this.opts.onSync?.({ full, changed: count, servicePorts: state.servicePorts.size, durationMs, backendMs });

@@ -13,7 +13,8 @@
 // `start(signal)` resolves after every part stopped. Stopping leaves the containers running.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { nodes as nodesResource, pods as podsResource, quantityValue, type Node } from '../../api/index.js';
+import type { Node } from '../../api/index.js';
+import { nodesRef as nodesResource, podsRef as podsResource, quantityValue } from '../../api/light.js';
 import { ApiEventRecorder, realClock, sleep, type Client, type KubeList } from '../../client/index.js';
 import { CniNetwork } from '../../network/index.js';
 import { ImageStore, imageStoreRoot, OciRuntime } from '../../runtime/index.js';

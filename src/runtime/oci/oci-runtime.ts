@@ -22,7 +22,8 @@ import { dirBytes, hostDevices, ownCapabilities } from './host-info.js';
 import { parseGroup, parsePasswd, resolveUser } from './passwd.js';
 import { createNamespaces, pidnsPath, releaseNamespaces, sandboxFilePaths, sandboxPaths, writeSandboxFiles } from './sandbox-setup.js';
 import { sandboxHostname } from './sandbox-files.js';
-import { conmonAlive, listDirs, processAlive, procStartTime, readRecord, writeRecord, type ContainerRecord, type SandboxRecord } from './state-files.js';
+import { conmonAlive, processAlive, procStartTime, type ContainerRecord, type SandboxRecord } from './state-files.js';
+import { RecordStore } from './record-store.js';
 import { readContainerStats } from './stats.js';
 import { attachContainer, execInteractive, execSync, portForward } from './streams.js';
 
@@ -61,6 +62,8 @@ export class OciRuntime implements ContainerRuntime {
   private readonly now: () => number;
   private cli?: Promise<OciCli>;
   private runtimeVersion = 'unknown';
+  private readonly sandboxRecords: RecordStore<SandboxRecord>;
+  private readonly containerRecords: RecordStore<ContainerRecord>;
 
   constructor(opts: OciRuntimeOptions) {
     // conmon's attach socket is <runDir>/sockets/<64-hex id>/attach; a Unix socket path has 107 bytes.
@@ -71,6 +74,8 @@ export class OciRuntime implements ContainerRuntime {
     this.images = opts.images;
     this.network = opts.network;
     this.now = opts.now ?? Date.now;
+    this.sandboxRecords = new RecordStore(path.join(this.root, 'sandboxes'), 'sandbox.json');
+    this.containerRecords = new RecordStore(path.join(this.root, 'containers'), 'container.json');
   }
 
   /** Resolves the binary and directories once; `version()` is exact after this. */
@@ -100,12 +105,8 @@ export class OciRuntime implements ContainerRuntime {
 
   // ---- sandboxes ----
 
-  private sandboxFile(id: string): string {
-    return path.join(sandboxPaths(this.root, this.runDir, id).dir, 'sandbox.json');
-  }
-
   private async sandbox(id: string): Promise<SandboxRecord | undefined> {
-    return readRecord<SandboxRecord>(this.sandboxFile(bareId(id)));
+    return this.sandboxRecords.get(bareId(id));
   }
 
   async runPodSandbox(config: PodSandboxConfig): Promise<string> {
@@ -117,13 +118,13 @@ export class OciRuntime implements ContainerRuntime {
       hostname: sandboxHostname(config.name, config.hostname),
     };
     // Persisted first, so a crash half-way leaves a record killAll and stop/remove can clean up.
-    await writeRecord(this.sandboxFile(id), { ...rec, state: 'notready' });
+    await this.sandboxRecords.put({ ...rec, state: 'notready' });
     try {
       await createNamespaces(rec, p);
-      await writeRecord(this.sandboxFile(id), { ...rec, state: 'notready' });
+      await this.sandboxRecords.put({ ...rec, state: 'notready' });
       if (rec.netnsPath && this.network) {
         rec.networkAttached = true;
-        await writeRecord(this.sandboxFile(id), { ...rec, state: 'notready' });
+        await this.sandboxRecords.put({ ...rec, state: 'notready' });
         const { ips } = await this.network.setUp({
           sandboxId: id, name: config.name, namespace: config.namespace, uid: config.uid, netnsPath: rec.netnsPath,
           portMappings: config.portMappings,
@@ -131,11 +132,12 @@ export class OciRuntime implements ContainerRuntime {
         rec.ips = ips;
       }
       await writeSandboxFiles(rec, p);
-      await writeRecord(this.sandboxFile(id), rec);
+      await this.sandboxRecords.put(rec);
       return id;
     } catch (e) {
       await this.tearDownSandbox(rec).catch(() => {});
       await rm(p.dir, { recursive: true, force: true });
+      this.sandboxRecords.forget(id);
       throw e;
     }
   }
@@ -158,7 +160,7 @@ export class OciRuntime implements ContainerRuntime {
     for (const c of await this.records(rec.id)) await this.stopContainer(c.id, 0);
     const wasAttached = rec.networkAttached;
     await this.tearDownSandbox(rec);
-    if (rec.state !== 'notready' || wasAttached) await writeRecord(this.sandboxFile(rec.id), { ...rec, state: 'notready' });
+    if (rec.state !== 'notready' || wasAttached) await this.sandboxRecords.put({ ...rec, state: 'notready' });
   }
 
   async removePodSandbox(sandboxId: string): Promise<void> {
@@ -167,6 +169,7 @@ export class OciRuntime implements ContainerRuntime {
     await this.stopPodSandbox(rec.id);
     for (const c of await this.records(rec.id)) await this.removeContainer(c.id);
     await rm(sandboxPaths(this.root, this.runDir, rec.id).dir, { recursive: true, force: true });
+    this.sandboxRecords.forget(rec.id);
   }
 
   private sandboxStatus(rec: SandboxRecord): PodSandboxStatus {
@@ -184,26 +187,18 @@ export class OciRuntime implements ContainerRuntime {
   }
 
   async listPodSandbox(): Promise<PodSandboxStatus[]> {
-    const out: PodSandboxStatus[] = [];
-    for (const id of await listDirs(path.join(this.root, 'sandboxes'))) {
-      const rec = await this.sandbox(id);
-      if (rec) out.push(this.sandboxStatus(rec));
-    }
+    const out = (await this.sandboxRecords.list()).map((rec) => this.sandboxStatus(rec));
     return out.sort((a, b) => a.createdAt - b.createdAt);
   }
 
   // ---- containers ----
 
   private async record(id: string): Promise<ContainerRecord | undefined> {
-    return readRecord<ContainerRecord>(containerPaths(this.root, bareId(id)).record);
+    return this.containerRecords.get(bareId(id));
   }
 
   private async records(sandboxId?: string): Promise<ContainerRecord[]> {
-    const out: ContainerRecord[] = [];
-    for (const id of await listDirs(path.join(this.root, 'containers'))) {
-      const rec = await this.record(id);
-      if (rec && (!sandboxId || rec.sandboxId === sandboxId)) out.push(rec);
-    }
+    const out = (await this.containerRecords.list()).filter((rec) => !sandboxId || rec.sandboxId === sandboxId);
     return out.sort((a, b) => a.createdAt - b.createdAt);
   }
 
@@ -243,7 +238,7 @@ export class OciRuntime implements ContainerRuntime {
       cgroupsPath: containerCgroupsPath(sb.config.cgroupParent, id),
     };
     for (const d of [p.rootfs, p.upper, p.work, p.persist, path.dirname(logPath)]) await mkdir(d, { recursive: true });
-    await writeRecord(p.record, rec);
+    await this.containerRecords.put(rec);
     try {
       const spec = buildOciSpec({
         containerId: id, config, image, user, rootfsPath: p.rootfs,
@@ -269,7 +264,7 @@ export class OciRuntime implements ContainerRuntime {
       rec.pid = pid;
       rec.pidStartTime = await procStartTime(pid);
       rec.conmonPid = Number((await readFile(path.join(p.dir, 'conmon.pid'), 'utf8').catch(() => '0')).trim()) || undefined;
-      await writeRecord(p.record, rec);
+      await this.containerRecords.put(rec);
       return `${cli.name}://${id}`;
     } catch (e) {
       await this.destroyContainer(rec, p).catch(() => {});
@@ -285,7 +280,7 @@ export class OciRuntime implements ContainerRuntime {
     const startedAt = this.now();
     await cli.start(rec.id);
     rec.startedAt = startedAt;
-    await writeRecord(containerPaths(this.root, rec.id).record, rec);
+    await this.containerRecords.put(rec);
   }
 
   /**
@@ -315,13 +310,12 @@ export class OciRuntime implements ContainerRuntime {
     if (await conmonAlive(rec.conmonPid, rec.id)) return rec.startedAt ? 'running' : 'created';
     if (await this.observeExit(rec)) return 'exited';
     // conmon is gone without an exit file (killed, or the host rebooted): record the loss once.
-    const file = containerPaths(this.root, rec.id).record;
-    const current = (await readRecord<ContainerRecord>(file)) ?? rec;
+    const current = (await this.containerRecords.get(rec.id)) ?? rec;
     Object.assign(rec, current, {
       finishedAt: current.finishedAt ?? this.now(), exitCode: current.exitCode ?? 255, reason: current.reason ?? 'Error',
       message: current.message ?? 'the container monitor ended without recording an exit code',
     });
-    await writeRecord(file, rec);
+    await this.containerRecords.put(rec);
     return 'exited';
   }
 
@@ -408,6 +402,7 @@ export class OciRuntime implements ContainerRuntime {
     await rm(path.join(this.runDir, 'sockets', rec.id), { force: true });
     await rm(path.join(this.root, 'exits', rec.id), { force: true });
     await rm(p.dir, { recursive: true, force: true });
+    this.containerRecords.forget(rec.id);
   }
 
   async removeContainer(containerId: string): Promise<void> {

@@ -20,7 +20,7 @@ import { OciCli, type OciRuntimeName } from './oci-cli.js';
 import { buildOciSpec, containerCgroupsPath } from './oci-spec.js';
 import { dirBytes, hostDevices, ownCapabilities } from './host-info.js';
 import { parseGroup, parsePasswd, resolveUser } from './passwd.js';
-import { createNamespaces, pidnsPath, releaseNamespaces, sandboxFilePaths, sandboxPaths, writeSandboxFiles } from './sandbox-setup.js';
+import { createNamespaces, pidnsPath, prepareSandboxFiles, releaseNamespaces, sandboxFilePaths, sandboxPaths, writeHostsFile } from './sandbox-setup.js';
 import { sandboxHostname } from './sandbox-files.js';
 import { conmonAlive, processAlive, procStartTime, type ContainerRecord, type SandboxRecord } from './state-files.js';
 import { RecordStore } from './record-store.js';
@@ -52,6 +52,11 @@ export function bareId(id: string): string {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits for every step, then throws the first failure: cleanup after it never races a step still running. */
+async function allSettledOrThrow(steps: Promise<unknown>[]): Promise<void> {
+  for (const r of await Promise.allSettled(steps)) if (r.status === 'rejected') throw r.reason;
+}
 
 export class OciRuntime implements ContainerRuntime {
   private readonly root: string;
@@ -120,18 +125,21 @@ export class OciRuntime implements ContainerRuntime {
     // Persisted first, so a crash half-way leaves a record killAll and stop/remove can clean up.
     await this.sandboxRecords.put({ ...rec, state: 'notready' });
     try {
-      await createNamespaces(rec, p);
+      await createNamespaces(rec, p, { loopbackUp: !this.network });
+      const attach = rec.netnsPath !== undefined && this.network !== undefined;
+      // Recorded before the ADD starts, so a crash during it still leads to a DEL.
+      if (attach) rec.networkAttached = true;
       await this.sandboxRecords.put({ ...rec, state: 'notready' });
-      if (rec.netnsPath && this.network) {
-        rec.networkAttached = true;
-        await this.sandboxRecords.put({ ...rec, state: 'notready' });
-        const { ips } = await this.network.setUp({
-          sandboxId: id, name: config.name, namespace: config.namespace, uid: config.uid, netnsPath: rec.netnsPath,
+      // The pod network and the files that do not need its addresses, side by side; both settle
+      // before a failure is handled, so the teardown never races a running ADD.
+      await allSettledOrThrow([
+        attach ? this.network!.setUp({
+          sandboxId: id, name: config.name, namespace: config.namespace, uid: config.uid, netnsPath: rec.netnsPath!,
           portMappings: config.portMappings,
-        });
-        rec.ips = ips;
-      }
-      await writeSandboxFiles(rec, p);
+        }).then(({ ips }) => { rec.ips = ips; }) : Promise.resolve(),
+        prepareSandboxFiles(rec, p),
+      ]);
+      await writeHostsFile(rec, p);
       await this.sandboxRecords.put(rec);
       return id;
     } catch (e) {
@@ -222,11 +230,10 @@ export class OciRuntime implements ContainerRuntime {
     const id = newId();
     const p = containerPaths(this.root, id);
     const sc = config.securityContext ?? {};
+    const [passwd, group] = await Promise.all([this.readImageFile(image, 'etc/passwd'), this.readImageFile(image, 'etc/group')]);
     const user = resolveUser({
       runAsUser: sc.runAsUser, runAsGroup: sc.runAsGroup, runAsUsername: sc.runAsUsername, imageUser: image.user,
-      supplementalGroups: sc.supplementalGroups,
-      passwd: parsePasswd(await this.readImageFile(image, 'etc/passwd')),
-      groups: parseGroup(await this.readImageFile(image, 'etc/group')),
+      supplementalGroups: sc.supplementalGroups, passwd: parsePasswd(passwd), groups: parseGroup(group),
     });
     const sp = sandboxPaths(this.root, this.runDir, sb.id);
     const logPath = sb.config.logDirectory && config.logPath
@@ -237,7 +244,7 @@ export class OciRuntime implements ContainerRuntime {
       stopSignal: image.stopSignal, createdAt: this.now(), logPath,
       cgroupsPath: containerCgroupsPath(sb.config.cgroupParent, id),
     };
-    for (const d of [p.rootfs, p.upper, p.work, p.persist, path.dirname(logPath)]) await mkdir(d, { recursive: true });
+    await Promise.all([p.rootfs, p.upper, p.work, p.persist, path.dirname(logPath)].map((d) => mkdir(d, { recursive: true })));
     await this.containerRecords.put(rec);
     try {
       const spec = buildOciSpec({
@@ -250,8 +257,7 @@ export class OciRuntime implements ContainerRuntime {
           sysctls: sb.config.sysctls,
         },
       });
-      await mountOverlay(p.rootfs, image.layerDirs, p.upper, p.work);
-      await writeFile(path.join(p.dir, 'config.json'), JSON.stringify(spec));
+      await allSettledOrThrow([mountOverlay(p.rootfs, image.layerDirs, p.upper, p.work), writeFile(path.join(p.dir, 'config.json'), JSON.stringify(spec))]);
       const { pid } = await launchConmon({
         id, name: config.name, runtimeBinary: cli.binary, runtimeStateRoot: cli.stateRoot, tty: config.tty,
         stdin: config.stdin, stdinOnce: config.stdinOnce,

@@ -1,6 +1,6 @@
 // A sandbox without a pause container: its namespaces are kept alive by bind-mounting them on
 // files under the run directory (`unshare --net=FILE --ipc=FILE --uts=FILE`), which also sets the
-// pod's hostname and brings `lo` up inside them. shareProcessNamespace needs a PID namespace with
+// pod's hostname (and brings `lo` up when no pod network does) inside them. shareProcessNamespace needs a PID namespace with
 // a live init, so a holder process (`unshare --pid --fork sleep infinity`) is started for it; the
 // containers join `/proc/<holder>/ns/pid`. Gap: that holder does not reap orphaned zombies the
 // way the pause container does.
@@ -34,8 +34,11 @@ export function sandboxPaths(root: string, runDir: string, id: string): SandboxP
   };
 }
 
-/** Creates the namespaces the options ask for; fills the record's ns paths. */
-export async function createNamespaces(rec: SandboxRecord, p: SandboxPaths): Promise<void> {
+/**
+ * Creates the namespaces the options ask for; fills the record's ns paths. `loopbackUp`: bring
+ * `lo` up in a new network namespace (when no pod network attaches it).
+ */
+export async function createNamespaces(rec: SandboxRecord, p: SandboxPaths, options: { loopbackUp: boolean } = { loopbackUp: true }): Promise<void> {
   const ns = rec.config.namespaceOptions ?? {};
   const args: string[] = [];
   const own = async (file: string) => {
@@ -53,8 +56,11 @@ export async function createNamespaces(rec: SandboxRecord, p: SandboxPaths): Pro
     args.push(`--ipc=${rec.ipcnsPath}`);
   }
   if (args.length) {
-    const script = rec.netnsPath ? 'hostname "$1" && ip link set lo up' : 'true';
-    await mustRun('unshare', [...args, 'sh', '-c', script, 'sh', rec.hostname]);
+    // One unshare and its shell, no further programs: the hostname is written into the new UTS
+    // namespace through /proc (what hostname(1) does with sethostname), and `lo` is brought up
+    // here only when no pod network will be attached (CNI's loopback plugin does it otherwise).
+    const steps = rec.netnsPath ? ['printf %s "$1" > /proc/sys/kernel/hostname', ...(options.loopbackUp ? ['ip link set lo up'] : [])] : ['true'];
+    await mustRun('unshare', [...args, 'sh', '-c', steps.join(' && '), 'sh', rec.hostname]);
   }
   if (ns.pid === 'pod') rec.pidHolder = await startPidHolder();
   rec.hostPid = ns.pid === 'node';
@@ -82,16 +88,16 @@ export function pidnsPath(rec: SandboxRecord): string | undefined {
   return rec.pidHolder ? `/proc/${rec.pidHolder.pid}/ns/pid` : undefined;
 }
 
-/** Writes resolv.conf, hosts and hostname, and mounts the pod's /dev/shm (the host's with hostIPC). */
-export async function writeSandboxFiles(rec: SandboxRecord, p: SandboxPaths): Promise<void> {
+/**
+ * Writes resolv.conf and hostname, and mounts the pod's /dev/shm (the host's with hostIPC): what
+ * does not depend on the pod's addresses, so it may run while the pod network is attached.
+ */
+export async function prepareSandboxFiles(rec: SandboxRecord, p: SandboxPaths): Promise<void> {
   await mkdir(p.dir, { recursive: true });
   const hostNetwork = !rec.netnsPath;
   const resolv = path.join(p.dir, 'resolv.conf');
   if (rec.config.dnsConfig) await writeFile(resolv, renderResolvConf(rec.config.dnsConfig));
   else await copyFile('/etc/resolv.conf', resolv).catch(() => writeFile(resolv, ''));
-  const hosts = path.join(p.dir, 'hosts');
-  if (hostNetwork) await copyFile('/etc/hosts', hosts).catch(() => writeFile(hosts, renderHostsFile([], rec.hostname)));
-  else await writeFile(hosts, renderHostsFile(rec.ips, rec.hostname));
   await writeFile(path.join(p.dir, 'hostname'), `${hostNetwork ? os.hostname() : rec.hostname}\n`);
   if (rec.ipcnsPath) {
     await mkdir(p.shm, { recursive: true });
@@ -101,6 +107,14 @@ export async function writeSandboxFiles(rec: SandboxRecord, p: SandboxPaths): Pr
     // hostIPC: the host's /dev/shm, as upstream.
     rec.shmPath = '/dev/shm';
   }
+}
+
+/** Writes the pod's hosts file; after the pod network is attached (it lists the pod's addresses). */
+export async function writeHostsFile(rec: SandboxRecord, p: SandboxPaths): Promise<void> {
+  await mkdir(p.dir, { recursive: true });
+  const hosts = path.join(p.dir, 'hosts');
+  if (!rec.netnsPath) await copyFile('/etc/hosts', hosts).catch(() => writeFile(hosts, renderHostsFile([], rec.hostname)));
+  else await writeFile(hosts, renderHostsFile(rec.ips, rec.hostname));
 }
 
 /** Ends the PID holder, unmounts the namespaces and /dev/shm. Idempotent. */

@@ -6,7 +6,8 @@
 // `capstan server` child, a `capstan agent` child with conmon + runc, the busybox image already
 // present). Latency is from the create request sent to the pod seen Running with its container
 // started, on a watch. Two phases: one pod at a time (no queueing), then all pods at once (a
-// burst). The kubelet's RSS (the agent process) is read with every pod running. In the same run,
+// burst). The kubelet's RSS (the agent process) is read with every pod running, and the CPU the
+// agent and the server processes themselves used during the burst (children not counted). In the same run,
 // the floor with no Capstan code: `bench/runtime-floor.ts` (raw `runc run` / `crun run` of the
 // same busybox) and `bench/cni-bench.ts` (CNI ADD of loopback + bridge).
 import { execFile } from 'node:child_process';
@@ -17,7 +18,7 @@ import { pods, type KubeObject, type Pod } from '../src/api/index.js';
 import { BUSYBOX, startNodeCluster } from '../test/support/node-cluster.js';
 import { REPO_ROOT } from '../test/support/server.js';
 import { poll } from '../test/support/poll.js';
-import { rssMiB } from './scheduler-perf-cluster.js';
+import { cpuSeconds, rssMiB } from './scheduler-perf-cluster.js';
 
 const run = promisify(execFile);
 const count = Number(process.argv[2] ?? 50);
@@ -95,14 +96,16 @@ try {
   const kubeletRss = rssMiB(cluster.agent.child.pid!);
   await deleteAll(client);
   const t0 = performance.now();
+  const cpu0 = [cpuSeconds(cluster.agent.child.pid!), cpuSeconds(cluster.server.child.pid!)];
   const burst = await phase(client, Array.from({ length: count }, (_, i) => `burst-${i}`), true);
   const burstSeconds = (performance.now() - t0) / 1000;
+  const burstCpu = { agent: +(cpuSeconds(cluster.agent.child.pid!) - cpu0[0]!).toFixed(2), server: +(cpuSeconds(cluster.server.child.pid!) - cpu0[1]!).toFixed(2) };
   const kubeletRssBurst = rssMiB(cluster.agent.child.pid!);
   await deleteAll(client);
   const result = {
     pods: count,
     oneAtATimeMs: quantiles(sequential),
-    burstMs: quantiles(burst), burstAllRunningSeconds: +burstSeconds.toFixed(2),
+    burstMs: quantiles(burst), burstAllRunningSeconds: +burstSeconds.toFixed(2), burstCpuSeconds: burstCpu,
     kubeletRssMiBWithPodsRunning: Math.round(Math.max(kubeletRss, kubeletRssBurst)),
   };
   process.stdout.write(`${JSON.stringify({ benchmark: 'pod-startup', ...result })}\n`);

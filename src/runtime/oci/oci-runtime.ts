@@ -15,7 +15,7 @@ import type {
 } from '../runtime.js';
 import { conmonControl, launchConmon } from './conmon.js';
 import { containerPaths, parseSignal, readExit, terminationReason, type ContainerPaths } from './container-files.js';
-import { mountOverlay, unmountAll } from './mounts.js';
+import { overlayOptions, unmountAll } from './mounts.js';
 import { OciCli, type OciRuntimeName } from './oci-cli.js';
 import { buildOciSpec, containerCgroupsPath } from './oci-spec.js';
 import { dirBytes, hostDevices, ownCapabilities } from './host-info.js';
@@ -257,10 +257,11 @@ export class OciRuntime implements ContainerRuntime {
           sysctls: sb.config.sysctls,
         },
       });
-      await allSettledOrThrow([mountOverlay(p.rootfs, image.layerDirs, p.upper, p.work), writeFile(path.join(p.dir, 'config.json'), JSON.stringify(spec))]);
+      await writeFile(path.join(p.dir, 'config.json'), JSON.stringify(spec));
       const { pid } = await launchConmon({
         id, name: config.name, runtimeBinary: cli.binary, runtimeStateRoot: cli.stateRoot, tty: config.tty,
         stdin: config.stdin, stdinOnce: config.stdinOnce,
+        rootfsOverlay: { options: overlayOptions(image.layerDirs, p.upper, p.work), target: p.rootfs },
         files: {
           bundle: p.dir, persistDir: p.persist, exitDir: path.join(this.root, 'exits'),
           socketDir: path.join(this.runDir, 'sockets'), conmonPidFile: path.join(p.dir, 'conmon.pid'),

@@ -11,7 +11,7 @@ import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { mustRun } from './exec-file.js';
-import { mountTmpfs, unmountAll } from './mounts.js';
+import { unmountAll } from './mounts.js';
 import { renderHostsFile, renderResolvConf } from './sandbox-files.js';
 import { procStartTime, processAlive, type SandboxRecord } from './state-files.js';
 
@@ -34,9 +34,12 @@ export function sandboxPaths(root: string, runDir: string, id: string): SandboxP
   };
 }
 
+/** The pod's /dev/shm (64 MiB, as the pause container's). */
+const SHM_OPTIONS = 'nosuid,nodev,noexec,mode=1777,size=67108864';
+
 /**
- * Creates the namespaces the options ask for; fills the record's ns paths. `loopbackUp`: bring
- * `lo` up in a new network namespace (when no pod network attaches it).
+ * Creates the namespaces the options ask for and the pod's /dev/shm; fills the record's ns and
+ * shm paths. `loopbackUp`: bring `lo` up in a new network namespace (when no pod network attaches it).
  */
 export async function createNamespaces(rec: SandboxRecord, p: SandboxPaths, options: { loopbackUp: boolean } = { loopbackUp: true }): Promise<void> {
   const ns = rec.config.namespaceOptions ?? {};
@@ -54,14 +57,21 @@ export async function createNamespaces(rec: SandboxRecord, p: SandboxPaths, opti
   if (ns.ipc !== 'node') {
     rec.ipcnsPath = await own(p.ipcns);
     args.push(`--ipc=${rec.ipcnsPath}`);
+    await mkdir(p.shm, { recursive: true });
   }
   if (args.length) {
-    // One unshare and its shell, no further programs: the hostname is written into the new UTS
-    // namespace through /proc (what hostname(1) does with sethostname), and `lo` is brought up
-    // here only when no pod network will be attached (CNI's loopback plugin does it otherwise).
-    const steps = rec.netnsPath ? ['printf %s "$1" > /proc/sys/kernel/hostname', ...(options.loopbackUp ? ['ip link set lo up'] : [])] : ['true'];
-    await mustRun('unshare', [...args, 'sh', '-c', steps.join(' && '), 'sh', rec.hostname]);
+    // One program started from the kubelet (forking it is what costs, in a burst): unshare runs a
+    // shell that writes the hostname into the new UTS namespace through /proc (what hostname(1)
+    // does), brings `lo` up only when no pod network will (CNI's loopback plugin does otherwise),
+    // and mounts the pod's /dev/shm — in the host's mount namespace, which unshare keeps.
+    const steps: string[] = [];
+    if (rec.netnsPath) steps.push('printf %s "$1" > /proc/sys/kernel/hostname');
+    if (rec.netnsPath && options.loopbackUp) steps.push('ip link set lo up');
+    if (rec.ipcnsPath) steps.push(`mount -t tmpfs -o ${SHM_OPTIONS} shm "$2"`);
+    await mustRun('unshare', [...args, 'sh', '-c', steps.join(' && ') || 'true', 'sh', rec.hostname, p.shm]);
   }
+  // hostIPC: the host's /dev/shm, as upstream.
+  rec.shmPath = rec.ipcnsPath ? p.shm : '/dev/shm';
   if (ns.pid === 'pod') rec.pidHolder = await startPidHolder();
   rec.hostPid = ns.pid === 'node';
 }
@@ -89,8 +99,8 @@ export function pidnsPath(rec: SandboxRecord): string | undefined {
 }
 
 /**
- * Writes resolv.conf and hostname, and mounts the pod's /dev/shm (the host's with hostIPC): what
- * does not depend on the pod's addresses, so it may run while the pod network is attached.
+ * Writes resolv.conf and hostname: what does not depend on the pod's addresses, so it may run
+ * while the pod network is attached.
  */
 export async function prepareSandboxFiles(rec: SandboxRecord, p: SandboxPaths): Promise<void> {
   await mkdir(p.dir, { recursive: true });
@@ -99,14 +109,6 @@ export async function prepareSandboxFiles(rec: SandboxRecord, p: SandboxPaths): 
   if (rec.config.dnsConfig) await writeFile(resolv, renderResolvConf(rec.config.dnsConfig));
   else await copyFile('/etc/resolv.conf', resolv).catch(() => writeFile(resolv, ''));
   await writeFile(path.join(p.dir, 'hostname'), `${hostNetwork ? os.hostname() : rec.hostname}\n`);
-  if (rec.ipcnsPath) {
-    await mkdir(p.shm, { recursive: true });
-    await mountTmpfs(p.shm, 'nosuid,nodev,noexec,mode=1777,size=67108864');
-    rec.shmPath = p.shm;
-  } else {
-    // hostIPC: the host's /dev/shm, as upstream.
-    rec.shmPath = '/dev/shm';
-  }
 }
 
 /** Writes the pod's hosts file; after the pod network is attached (it lists the pod's addresses). */

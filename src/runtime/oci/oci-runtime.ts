@@ -13,6 +13,7 @@ import type {
   ContainerConfig, ContainerRuntime, ContainerStats, ContainerStatus, ExecOptions, ExecSyncResult, ImageInfo, ImageService,
   PodNetwork, PodSandboxConfig, PodSandboxStatus, RuntimeVersion, StreamSession,
 } from '../runtime.js';
+import { sandboxOfPod } from '../runtime.js';
 import { conmonControl, launchConmon } from './conmon.js';
 import { containerPaths, parseSignal, readExit, terminationReason, type ContainerPaths } from './container-files.js';
 import { overlayOptions, unmountAll } from './mounts.js';
@@ -184,7 +185,7 @@ export class OciRuntime implements ContainerRuntime {
     // A ready sandbox whose namespace file is gone (the run directory is a tmpfs: the host rebooted) is not ready.
     const state = rec.state === 'ready' && rec.netnsPath && !existsSync(rec.netnsPath) ? 'notready' : rec.state;
     return {
-      id: rec.id, config: structuredClone(rec.config), state, createdAt: rec.createdAt,
+      id: rec.id, config: rec.config, state, createdAt: rec.createdAt,
       ...(rec.ips[0] ? { ip: rec.ips[0] } : {}), ...(rec.netnsPath ? { netnsPath: rec.netnsPath } : {}),
     };
   }
@@ -194,8 +195,10 @@ export class OciRuntime implements ContainerRuntime {
     return rec && this.sandboxStatus(rec);
   }
 
-  async listPodSandbox(): Promise<PodSandboxStatus[]> {
-    const out = (await this.sandboxRecords.list()).map((rec) => this.sandboxStatus(rec));
+  async listPodSandbox(filter: { podUid?: string } = {}): Promise<PodSandboxStatus[]> {
+    const { podUid } = filter;
+    const recs = await this.sandboxRecords.list(podUid === undefined ? undefined : (rec) => sandboxOfPod(rec.config, podUid));
+    const out = recs.map((rec) => this.sandboxStatus(rec));
     return out.sort((a, b) => a.createdAt - b.createdAt);
   }
 
@@ -206,7 +209,7 @@ export class OciRuntime implements ContainerRuntime {
   }
 
   private async records(sandboxId?: string): Promise<ContainerRecord[]> {
-    const out = (await this.containerRecords.list()).filter((rec) => !sandboxId || rec.sandboxId === sandboxId);
+    const out = await this.containerRecords.list(sandboxId ? (rec) => rec.sandboxId === sandboxId : undefined);
     return out.sort((a, b) => a.createdAt - b.createdAt);
   }
 

@@ -57,3 +57,12 @@ test('forget stops serving a record whose directory was removed', () => withDir(
   assert.equal(await store.get('a'), undefined);
   assert.deepEqual((await store.list()).map((r) => r.id), ['b']);
 }));
+
+test('list with a filter copies only the records it accepts', () => withDir(async (dir) => {
+  const store = new RecordStore<Rec>(dir, 'rec.json');
+  for (const [id, n] of [['a', 1], ['b', 2], ['c', 3]] as const) await store.put({ id, n });
+  const odd = await store.list((r) => r.n % 2 === 1);
+  assert.deepEqual(odd.map((r) => r.id).sort(), ['a', 'c']);
+  odd[0]!.n = 42;
+  assert.deepEqual((await store.list((r) => r.n === 42)), []);
+}));

@@ -11,7 +11,8 @@ import path from 'node:path';
 import { listDirs, readRecord, writeRecord } from './state-files.js';
 
 export class RecordStore<T extends { id: string }> {
-  private readonly texts = new Map<string, string>();
+  /** Each record's JSON text (copies are parsed from it) and one parsed view for `list` filters. */
+  private readonly entries = new Map<string, { text: string; view: T }>();
   private loaded?: Promise<void>;
 
   constructor(private readonly dir: string, private readonly fileName: string) {}
@@ -26,33 +27,40 @@ export class RecordStore<T extends { id: string }> {
       for (const id of await listDirs(this.dir)) {
         const rec = await readRecord<T>(this.fileOf(id));
         // A record written meanwhile by put() is newer than what the directory held.
-        if (rec && !this.texts.has(id)) this.texts.set(id, JSON.stringify(rec));
+        if (rec && !this.entries.has(id)) this.remember(rec);
       }
     })();
     return this.loaded;
   }
 
-  async get(id: string): Promise<T | undefined> {
-    await this.load();
-    const text = this.texts.get(id);
-    return text === undefined ? undefined : (JSON.parse(text) as T);
+  private remember(rec: T): void {
+    const text = JSON.stringify(rec);
+    this.entries.set(rec.id, { text, view: JSON.parse(text) as T });
   }
 
-  /** Every record, in no particular order. */
-  async list(): Promise<T[]> {
+  async get(id: string): Promise<T | undefined> {
     await this.load();
-    return [...this.texts.values()].map((t) => JSON.parse(t) as T);
+    const e = this.entries.get(id);
+    return e && (JSON.parse(e.text) as T);
+  }
+
+  /** Every record (those `filter` accepts; it sees a view it must not change), in no particular order. */
+  async list(filter?: (view: Readonly<T>) => boolean): Promise<T[]> {
+    await this.load();
+    const out: T[] = [];
+    for (const e of this.entries.values()) if (!filter || filter(e.view)) out.push(JSON.parse(e.text) as T);
+    return out;
   }
 
   /** Persists `rec` (to disk first), then serves it. */
   async put(rec: T): Promise<void> {
     await this.load();
     await writeRecord(this.fileOf(rec.id), rec);
-    this.texts.set(rec.id, JSON.stringify(rec));
+    this.remember(rec);
   }
 
   /** Stops serving `id`; call once its directory is removed. */
   forget(id: string): void {
-    this.texts.delete(id);
+    this.entries.delete(id);
   }
 }

@@ -107,6 +107,7 @@ try {
     oneAtATimeMs: quantiles(sequential),
     burstMs: quantiles(burst), burstAllRunningSeconds: +burstSeconds.toFixed(2), burstCpuSeconds: burstCpu,
     kubeletRssMiBWithPodsRunning: Math.round(Math.max(kubeletRss, kubeletRssBurst)),
+    kubeletRssMiB: { afterOneAtATime: Math.round(kubeletRss), afterBurst: Math.round(kubeletRssBurst) },
   };
   process.stdout.write(`${JSON.stringify({ benchmark: 'pod-startup', ...result })}\n`);
 } finally {

@@ -7,9 +7,10 @@
 // present). Latency is from the create request sent to the pod seen Running with its container
 // started, on a watch. Two phases: one pod at a time (no queueing), then all pods at once (a
 // burst). The kubelet's RSS (the agent process) is read with every pod running, and the CPU the
-// agent and the server processes themselves used during the burst (children not counted). In the same run,
-// the floor with no Capstan code: `bench/runtime-floor.ts` (raw `runc run` / `crun run` of the
-// same busybox) and `bench/cni-bench.ts` (CNI ADD of loopback + bridge).
+// agent and the server processes themselves used during the burst (children not counted). In the
+// same run, before and after the cluster, the floor with no Capstan code: `bench/runtime-floor.ts`
+// (raw `runc run` / `crun run` of the same busybox) and `bench/cni-bench.ts` (CNI ADD of loopback
+// + bridge).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
@@ -89,6 +90,9 @@ async function deleteAll(client: Client): Promise<void> {
 const floor = async (script: string, args: string[]) =>
   (await run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', script), ...args], { maxBuffer: 16 << 20 })).stdout.trim();
 
+// The floor right before the cluster and right after it: the machine is shared and its load moves
+// within a minute, so the two bracket the floor the pod phases ran against.
+const floorBefore = `${await floor('runtime-floor.ts', ['20'])}\n${await floor('cni-bench.ts', ['20'])}`;
 const cluster = await startNodeCluster({ bridge: 'cpt-bnch', clusterCIDR: '10.251.0.0/16', runDir: '/run/cpt-bnch' });
 const client = new Client(transportFromKubeconfig(cluster.server.kubeconfig, { userAgent: 'pod-startup-bench', maxSockets: 64 }));
 try {
@@ -114,4 +118,5 @@ try {
   client.close();
   await cluster.stop();
 }
-process.stdout.write(`floor, same run:\n${await floor('runtime-floor.ts', ['20'])}\n${await floor('cni-bench.ts', ['20'])}\n`);
+process.stdout.write(`floor, same run, before the cluster:\n${floorBefore}\n`);
+process.stdout.write(`floor, same run, after the cluster:\n${await floor('runtime-floor.ts', ['20'])}\n${await floor('cni-bench.ts', ['20'])}\n`);

@@ -17,3 +17,7 @@ export const persistentVolumeClaimsRef: ResourceAddress = {
   group: '', version: 'v1', kind: 'PersistentVolumeClaim', plural: 'persistentvolumeclaims', namespaced: true,
 };
 export const leasesRef: ResourceAddress = { group: 'coordination.k8s.io', version: 'v1', kind: 'Lease', plural: 'leases', namespaced: true };
+/** For node roles besides the kubelet (service proxy, cluster DNS), so they load no schema either. */
+export const endpointsRef: ResourceAddress = { group: '', version: 'v1', kind: 'Endpoints', plural: 'endpoints', namespaced: true };
+export const endpointSlicesRef: ResourceAddress = { group: 'discovery.k8s.io', version: 'v1', kind: 'EndpointSlice', plural: 'endpointslices', namespaced: true };
+export const namespacesRef: ResourceAddress = { group: '', version: 'v1', kind: 'Namespace', plural: 'namespaces', namespaced: false };

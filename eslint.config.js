@@ -19,6 +19,15 @@ const ALLOWED = {
   cli: ['api', 'store', 'apiserver', 'client', 'scheduler', 'controllers', 'runtime', 'network', 'kubelet', 'addons'],
 };
 
+/**
+ * A component's public entries besides its index: light surfaces for processes that must not load
+ * the whole component (a node agent loads no API schema and no API server code).
+ */
+const EXTRA_ENTRIES = {
+  api: ['light.js'],
+  apiserver: ['node-join.js'],
+};
+
 const srcRoot = path.resolve('src');
 
 function componentOf(file) {
@@ -30,7 +39,7 @@ function componentOf(file) {
 const layersRule = {
   meta: { type: 'problem', schema: [], messages: {
     layer: "'{{from}}' may not import from '{{to}}' (allowed: {{allowed}}); see the architecture's import direction",
-    index: "import '{{to}}' through its public index ('{{to}}/index.js'), not '{{spec}}'",
+    index: "import '{{to}}' through its public index ('{{to}}/index.js') or a listed light entry, not '{{spec}}'",
   } },
   create(context) {
     const file = context.filename;
@@ -47,7 +56,8 @@ const layersRule = {
         return;
       }
       const inner = path.relative(path.join(srcRoot, to), target);
-      if (inner !== 'index.js' && inner !== 'index.ts') {
+      const entries = ['index.js', ...(EXTRA_ENTRIES[to] ?? [])];
+      if (!entries.includes(inner.replace(/\.ts$/, '.js'))) {
         context.report({ node, messageId: 'index', data: { to, spec } });
       }
     }

@@ -6,9 +6,11 @@
 // `capstan server` child, a `capstan agent` child with conmon + runc, the busybox image already
 // present). Latency is from the create request sent to the pod seen Running with its container
 // started, on a watch. Two phases: one pod at a time (no queueing), then all pods at once (a
-// burst). The kubelet's RSS (the agent process) is read with every pod running. In the same run,
-// the floor with no Capstan code: `bench/runtime-floor.ts` (raw `runc run` / `crun run` of the
-// same busybox) and `bench/cni-bench.ts` (CNI ADD of loopback + bridge).
+// burst). The kubelet's RSS (the agent process) is read with every pod running, and the CPU the
+// agent and the server processes themselves used during the burst (children not counted). In the
+// same run, before and after the cluster, the floor with no Capstan code: `bench/runtime-floor.ts`
+// (raw `runc run` / `crun run` of the same busybox) and `bench/cni-bench.ts` (CNI ADD of loopback
+// + bridge).
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { join } from 'node:path';
@@ -17,7 +19,7 @@ import { pods, type KubeObject, type Pod } from '../src/api/index.js';
 import { BUSYBOX, startNodeCluster } from '../test/support/node-cluster.js';
 import { REPO_ROOT } from '../test/support/server.js';
 import { poll } from '../test/support/poll.js';
-import { rssMiB } from './scheduler-perf-cluster.js';
+import { cpuSeconds, rssMiB } from './scheduler-perf-cluster.js';
 
 const run = promisify(execFile);
 const count = Number(process.argv[2] ?? 50);
@@ -88,6 +90,9 @@ async function deleteAll(client: Client): Promise<void> {
 const floor = async (script: string, args: string[]) =>
   (await run(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', script), ...args], { maxBuffer: 16 << 20 })).stdout.trim();
 
+// The floor right before the cluster and right after it: the machine is shared and its load moves
+// within a minute, so the two bracket the floor the pod phases ran against.
+const floorBefore = `${await floor('runtime-floor.ts', ['20'])}\n${await floor('cni-bench.ts', ['20'])}`;
 const cluster = await startNodeCluster({ bridge: 'cpt-bnch', clusterCIDR: '10.251.0.0/16', runDir: '/run/cpt-bnch' });
 const client = new Client(transportFromKubeconfig(cluster.server.kubeconfig, { userAgent: 'pod-startup-bench', maxSockets: 64 }));
 try {
@@ -95,19 +100,23 @@ try {
   const kubeletRss = rssMiB(cluster.agent.child.pid!);
   await deleteAll(client);
   const t0 = performance.now();
+  const cpu0 = [cpuSeconds(cluster.agent.child.pid!), cpuSeconds(cluster.server.child.pid!)];
   const burst = await phase(client, Array.from({ length: count }, (_, i) => `burst-${i}`), true);
   const burstSeconds = (performance.now() - t0) / 1000;
+  const burstCpu = { agent: +(cpuSeconds(cluster.agent.child.pid!) - cpu0[0]!).toFixed(2), server: +(cpuSeconds(cluster.server.child.pid!) - cpu0[1]!).toFixed(2) };
   const kubeletRssBurst = rssMiB(cluster.agent.child.pid!);
   await deleteAll(client);
   const result = {
     pods: count,
     oneAtATimeMs: quantiles(sequential),
-    burstMs: quantiles(burst), burstAllRunningSeconds: +burstSeconds.toFixed(2),
+    burstMs: quantiles(burst), burstAllRunningSeconds: +burstSeconds.toFixed(2), burstCpuSeconds: burstCpu,
     kubeletRssMiBWithPodsRunning: Math.round(Math.max(kubeletRss, kubeletRssBurst)),
+    kubeletRssMiB: { afterOneAtATime: Math.round(kubeletRss), afterBurst: Math.round(kubeletRssBurst) },
   };
   process.stdout.write(`${JSON.stringify({ benchmark: 'pod-startup', ...result })}\n`);
 } finally {
   client.close();
   await cluster.stop();
 }
-process.stdout.write(`floor, same run:\n${await floor('runtime-floor.ts', ['20'])}\n${await floor('cni-bench.ts', ['20'])}\n`);
+process.stdout.write(`floor, same run, before the cluster:\n${floorBefore}\n`);
+process.stdout.write(`floor, same run, after the cluster:\n${await floor('runtime-floor.ts', ['20'])}\n${await floor('cni-bench.ts', ['20'])}\n`);

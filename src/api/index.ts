@@ -3,6 +3,7 @@ export * from './status.js';
 export * from './field-errors.js';
 export * from './resource.js';
 export * from './resources.js';
+export * from './resource-refs.js';
 export * from './schema/builder.js';
 export * from './schema/meta.js';
 export * from './meta/names.js';

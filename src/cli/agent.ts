@@ -7,7 +7,7 @@ import { homedir, hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { isIP } from 'node:net';
-import { JoinRefusedError, loadOrObtainNodeCredentials, SERVER_VERSION } from '../apiserver/index.js';
+import { JoinRefusedError, loadOrObtainNodeCredentials, SERVER_VERSION } from '../apiserver/node-join.js';
 import { ApiEventRecorder, Client, realClock, sleep, transportFromKubeconfig } from '../client/index.js';
 import {
   DEFAULT_EVICTION_HARD, DEFAULT_MAX_PODS, hostInterfaces, Kubelet, NodeStatusManager, parseEvictionThresholds, parseLabelsFlag,
@@ -16,7 +16,7 @@ import {
 import { FakeRuntime, type ContainerRuntime } from '../runtime/index.js';
 import { parseIPv4CIDR } from '../network/index.js';
 import { runNodeNetwork } from './agent-network.js';
-import { parseDurationMs } from './controller-manager.js';
+import { parseDurationMs } from './duration.js';
 import { stopOnSignals } from './signals.js';
 
 export const AGENT_USAGE = `Usage: capstan agent --server URL --token TOKEN [flags]

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { Client, transportFromKubeconfig } from '../client/index.js';
 import { CONTROLLERS, ControllerManager, nodeipam, type ControllerConfig } from '../controllers/index.js';
 import { stopOnSignals } from './signals.js';
+import { parseDurationMs } from './duration.js';
 
 /** The controller settings flags, shared with `capstan server` (upstream names and defaults). */
 export const CONTROLLER_CONFIG_USAGE = `  --node-monitor-period DURATION       How often node health is checked (default 5s)
@@ -38,17 +39,7 @@ export const CONTROLLER_CONFIG_OPTIONS = {
   'max-endpoints-per-slice': { type: 'string' },
 } as const;
 
-/** Go duration syntax (`40s`, `1m30s`, `500ms`, `1.5s`) in milliseconds; throws a readable error. */
-export function parseDurationMs(text: string, flag: string): number {
-  let total = 0;
-  let consumed = 0;
-  for (const m of text.matchAll(/(\d+(?:\.\d+)?)(ms|h|m|s)/g)) {
-    total += Number(m[1]) * ({ ms: 1, s: 1000, m: 60_000, h: 3_600_000 } as Record<string, number>)[m[2]];
-    consumed += m[0].length;
-  }
-  if (!text || consumed !== text.length || total <= 0) throw new Error(`invalid ${flag} "${text}": use a duration such as 40s or 1m`);
-  return total;
-}
+export { parseDurationMs };
 
 /** The ControllerConfig the flags ask for (absent flags stay absent: the controllers default them). */
 export function controllerConfigFromFlags(values: Partial<Record<keyof typeof CONTROLLER_CONFIG_OPTIONS, string>>): ControllerConfig {

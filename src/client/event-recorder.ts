@@ -4,7 +4,8 @@
 // affects a reconcile. With `aggregate`, a repeat of an identical event (same source, object,
 // type, reason, message) bumps the first one's count and lastTimestamp, as upstream's
 // EventCorrelator does ("x5 over 2m" in `kubectl describe`).
-import { isStatusError, type KubeObject } from '../api/index.js';
+import type { KubeObject } from '../api/index.js';
+import { isStatusError } from '../api/light.js';
 import type { Client } from './client.js';
 import type { Clock } from './clock.js';
 

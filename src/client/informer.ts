@@ -12,7 +12,8 @@
 //   unexpected failure) delivers only the difference between the cache and the new list. An
 //   object deleted while the informer could not see it is delivered as its last known state.
 // - Objects unchanged by a relist (same resourceVersion) are not delivered again.
-import { isStatusError, StatusError, type KubeObject, type Status } from '../api/index.js';
+import type { KubeObject, Status } from '../api/index.js';
+import { isStatusError, StatusError } from '../api/light.js';
 import { CacheStore, objectKey, type IndexFunc, type Indexer } from './cache-store.js';
 import { sleep } from './clock.js';
 import type { ResourceClient, WatchEvent } from './resource-client.js';

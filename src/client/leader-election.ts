@@ -3,7 +3,8 @@
 // preconditions, so at most one write wins; the holder renews every retryPeriod and steps down
 // when it could not renew for renewDeadline; others take over once the lease has gone
 // unrenewed for leaseDurationSeconds of their own clock (never trusting the holder's clock).
-import { isStatusError, type KubeObject } from '../api/index.js';
+import type { KubeObject } from '../api/index.js';
+import { isStatusError } from '../api/light.js';
 import type { Client } from './client.js';
 import { sleep } from './clock.js';
 import type { ResourceClient } from './resource-client.js';

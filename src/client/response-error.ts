@@ -1,7 +1,8 @@
 // Turns a non-2xx answer into the StatusError every caller catches: the server's own Status when
 // the body is one, else a Status synthesised from the code (as client-go's
 // newUnstructuredResponseError).
-import { StatusError, type Status, type StatusReason } from '../api/index.js';
+import type { Status, StatusReason } from '../api/index.js';
+import { StatusError } from '../api/light.js';
 
 const REASONS: Record<number, StatusReason> = {
   400: 'BadRequest', 401: 'Unauthorized', 403: 'Forbidden', 404: 'NotFound', 405: 'MethodNotAllowed',

@@ -5,7 +5,7 @@ export type {
   LinuxContainerSecurityContext, ExecSyncResult, ExecOptions, StreamSession, ContainerStats, AuthConfig, ImageInfo, ImageService,
   PodNetwork, PodNetworkRequest,
 } from './runtime.js';
-export { ImagePullError } from './runtime.js';
+export { ImagePullError, POD_UID_LABEL, sandboxOfPod } from './runtime.js';
 export { FakeRuntime, fakeImageRef, FAKE_RUNTIME_NAME, FAKE_RUNTIME_VERSION, type FakeRuntimeOptions } from './fake/fake-runtime.js';
 export { ImageStore, imageStoreRoot, type ImageStoreOptions, type GCResult } from './images/image-store.js';
 export { credentialsForImage } from './images/credentials.js';

@@ -222,6 +222,14 @@ export interface ContainerStats {
   writableLayerBytes?: number;
 }
 
+/** The label naming a sandbox's pod (upstream kuberuntime's), which `listPodSandbox({ podUid })` matches. */
+export const POD_UID_LABEL = 'io.kubernetes.pod.uid';
+
+/** Whether sandbox `config` belongs to pod `uid` (its POD_UID_LABEL, else its metadata uid). */
+export function sandboxOfPod(config: PodSandboxConfig, uid: string): boolean {
+  return (config.labels?.[POD_UID_LABEL] ?? config.uid) === uid;
+}
+
 export interface ContainerRuntime {
   /** Name and version; the node reports `<runtimeName>://<runtimeVersion>` as containerRuntimeVersion. */
   version(): RuntimeVersion;
@@ -232,7 +240,11 @@ export interface ContainerRuntime {
   /** Forgets a stopped sandbox and its containers, removing what they left on disk. */
   removePodSandbox(sandboxId: string): Promise<void>;
   podSandboxStatus(sandboxId: string): Promise<PodSandboxStatus | undefined>;
-  listPodSandbox(): Promise<PodSandboxStatus[]>;
+  /**
+   * Sandboxes, optionally of one pod: `podUid` matches the `io.kubernetes.pod.uid` label the
+   * kubelet puts on them (POD_UID_LABEL), else the metadata uid.
+   */
+  listPodSandbox(filter?: { podUid?: string }): Promise<PodSandboxStatus[]>;
   /** Creates (does not start) a container in a ready sandbox; returns its id. */
   createContainer(sandboxId: string, config: ContainerConfig): Promise<string>;
   startContainer(containerId: string): Promise<void>;

@@ -6,8 +6,9 @@ import type { ResourceType } from '../resource.js';
 import { fieldError, indexPath, childPath, type FieldError } from '../field-errors.js';
 import { isQualifiedName, isValidCIDR, isValidLabelValue } from '../meta/names.js';
 import { validateNonnegativeQuantity } from './field-checks.js';
+import { TAINT_EFFECTS } from './taint-effects.js';
 
-export const TAINT_EFFECTS = ['NoExecute', 'NoSchedule', 'PreferNoSchedule'] as const;
+export { TAINT_EFFECTS };
 
 export const TaintSchema = obj('io.k8s.api.core.v1.Taint',
   'The node this Taint is attached to has the "effect" on any pod that does not tolerate the Taint.', {

@@ -6,11 +6,13 @@
 import { randomBytes } from 'node:crypto';
 import { request } from 'node:https';
 import { join } from 'node:path';
-import { createKeyAndCsr, canonicalIP, readIfExists, renderKubeconfig, writeFileAtomic } from '../pki/index.js';
+import { createKeyAndCsr } from '../pki/csr.js';
+import { readIfExists, writeFileAtomic } from '../pki/files.js';
+import { renderKubeconfig } from '../pki/kubeconfig.js';
 import { x509 } from '../pki/x509.js';
-import { certificateSans, isSignedBy, sameSans } from '../pki/certs.js';
+import { canonicalIP, certificateSans, isSignedBy, sameSans } from '../pki/certs.js';
 import { caMatchesToken, caCertHash, parseJoinToken } from './join-token.js';
-import { CACERTS_PATH, NODE_CERTIFICATES_PATH, type NodeCertificatesRequest, type NodeCertificatesResponse } from './node-credentials.js';
+import { CACERTS_PATH, NODE_CERTIFICATES_PATH, type NodeCertificatesRequest, type NodeCertificatesResponse } from './join-protocol.js';
 
 /** File names under `<data-dir>/agent/` (k3s's). */
 export const AGENT_FILES = {

@@ -4,7 +4,7 @@
 // to `<data-dir>/server/token` and `<data-dir>/token` (mode 0600) and kept across restarts.
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
-import { readIfExists, writeFileAtomic } from '../pki/index.js';
+import { readIfExists, writeFileAtomic } from '../pki/files.js';
 
 export const TOKEN_PREFIX = 'K10';
 

@@ -13,28 +13,9 @@ import { jsonResponse, statusResponse } from '../http/respond.js';
 import { canonicalIP, type Pki } from '../pki/index.js';
 import { secretsEqual } from './join-token.js';
 import { NODE_PASSWORD_NAMESPACE, nodePasswordSecretName } from './node-password.js';
+import { CACERTS_PATH, NODE_CERTIFICATES_PATH, type NodeCertificatesRequest, type NodeCertificatesResponse } from './join-protocol.js';
 
-export const CACERTS_PATH = '/cacerts';
-export const NODE_CERTIFICATES_PATH = '/v1-capstan/node-certificates';
-
-/** What the agent posts. */
-export interface NodeCertificatesRequest {
-  nodeName: string;
-  /** PEM PKCS#10 requests; only their public keys are used. */
-  clientCSR: string;
-  servingCSR: string;
-  /** DNS names and IPs for the serving certificate (the node name is always included). */
-  hostnames?: string[];
-  ips?: string[];
-  /** The node's own random password (see node-password.ts). */
-  nodePassword?: string;
-}
-
-export interface NodeCertificatesResponse {
-  caCertificate: string;
-  clientCertificate: string;
-  servingCertificate: string;
-}
+export { CACERTS_PATH, NODE_CERTIFICATES_PATH, type NodeCertificatesRequest, type NodeCertificatesResponse } from './join-protocol.js';
 
 export interface NodeJoinConfig {
   caCertPem: string;

@@ -13,8 +13,9 @@
 // `start(signal)` resolves after every part stopped. Stopping leaves the containers running.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { nodes as nodesResource, pods as podsResource, quantityValue, type Node } from '../../api/index.js';
-import { ApiEventRecorder, realClock, sleep, type Client, type KubeList } from '../../client/index.js';
+import type { Node } from '../../api/index.js';
+import { nodesRef as nodesResource, podsRef as podsResource, quantityValue, servicesRef } from '../../api/light.js';
+import { ApiEventRecorder, Informer, realClock, sleep, type Client, type KubeList } from '../../client/index.js';
 import { CniNetwork } from '../../network/index.js';
 import { ImageStore, imageStoreRoot, OciRuntime } from '../../runtime/index.js';
 import { ContainerLogManager } from '../logs/index.js';
@@ -120,7 +121,12 @@ export class Kubelet {
       await status.syncStatus().catch((e: Error) => o.log(`status: ${e.message} (will retry)`));
 
       const node = () => status.node as Node | undefined;
-      const objects = new ClientObjectSource(o.client);
+      // Containers' service environment variables come from a Services informer (upstream's
+      // service lister), not from two API lists per container start.
+      const services = new Informer(o.client.resource(servicesRef), { onError: (e) => o.log(`services: ${(e as Error).message} (will retry)`) });
+      running.push(services.start(signal));
+      if (!await services.waitForSync(signal)) return;
+      const objects = new ClientObjectSource(o.client, { services: services.store });
       const hostResolvConf = readOptional(o.resolvConf ?? '/etc/resolv.conf');
       const nodeContext = (): NodeContext => ({
         nodeName: o.nodeName, hostIPs: o.node.nodeIP ? [o.node.nodeIP] : [],

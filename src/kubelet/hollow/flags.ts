@@ -1,6 +1,7 @@
 // Parsers for `capstan sim`'s list flags, in kubelet's syntax (`--node-labels`,
 // `--register-with-taints`). Pure; errors name the flag and the bad entry.
-import { isQualifiedName, isValidLabelValue, TAINT_EFFECTS, type Taint } from '../../api/index.js';
+import type { Taint } from '../../api/index.js';
+import { isQualifiedName, isValidLabelValue, TAINT_EFFECTS } from '../../api/light.js';
 
 /** `k=v,k2=v2` → labels. Keys are qualified names, values label values. */
 export function parseLabelsFlag(text: string | undefined, flag = '--labels'): Record<string, string> {

@@ -6,7 +6,8 @@
 // Queue keys: `node/<name>` registers a node or reports its status, `lease/<name>` renews its
 // Lease, `pod/<ns>/<name>` syncs one pod. Failed keys are retried with the queue's per-key
 // exponential backoff; a burst of bindings only grows the queue.
-import { isStatusError, leases, nodes, pods, type KubeObject, type Node } from '../../api/index.js';
+import type { KubeObject, Node } from '../../api/index.js';
+import { isStatusError, leasesRef, nodesRef, podsRef } from '../../api/light.js';
 import { Informer, ItemExponentialRateLimiter, realClock, WorkQueue, type Client, type Clock, type ResourceClient } from '../../client/index.js';
 import { FakeRuntime, type ContainerRuntime } from '../../runtime/index.js';
 import { HeartbeatSlots } from './heartbeat-slots.js';
@@ -79,9 +80,9 @@ export class HollowNodes {
       cpu: opts.cpu ?? '32', memory: opts.memory ?? '256Gi', pods: opts.pods ?? '110', ephemeralStorage: opts.ephemeralStorage ?? '100Gi',
       labels: opts.labels ?? {}, taints: opts.taints ?? [], containerRuntimeVersion: runtimeVersion || 'fake://1.0',
     };
-    this.nodeClient = client.resource(nodes);
-    this.leaseClient = client.resource(leases);
-    const podClient = client.resource(pods);
+    this.nodeClient = client.resource(nodesRef);
+    this.leaseClient = client.resource(leasesRef);
+    const podClient = client.resource(podsRef);
     // Unbound pods are never ours: the server filters them out.
     this.informer = new Informer(podClient, {
       fieldSelector: 'spec.nodeName!=',

@@ -1,7 +1,8 @@
 // Pure builders for what a hollow kubelet writes about its node: the Node it registers (as
 // upstream's kubelet initialNode plus its status setters), the heartbeat conditions, and the
 // node's Lease in kube-node-lease. No I/O; `now` is passed in.
-import { parseQuantity, type Node, type Taint } from '../../api/index.js';
+import type { Node, Taint } from '../../api/index.js';
+import { parseQuantity } from '../../api/light.js';
 import { goArch } from '../node/host-facts.js';
 import { healthyConditions, type NodeCondition } from '../node/node-conditions.js';
 import { buildNodeLease, defaultNodeLabels, KUBELET_PORT, NODE_LEASE_DURATION_SECONDS, NODE_LEASE_NAMESPACE } from '../node/node-object.js';

@@ -1,6 +1,7 @@
 // One pod's reconcile for a hollow kubelet (level-triggered: reads the informer cache, never an
 // event). Called by HollowNodes' workers with a `ns/name` key, at most once at a time per key.
-import { isStatusError, type KubeObject, type Pod } from '../../api/index.js';
+import type { KubeObject, Pod } from '../../api/index.js';
+import { isStatusError } from '../../api/light.js';
 import type { Clock, Indexer, ResourceClient } from '../../client/index.js';
 import type { ContainerStatus } from '../../runtime/index.js';
 import type { HollowNode, PodRecord } from './hollow-node.js';

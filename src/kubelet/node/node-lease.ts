@@ -1,7 +1,8 @@
 // The node lease heartbeat (upstream's nodelease controller): update the Lease with the last
 // resourceVersion seen; create it when missing; on a conflict or a deletion forget it so the
 // next renewal reads (or recreates) it. Shared by the node agent and the hollow nodes.
-import { isStatusError, type Lease } from '../../api/index.js';
+import type { Lease } from '../../api/index.js';
+import { isStatusError } from '../../api/light.js';
 import type { ResourceClient } from '../../client/index.js';
 import { buildNodeLease, NODE_LEASE_NAMESPACE, renewedLease } from './node-object.js';
 

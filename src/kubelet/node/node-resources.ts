@@ -3,7 +3,7 @@
 // kube-reserved − system-reserved − the hard eviction thresholds (memory.available and
 // nodefs.available only, as upstream's container manager GetNodeAllocatableReservation), and
 // memory allocatable also less the hugepages reserved. Pure: the numbers come in.
-import { formatQuantity, parseQuantity, quantityFromMilli, quantityFromValue, quantityToMilli, quantityValue } from '../../api/index.js';
+import { formatQuantity, parseQuantity, quantityFromMilli, quantityFromValue, quantityToMilli, quantityValue } from '../../api/light.js';
 
 /** Upstream's default --max-pods. */
 export const DEFAULT_MAX_PODS = 110;

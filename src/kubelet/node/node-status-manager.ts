@@ -6,7 +6,8 @@
 // Seams for the rest of the kubelet: `readinessChecks` (the runtime and network report why the
 // node is not ready), `images` (status.images), `sample` (host facts; a fixture in tests), and
 // `node` (the Node as last read or written, for spec.podCIDR and friends).
-import { isStatusError, nodes, leases, type Node, type Taint } from '../../api/index.js';
+import type { Node, Taint } from '../../api/index.js';
+import { isStatusError, nodesRef, leasesRef } from '../../api/light.js';
 import { realClock, type Client, type Clock, type ResourceClient } from '../../client/index.js';
 import type { ContainerRuntime, ImageService, RuntimeVersion } from '../../runtime/index.js';
 import type { HostIdentity, HostSample } from './host-readers.js';
@@ -81,8 +82,8 @@ export class NodeStatusManager {
 
   constructor(private readonly o: NodeStatusManagerOptions) {
     this.clock = o.clock ?? realClock;
-    this.nodeClient = o.client.resource(nodes);
-    this.leaseClient = o.client.resource(leases);
+    this.nodeClient = o.client.resource(nodesRef);
+    this.leaseClient = o.client.resource(leasesRef);
   }
 
   /** The Node as last read or written; undefined before registration. */

@@ -6,7 +6,8 @@
 // After a restart a new PodWorkers over the same runtime adopts what it finds: sandboxes and
 // containers carry the pod's uid and the container's name and attempt (labels.ts), so running
 // containers are matched to their pods and left running, and restart counts continue.
-import { jsonEqual, pods as podsResource, type KubeObject, type Pod } from '../../api/index.js';
+import type { KubeObject, Pod } from '../../api/index.js';
+import { jsonEqual, podsRef as podsResource } from '../../api/light.js';
 import { ApiEventRecorder, Informer, ItemExponentialRateLimiter, realClock, WorkQueue, type Client, type Clock, type EventRecorder, type TimerHandle } from '../../client/index.js';
 import type { ContainerRuntime, ImageService } from '../../runtime/index.js';
 import { ProbeManager } from '../probes/probe-manager.js';

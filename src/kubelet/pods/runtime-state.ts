@@ -48,7 +48,7 @@ function containerOrder(a: ContainerStatus, b: ContainerStatus): number {
 
 /** What the runtime holds for one pod (its sandboxes by label, then their containers). */
 export async function podRuntimeState(runtime: ContainerRuntime, uid: string): Promise<PodRuntimeState> {
-  const sandboxes = (await runtime.listPodSandbox()).filter((s) => sandboxPodUID(s) === uid).sort(sandboxOrder);
+  const sandboxes = (await runtime.listPodSandbox({ podUid: uid })).filter((s) => sandboxPodUID(s) === uid).sort(sandboxOrder);
   const containers: ContainerStatus[] = [];
   for (const s of sandboxes) containers.push(...await runtime.listContainers({ sandboxId: s.id }));
   return { sandboxes, containers: containers.sort(containerOrder) };

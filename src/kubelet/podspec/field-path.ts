@@ -1,7 +1,7 @@
 // The downward API values (env fieldRef/resourceFieldRef and downwardAPI volume files): upstream
 // fieldpath.ExtractFieldPathAsString, podFieldSelectorRuntimeValue and
 // resource.ExtractContainerResourceValue. Pure; errors carry upstream's messages.
-import { quantityToMilli, quantityValue, isZeroQuantity } from '../../api/index.js';
+import { quantityToMilli, quantityValue, isZeroQuantity } from '../../api/light.js';
 import type { Pod } from '../../api/index.js';
 import type { Container } from './spec-types.js';
 

@@ -3,10 +3,12 @@
 import { createHash } from 'node:crypto';
 import type { Pod } from '../../api/index.js';
 import type { Container } from './spec-types.js';
+import { POD_UID_LABEL } from '../../runtime/index.js';
+
+export { POD_UID_LABEL };
 
 export const POD_NAME_LABEL = 'io.kubernetes.pod.name';
 export const POD_NAMESPACE_LABEL = 'io.kubernetes.pod.namespace';
-export const POD_UID_LABEL = 'io.kubernetes.pod.uid';
 export const CONTAINER_NAME_LABEL = 'io.kubernetes.container.name';
 export const CONTAINER_HASH_ANNOTATION = 'io.kubernetes.container.hash';
 export const CONTAINER_RESTART_COUNT_ANNOTATION = 'io.kubernetes.container.restartCount';

@@ -6,7 +6,7 @@
 // Contract: `get*` resolve `undefined` when the object does not exist and throw for any other
 // failure (the caller turns that into a retryable error). Returned objects are shared: never
 // change them.
-import { configMaps, secrets, services, persistentVolumes, persistentVolumeClaims } from '../../api/index.js';
+import { configMapsRef, secretsRef, servicesRef, persistentVolumesRef, persistentVolumeClaimsRef } from '../../api/light.js';
 import type { ConfigMap, Secret, Service, PersistentVolume, KubeObject } from '../../api/index.js';
 import type { Client, Indexer } from '../../client/index.js';
 
@@ -83,23 +83,23 @@ export class ClientObjectSource implements ObjectSource {
   constructor(private readonly client: Client, private readonly opts: ClientObjectSourceOptions = {}) {}
 
   getConfigMap(namespace: string, name: string): Promise<ConfigMap | undefined> {
-    return getOrUndefined(() => this.client.resource(configMaps).get(namespace, name));
+    return getOrUndefined(() => this.client.resource(configMapsRef).get(namespace, name));
   }
 
   getSecret(namespace: string, name: string): Promise<Secret | undefined> {
-    return getOrUndefined(() => this.client.resource(secrets).get(namespace, name));
+    return getOrUndefined(() => this.client.resource(secretsRef).get(namespace, name));
   }
 
   getPersistentVolumeClaim(namespace: string, name: string): Promise<ClaimObject | undefined> {
-    return getOrUndefined(() => this.client.resource(persistentVolumeClaims).get(namespace, name));
+    return getOrUndefined(() => this.client.resource(persistentVolumeClaimsRef).get(namespace, name));
   }
 
   getPersistentVolume(name: string): Promise<PersistentVolume | undefined> {
-    return getOrUndefined(() => this.client.resource(persistentVolumes).get('', name));
+    return getOrUndefined(() => this.client.resource(persistentVolumesRef).get('', name));
   }
 
   async listServices(namespace: string): Promise<Service[]> {
     if (this.opts.services) return this.opts.services.list().filter((s) => s.metadata?.namespace === namespace) as Service[];
-    return (await this.client.resource(services).listAll(namespace)).items as Service[];
+    return (await this.client.resource(servicesRef).listAll(namespace)).items as Service[];
   }
 }

@@ -2,7 +2,7 @@
 // parent, and the container's oom_score_adj: upstream kuberuntime calculateLinuxResources,
 // cm.MilliCPUToShares / milliCPUToQuota, qos.GetContainerOOMScoreAdjust and the cgroupfs names of
 // the pod container manager. Pure.
-import { computeQOSClass, quantityToMilli, quantityValue } from '../../api/index.js';
+import { computeQOSClass, quantityToMilli, quantityValue } from '../../api/light.js';
 import type { Pod, QOSClass } from '../../api/index.js';
 import type { Container } from './spec-types.js';
 import type { LinuxContainerResources } from '../../runtime/index.js';

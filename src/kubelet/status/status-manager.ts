@@ -3,7 +3,8 @@
 // once the pod's containers are stopped and its sandbox and volumes are gone (DELETE with
 // gracePeriodSeconds=0 and the pod's uid as precondition). Called by pod workers, one at a time
 // per pod.
-import { isStatusError, jsonEqual, type KubeObject, type Pod, type PodStatus } from '../../api/index.js';
+import type { KubeObject, Pod, PodStatus } from '../../api/index.js';
+import { isStatusError, jsonEqual } from '../../api/light.js';
 import type { ResourceClient } from '../../client/index.js';
 
 export class StatusManager {

@@ -5,7 +5,7 @@
 // `cleanupOrphans(knownUids)` at start and housekeeping. Calls for one pod must not overlap.
 import { mkdir, readdir, rm, chmod, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { quantityValue } from '../../api/index.js';
+import { quantityValue } from '../../api/light.js';
 import type { Pod } from '../../api/index.js';
 import type { Volume } from '../podspec/spec-types.js';
 import type { ObjectSource } from '../podspec/object-source.js';

@@ -92,3 +92,13 @@ test('the fake image service pulls, fails on demand and reports images', async (
   await images.removeImage('a:1');
   assert.deepEqual(await images.listImages(), []);
 });
+
+test('listPodSandbox({ podUid }) returns the sandboxes of that pod only, by label or else metadata uid', async () => {
+  const rt = new FakeRuntime();
+  const a = await rt.runPodSandbox({ name: 'a', namespace: 'ns', uid: 'meta-a', labels: { 'io.kubernetes.pod.uid': 'ua' } });
+  const b = await rt.runPodSandbox({ name: 'b', namespace: 'ns', uid: 'ub' });
+  assert.deepEqual((await rt.listPodSandbox({ podUid: 'ua' })).map((s) => s.id), [a]);
+  assert.deepEqual((await rt.listPodSandbox({ podUid: 'ub' })).map((s) => s.id), [b]);
+  assert.deepEqual(await rt.listPodSandbox({ podUid: 'meta-a' }), []);
+  assert.equal((await rt.listPodSandbox()).length, 2);
+});

@@ -8,6 +8,7 @@ import type {
   ContainerConfig, ContainerRuntime, ContainerStats, ContainerStatus, ExecSyncResult, PodSandboxConfig, PodSandboxStatus,
   RuntimeVersion, StreamSession,
 } from '../runtime.js';
+import { sandboxOfPod } from '../runtime.js';
 
 export const FAKE_RUNTIME_NAME = 'fake';
 export const FAKE_RUNTIME_VERSION = '1.0';
@@ -113,8 +114,10 @@ export class FakeRuntime implements ContainerRuntime {
     return out;
   }
 
-  async listPodSandbox(): Promise<PodSandboxStatus[]> {
-    return [...this.sandboxes.values()].map((s) => ({ ...s, config: { ...s.config } }));
+  async listPodSandbox(filter: { podUid?: string } = {}): Promise<PodSandboxStatus[]> {
+    return [...this.sandboxes.values()]
+      .filter((s) => filter.podUid === undefined || sandboxOfPod(s.config, filter.podUid))
+      .map((s) => ({ ...s, config: { ...s.config } }));
   }
 
   async removeContainer(containerId: string): Promise<void> {

@@ -34,6 +34,11 @@ export interface ConmonLaunch {
   tty?: boolean;
   stdin?: boolean;
   stdinOnce?: boolean;
+  /**
+   * The container's overlay rootfs, mounted by a shell that then execs conmon: one program started
+   * from the kubelet instead of two (each fork of the kubelet's large process blocks it a while).
+   */
+  rootfsOverlay?: { options: string; target: string };
 }
 
 let conmonPath: Promise<string> | undefined;
@@ -80,15 +85,37 @@ export async function launchConmon(l: ConmonLaunch): Promise<{ pid: number }> {
   if (l.tty) args.push('-t');
   if (l.stdin) args.push('-i');
   if (l.stdin && !l.stdinOnce) args.push('--leave-stdin-open');
-  const child = spawn(bin, args, {
-    cwd: f.bundle,
-    detached: true,
-    stdio: ['ignore', 'ignore', 'ignore', 'pipe'],
-    env: { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', _OCI_SYNCPIPE: '3' },
+  const env = { PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', _OCI_SYNCPIPE: '3' };
+  if (!l.rootfsOverlay) {
+    const child = spawn(bin, args, { cwd: f.bundle, detached: true, stdio: ['ignore', 'ignore', 'ignore', 'pipe'], env });
+    child.on('error', () => {});
+    child.unref();
+    return syncedPid(await readSyncMessage(child.stdio[3] as Readable));
+  }
+  // mount's messages come back on the stderr pipe; conmon then gets /dev/null there, as without the shell.
+  const script = 'mount -t overlay overlay -o "$1" "$2" 1>&2 || exit 125; shift 2; exec 2>/dev/null; exec "$@"';
+  const child = spawn('sh', ['-c', script, 'sh', l.rootfsOverlay.options, l.rootfsOverlay.target, bin, ...args], {
+    cwd: f.bundle, detached: true, stdio: ['ignore', 'ignore', 'pipe', 'pipe'], env,
   });
   child.on('error', () => {});
   child.unref();
-  const msg = await readSyncMessage(child.stdio[3] as Readable);
+  let stderr = '';
+  const stderrStream = child.stderr!;
+  stderrStream.setEncoding('utf8');
+  stderrStream.on('data', (d: string) => { stderr += d; });
+  const stderrClosed = new Promise<void>((resolve) => stderrStream.once('close', () => resolve()));
+  try {
+    return syncedPid(await readSyncMessage(child.stdio[3] as Readable));
+  } catch (e) {
+    await stderrClosed;
+    if (stderr.trim()) throw new Error(`mount ${l.rootfsOverlay.target}: ${stderr.trim()}`);
+    throw e;
+  } finally {
+    stderrStream.destroy();
+  }
+}
+
+function syncedPid(msg: { data: number; message?: string }): { pid: number } {
   if (msg.data < 0) throw new Error(msg.message ?? 'container create failed');
   return { pid: msg.data };
 }

@@ -2,17 +2,12 @@
 // files of a sandbox, the pod's /dev/shm. Unmounting is idempotent (a path that is not a mount
 // point, or does not exist, succeeds), so teardown can be retried after a crash.
 import { readFile } from 'node:fs/promises';
-import { mustRun, runProgram } from './exec-file.js';
+import { runProgram } from './exec-file.js';
 
-/** Mounts overlayfs at `target`: layerDirs lowest first, so lowerdir lists them reversed. */
-export async function mountOverlay(target: string, layerDirs: string[], upper: string, work: string): Promise<void> {
+/** The overlayfs mount options of a rootfs: layerDirs lowest first, so lowerdir lists them reversed. */
+export function overlayOptions(layerDirs: string[], upper: string, work: string): string {
   if (layerDirs.length === 0) throw new Error('image has no layers');
-  const lower = [...layerDirs].reverse().join(':');
-  await mustRun('mount', ['-t', 'overlay', 'overlay', '-o', `lowerdir=${lower},upperdir=${upper},workdir=${work}`, target]);
-}
-
-export async function mountTmpfs(target: string, options: string): Promise<void> {
-  await mustRun('mount', ['-t', 'tmpfs', '-o', options, 'shm', target]);
+  return `lowerdir=${[...layerDirs].reverse().join(':')},upperdir=${upper},workdir=${work}`;
 }
 
 /** Mount points at or under `prefix`, deepest first, from /proc/self/mountinfo. */

@@ -13,16 +13,18 @@ import type {
   ContainerConfig, ContainerRuntime, ContainerStats, ContainerStatus, ExecOptions, ExecSyncResult, ImageInfo, ImageService,
   PodNetwork, PodSandboxConfig, PodSandboxStatus, RuntimeVersion, StreamSession,
 } from '../runtime.js';
+import { sandboxOfPod } from '../runtime.js';
 import { conmonControl, launchConmon } from './conmon.js';
 import { containerPaths, parseSignal, readExit, terminationReason, type ContainerPaths } from './container-files.js';
-import { mountOverlay, unmountAll } from './mounts.js';
+import { overlayOptions, unmountAll } from './mounts.js';
 import { OciCli, type OciRuntimeName } from './oci-cli.js';
 import { buildOciSpec, containerCgroupsPath } from './oci-spec.js';
 import { dirBytes, hostDevices, ownCapabilities } from './host-info.js';
 import { parseGroup, parsePasswd, resolveUser } from './passwd.js';
-import { createNamespaces, pidnsPath, releaseNamespaces, sandboxFilePaths, sandboxPaths, writeSandboxFiles } from './sandbox-setup.js';
+import { createNamespaces, pidnsPath, prepareSandboxFiles, releaseNamespaces, sandboxFilePaths, sandboxPaths, writeHostsFile } from './sandbox-setup.js';
 import { sandboxHostname } from './sandbox-files.js';
-import { conmonAlive, listDirs, processAlive, procStartTime, readRecord, writeRecord, type ContainerRecord, type SandboxRecord } from './state-files.js';
+import { conmonAlive, processAlive, procStartTime, type ContainerRecord, type SandboxRecord } from './state-files.js';
+import { RecordStore } from './record-store.js';
 import { readContainerStats } from './stats.js';
 import { attachContainer, execInteractive, execSync, portForward } from './streams.js';
 
@@ -52,6 +54,11 @@ export function bareId(id: string): string {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Waits for every step, then throws the first failure: cleanup after it never races a step still running. */
+async function allSettledOrThrow(steps: Promise<unknown>[]): Promise<void> {
+  for (const r of await Promise.allSettled(steps)) if (r.status === 'rejected') throw r.reason;
+}
+
 export class OciRuntime implements ContainerRuntime {
   private readonly root: string;
   private readonly runDir: string;
@@ -61,6 +68,8 @@ export class OciRuntime implements ContainerRuntime {
   private readonly now: () => number;
   private cli?: Promise<OciCli>;
   private runtimeVersion = 'unknown';
+  private readonly sandboxRecords: RecordStore<SandboxRecord>;
+  private readonly containerRecords: RecordStore<ContainerRecord>;
 
   constructor(opts: OciRuntimeOptions) {
     // conmon's attach socket is <runDir>/sockets/<64-hex id>/attach; a Unix socket path has 107 bytes.
@@ -71,6 +80,8 @@ export class OciRuntime implements ContainerRuntime {
     this.images = opts.images;
     this.network = opts.network;
     this.now = opts.now ?? Date.now;
+    this.sandboxRecords = new RecordStore(path.join(this.root, 'sandboxes'), 'sandbox.json');
+    this.containerRecords = new RecordStore(path.join(this.root, 'containers'), 'container.json');
   }
 
   /** Resolves the binary and directories once; `version()` is exact after this. */
@@ -100,12 +111,8 @@ export class OciRuntime implements ContainerRuntime {
 
   // ---- sandboxes ----
 
-  private sandboxFile(id: string): string {
-    return path.join(sandboxPaths(this.root, this.runDir, id).dir, 'sandbox.json');
-  }
-
   private async sandbox(id: string): Promise<SandboxRecord | undefined> {
-    return readRecord<SandboxRecord>(this.sandboxFile(bareId(id)));
+    return this.sandboxRecords.get(bareId(id));
   }
 
   async runPodSandbox(config: PodSandboxConfig): Promise<string> {
@@ -117,25 +124,29 @@ export class OciRuntime implements ContainerRuntime {
       hostname: sandboxHostname(config.name, config.hostname),
     };
     // Persisted first, so a crash half-way leaves a record killAll and stop/remove can clean up.
-    await writeRecord(this.sandboxFile(id), { ...rec, state: 'notready' });
+    await this.sandboxRecords.put({ ...rec, state: 'notready' });
     try {
-      await createNamespaces(rec, p);
-      await writeRecord(this.sandboxFile(id), { ...rec, state: 'notready' });
-      if (rec.netnsPath && this.network) {
-        rec.networkAttached = true;
-        await writeRecord(this.sandboxFile(id), { ...rec, state: 'notready' });
-        const { ips } = await this.network.setUp({
-          sandboxId: id, name: config.name, namespace: config.namespace, uid: config.uid, netnsPath: rec.netnsPath,
+      await createNamespaces(rec, p, { loopbackUp: !this.network });
+      const attach = rec.netnsPath !== undefined && this.network !== undefined;
+      // Recorded before the ADD starts, so a crash during it still leads to a DEL.
+      if (attach) rec.networkAttached = true;
+      await this.sandboxRecords.put({ ...rec, state: 'notready' });
+      // The pod network and the files that do not need its addresses, side by side; both settle
+      // before a failure is handled, so the teardown never races a running ADD.
+      await allSettledOrThrow([
+        attach ? this.network!.setUp({
+          sandboxId: id, name: config.name, namespace: config.namespace, uid: config.uid, netnsPath: rec.netnsPath!,
           portMappings: config.portMappings,
-        });
-        rec.ips = ips;
-      }
-      await writeSandboxFiles(rec, p);
-      await writeRecord(this.sandboxFile(id), rec);
+        }).then(({ ips }) => { rec.ips = ips; }) : Promise.resolve(),
+        prepareSandboxFiles(rec, p),
+      ]);
+      await writeHostsFile(rec, p);
+      await this.sandboxRecords.put(rec);
       return id;
     } catch (e) {
       await this.tearDownSandbox(rec).catch(() => {});
       await rm(p.dir, { recursive: true, force: true });
+      this.sandboxRecords.forget(id);
       throw e;
     }
   }
@@ -158,7 +169,7 @@ export class OciRuntime implements ContainerRuntime {
     for (const c of await this.records(rec.id)) await this.stopContainer(c.id, 0);
     const wasAttached = rec.networkAttached;
     await this.tearDownSandbox(rec);
-    if (rec.state !== 'notready' || wasAttached) await writeRecord(this.sandboxFile(rec.id), { ...rec, state: 'notready' });
+    if (rec.state !== 'notready' || wasAttached) await this.sandboxRecords.put({ ...rec, state: 'notready' });
   }
 
   async removePodSandbox(sandboxId: string): Promise<void> {
@@ -167,13 +178,14 @@ export class OciRuntime implements ContainerRuntime {
     await this.stopPodSandbox(rec.id);
     for (const c of await this.records(rec.id)) await this.removeContainer(c.id);
     await rm(sandboxPaths(this.root, this.runDir, rec.id).dir, { recursive: true, force: true });
+    this.sandboxRecords.forget(rec.id);
   }
 
   private sandboxStatus(rec: SandboxRecord): PodSandboxStatus {
     // A ready sandbox whose namespace file is gone (the run directory is a tmpfs: the host rebooted) is not ready.
     const state = rec.state === 'ready' && rec.netnsPath && !existsSync(rec.netnsPath) ? 'notready' : rec.state;
     return {
-      id: rec.id, config: structuredClone(rec.config), state, createdAt: rec.createdAt,
+      id: rec.id, config: rec.config, state, createdAt: rec.createdAt,
       ...(rec.ips[0] ? { ip: rec.ips[0] } : {}), ...(rec.netnsPath ? { netnsPath: rec.netnsPath } : {}),
     };
   }
@@ -183,27 +195,21 @@ export class OciRuntime implements ContainerRuntime {
     return rec && this.sandboxStatus(rec);
   }
 
-  async listPodSandbox(): Promise<PodSandboxStatus[]> {
-    const out: PodSandboxStatus[] = [];
-    for (const id of await listDirs(path.join(this.root, 'sandboxes'))) {
-      const rec = await this.sandbox(id);
-      if (rec) out.push(this.sandboxStatus(rec));
-    }
+  async listPodSandbox(filter: { podUid?: string } = {}): Promise<PodSandboxStatus[]> {
+    const { podUid } = filter;
+    const recs = await this.sandboxRecords.list(podUid === undefined ? undefined : (rec) => sandboxOfPod(rec.config, podUid));
+    const out = recs.map((rec) => this.sandboxStatus(rec));
     return out.sort((a, b) => a.createdAt - b.createdAt);
   }
 
   // ---- containers ----
 
   private async record(id: string): Promise<ContainerRecord | undefined> {
-    return readRecord<ContainerRecord>(containerPaths(this.root, bareId(id)).record);
+    return this.containerRecords.get(bareId(id));
   }
 
   private async records(sandboxId?: string): Promise<ContainerRecord[]> {
-    const out: ContainerRecord[] = [];
-    for (const id of await listDirs(path.join(this.root, 'containers'))) {
-      const rec = await this.record(id);
-      if (rec && (!sandboxId || rec.sandboxId === sandboxId)) out.push(rec);
-    }
+    const out = await this.containerRecords.list(sandboxId ? (rec) => rec.sandboxId === sandboxId : undefined);
     return out.sort((a, b) => a.createdAt - b.createdAt);
   }
 
@@ -227,11 +233,10 @@ export class OciRuntime implements ContainerRuntime {
     const id = newId();
     const p = containerPaths(this.root, id);
     const sc = config.securityContext ?? {};
+    const [passwd, group] = await Promise.all([this.readImageFile(image, 'etc/passwd'), this.readImageFile(image, 'etc/group')]);
     const user = resolveUser({
       runAsUser: sc.runAsUser, runAsGroup: sc.runAsGroup, runAsUsername: sc.runAsUsername, imageUser: image.user,
-      supplementalGroups: sc.supplementalGroups,
-      passwd: parsePasswd(await this.readImageFile(image, 'etc/passwd')),
-      groups: parseGroup(await this.readImageFile(image, 'etc/group')),
+      supplementalGroups: sc.supplementalGroups, passwd: parsePasswd(passwd), groups: parseGroup(group),
     });
     const sp = sandboxPaths(this.root, this.runDir, sb.id);
     const logPath = sb.config.logDirectory && config.logPath
@@ -242,8 +247,8 @@ export class OciRuntime implements ContainerRuntime {
       stopSignal: image.stopSignal, createdAt: this.now(), logPath,
       cgroupsPath: containerCgroupsPath(sb.config.cgroupParent, id),
     };
-    for (const d of [p.rootfs, p.upper, p.work, p.persist, path.dirname(logPath)]) await mkdir(d, { recursive: true });
-    await writeRecord(p.record, rec);
+    await Promise.all([p.rootfs, p.upper, p.work, p.persist, path.dirname(logPath)].map((d) => mkdir(d, { recursive: true })));
+    await this.containerRecords.put(rec);
     try {
       const spec = buildOciSpec({
         containerId: id, config, image, user, rootfsPath: p.rootfs,
@@ -255,11 +260,11 @@ export class OciRuntime implements ContainerRuntime {
           sysctls: sb.config.sysctls,
         },
       });
-      await mountOverlay(p.rootfs, image.layerDirs, p.upper, p.work);
       await writeFile(path.join(p.dir, 'config.json'), JSON.stringify(spec));
       const { pid } = await launchConmon({
         id, name: config.name, runtimeBinary: cli.binary, runtimeStateRoot: cli.stateRoot, tty: config.tty,
         stdin: config.stdin, stdinOnce: config.stdinOnce,
+        rootfsOverlay: { options: overlayOptions(image.layerDirs, p.upper, p.work), target: p.rootfs },
         files: {
           bundle: p.dir, persistDir: p.persist, exitDir: path.join(this.root, 'exits'),
           socketDir: path.join(this.runDir, 'sockets'), conmonPidFile: path.join(p.dir, 'conmon.pid'),
@@ -269,7 +274,7 @@ export class OciRuntime implements ContainerRuntime {
       rec.pid = pid;
       rec.pidStartTime = await procStartTime(pid);
       rec.conmonPid = Number((await readFile(path.join(p.dir, 'conmon.pid'), 'utf8').catch(() => '0')).trim()) || undefined;
-      await writeRecord(p.record, rec);
+      await this.containerRecords.put(rec);
       return `${cli.name}://${id}`;
     } catch (e) {
       await this.destroyContainer(rec, p).catch(() => {});
@@ -285,7 +290,7 @@ export class OciRuntime implements ContainerRuntime {
     const startedAt = this.now();
     await cli.start(rec.id);
     rec.startedAt = startedAt;
-    await writeRecord(containerPaths(this.root, rec.id).record, rec);
+    await this.containerRecords.put(rec);
   }
 
   /**
@@ -315,13 +320,12 @@ export class OciRuntime implements ContainerRuntime {
     if (await conmonAlive(rec.conmonPid, rec.id)) return rec.startedAt ? 'running' : 'created';
     if (await this.observeExit(rec)) return 'exited';
     // conmon is gone without an exit file (killed, or the host rebooted): record the loss once.
-    const file = containerPaths(this.root, rec.id).record;
-    const current = (await readRecord<ContainerRecord>(file)) ?? rec;
+    const current = (await this.containerRecords.get(rec.id)) ?? rec;
     Object.assign(rec, current, {
       finishedAt: current.finishedAt ?? this.now(), exitCode: current.exitCode ?? 255, reason: current.reason ?? 'Error',
       message: current.message ?? 'the container monitor ended without recording an exit code',
     });
-    await writeRecord(file, rec);
+    await this.containerRecords.put(rec);
     return 'exited';
   }
 
@@ -408,6 +412,7 @@ export class OciRuntime implements ContainerRuntime {
     await rm(path.join(this.runDir, 'sockets', rec.id), { force: true });
     await rm(path.join(this.root, 'exits', rec.id), { force: true });
     await rm(p.dir, { recursive: true, force: true });
+    this.containerRecords.forget(rec.id);
   }
 
   async removeContainer(containerId: string): Promise<void> {

@@ -1,6 +1,6 @@
 // A sandbox without a pause container: its namespaces are kept alive by bind-mounting them on
 // files under the run directory (`unshare --net=FILE --ipc=FILE --uts=FILE`), which also sets the
-// pod's hostname and brings `lo` up inside them. shareProcessNamespace needs a PID namespace with
+// pod's hostname (and brings `lo` up when no pod network does) inside them. shareProcessNamespace needs a PID namespace with
 // a live init, so a holder process (`unshare --pid --fork sleep infinity`) is started for it; the
 // containers join `/proc/<holder>/ns/pid`. Gap: that holder does not reap orphaned zombies the
 // way the pause container does.
@@ -11,7 +11,7 @@ import { copyFile, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { mustRun } from './exec-file.js';
-import { mountTmpfs, unmountAll } from './mounts.js';
+import { unmountAll } from './mounts.js';
 import { renderHostsFile, renderResolvConf } from './sandbox-files.js';
 import { procStartTime, processAlive, type SandboxRecord } from './state-files.js';
 
@@ -34,8 +34,14 @@ export function sandboxPaths(root: string, runDir: string, id: string): SandboxP
   };
 }
 
-/** Creates the namespaces the options ask for; fills the record's ns paths. */
-export async function createNamespaces(rec: SandboxRecord, p: SandboxPaths): Promise<void> {
+/** The pod's /dev/shm (64 MiB, as the pause container's). */
+const SHM_OPTIONS = 'nosuid,nodev,noexec,mode=1777,size=67108864';
+
+/**
+ * Creates the namespaces the options ask for and the pod's /dev/shm; fills the record's ns and
+ * shm paths. `loopbackUp`: bring `lo` up in a new network namespace (when no pod network attaches it).
+ */
+export async function createNamespaces(rec: SandboxRecord, p: SandboxPaths, options: { loopbackUp: boolean } = { loopbackUp: true }): Promise<void> {
   const ns = rec.config.namespaceOptions ?? {};
   const args: string[] = [];
   const own = async (file: string) => {
@@ -51,11 +57,21 @@ export async function createNamespaces(rec: SandboxRecord, p: SandboxPaths): Pro
   if (ns.ipc !== 'node') {
     rec.ipcnsPath = await own(p.ipcns);
     args.push(`--ipc=${rec.ipcnsPath}`);
+    await mkdir(p.shm, { recursive: true });
   }
   if (args.length) {
-    const script = rec.netnsPath ? 'hostname "$1" && ip link set lo up' : 'true';
-    await mustRun('unshare', [...args, 'sh', '-c', script, 'sh', rec.hostname]);
+    // One program started from the kubelet (forking it is what costs, in a burst): unshare runs a
+    // shell that writes the hostname into the new UTS namespace through /proc (what hostname(1)
+    // does), brings `lo` up only when no pod network will (CNI's loopback plugin does otherwise),
+    // and mounts the pod's /dev/shm — in the host's mount namespace, which unshare keeps.
+    const steps: string[] = [];
+    if (rec.netnsPath) steps.push('printf %s "$1" > /proc/sys/kernel/hostname');
+    if (rec.netnsPath && options.loopbackUp) steps.push('ip link set lo up');
+    if (rec.ipcnsPath) steps.push(`mount -t tmpfs -o ${SHM_OPTIONS} shm "$2"`);
+    await mustRun('unshare', [...args, 'sh', '-c', steps.join(' && ') || 'true', 'sh', rec.hostname, p.shm]);
   }
+  // hostIPC: the host's /dev/shm, as upstream.
+  rec.shmPath = rec.ipcnsPath ? p.shm : '/dev/shm';
   if (ns.pid === 'pod') rec.pidHolder = await startPidHolder();
   rec.hostPid = ns.pid === 'node';
 }
@@ -82,25 +98,25 @@ export function pidnsPath(rec: SandboxRecord): string | undefined {
   return rec.pidHolder ? `/proc/${rec.pidHolder.pid}/ns/pid` : undefined;
 }
 
-/** Writes resolv.conf, hosts and hostname, and mounts the pod's /dev/shm (the host's with hostIPC). */
-export async function writeSandboxFiles(rec: SandboxRecord, p: SandboxPaths): Promise<void> {
+/**
+ * Writes resolv.conf and hostname: what does not depend on the pod's addresses, so it may run
+ * while the pod network is attached.
+ */
+export async function prepareSandboxFiles(rec: SandboxRecord, p: SandboxPaths): Promise<void> {
   await mkdir(p.dir, { recursive: true });
   const hostNetwork = !rec.netnsPath;
   const resolv = path.join(p.dir, 'resolv.conf');
   if (rec.config.dnsConfig) await writeFile(resolv, renderResolvConf(rec.config.dnsConfig));
   else await copyFile('/etc/resolv.conf', resolv).catch(() => writeFile(resolv, ''));
-  const hosts = path.join(p.dir, 'hosts');
-  if (hostNetwork) await copyFile('/etc/hosts', hosts).catch(() => writeFile(hosts, renderHostsFile([], rec.hostname)));
-  else await writeFile(hosts, renderHostsFile(rec.ips, rec.hostname));
   await writeFile(path.join(p.dir, 'hostname'), `${hostNetwork ? os.hostname() : rec.hostname}\n`);
-  if (rec.ipcnsPath) {
-    await mkdir(p.shm, { recursive: true });
-    await mountTmpfs(p.shm, 'nosuid,nodev,noexec,mode=1777,size=67108864');
-    rec.shmPath = p.shm;
-  } else {
-    // hostIPC: the host's /dev/shm, as upstream.
-    rec.shmPath = '/dev/shm';
-  }
+}
+
+/** Writes the pod's hosts file; after the pod network is attached (it lists the pod's addresses). */
+export async function writeHostsFile(rec: SandboxRecord, p: SandboxPaths): Promise<void> {
+  await mkdir(p.dir, { recursive: true });
+  const hosts = path.join(p.dir, 'hosts');
+  if (!rec.netnsPath) await copyFile('/etc/hosts', hosts).catch(() => writeFile(hosts, renderHostsFile([], rec.hostname)));
+  else await writeFile(hosts, renderHostsFile(rec.ips, rec.hostname));
 }
 
 /** Ends the PID holder, unmounts the namespaces and /dev/shm. Idempotent. */

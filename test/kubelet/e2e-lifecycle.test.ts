@@ -382,11 +382,15 @@ describe('kubelet e2e: container lifecycle (kubectl 1.33)', { skip, concurrency:
       }));
       await waitRunning('term');
       await poll('the trap is set', async () => existsSync(started), (v) => v);
+      const uid = await k.ok(['get', 'pod', 'term', '-o', 'jsonpath={.metadata.uid}']);
+      const podCgroups = () => ['', 'burstable/', 'besteffort/'].map((q) => `/sys/fs/cgroup/pids/kubepods/${q}pod${uid}`).filter((d) => existsSync(d));
+      assert.equal(podCgroups().length, 1, 'the pod has its pod-level cgroup while it runs');
       const t0 = Date.now();
       await k.ok(['delete', 'pod', 'term', '--timeout=60s']);
       const took = Date.now() - t0;
       assert.equal(readFileSync(signal, 'utf8'), 'TERM\n');
       assert.ok(took < 25_000, `a container that exits on TERM does not wait out its 30 s grace period (took ${took} ms)`);
+      await poll('the pod-level cgroup is removed with the pod', async () => podCgroups(), (dirs) => dirs.length === 0);
     });
 
     test('a container that ignores SIGTERM is killed after its terminationGracePeriodSeconds (3 s)', async () => {

@@ -12,8 +12,7 @@ import { unmountAll } from './mounts.js';
 import { which } from './oci-cli.js';
 import { sandboxPaths } from './sandbox-setup.js';
 import { conmonAlive, listDirs, processAlive, readRecord, type ContainerRecord, type SandboxRecord } from './state-files.js';
-
-const CGROUP_ROOT = '/sys/fs/cgroup';
+import { CGROUP_ROOT, cgroupHierarchies, removeEmptyCgroup } from './cgroup-dirs.js';
 
 export interface KillAllOptions {
   root: string;
@@ -31,10 +30,6 @@ export interface KillAllReport {
 function kill(pid: number | undefined, signal: NodeJS.Signals = 'SIGKILL'): void {
   if (!pid) return;
   try { process.kill(pid, signal); } catch { /* gone */ }
-}
-
-async function cgroupHierarchies(): Promise<string[]> {
-  return (await listDirs(CGROUP_ROOT)).filter((h) => h !== 'unified' && h !== 'systemd').concat(['unified', 'systemd']);
 }
 
 /** Kills every process in the container's cgroup, then removes the cgroup in every hierarchy. */
@@ -91,6 +86,8 @@ export async function killAll(opts: KillAllOptions): Promise<KillAllReport> {
       }));
     }
     if (rec?.pidHolder && await processAlive(rec.pidHolder.pid, rec.pidHolder.startTime)) kill(rec.pidHolder.pid);
+    // The pod-level cgroup the kubelet gave (kubepods/…/pod<uid>), once its containers' are gone.
+    if (rec?.config.cgroupParent) await removeEmptyCgroup(rec.config.cgroupParent);
   }
   // The default parent is ours (removed once empty); a kubelet-given parent (kubepods…) is the kubelet's.
   for (const h of await cgroupHierarchies()) await rmdir(path.join(CGROUP_ROOT, h, 'capstan')).catch(() => {});

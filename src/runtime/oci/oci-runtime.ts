@@ -25,6 +25,7 @@ import { createNamespaces, pidnsPath, prepareSandboxFiles, releaseNamespaces, sa
 import { sandboxHostname } from './sandbox-files.js';
 import { conmonAlive, processAlive, procStartTime, type ContainerRecord, type SandboxRecord } from './state-files.js';
 import { RecordStore } from './record-store.js';
+import { removeEmptyCgroup } from './cgroup-dirs.js';
 import { readContainerStats } from './stats.js';
 import { attachContainer, execInteractive, execSync, portForward } from './streams.js';
 
@@ -179,6 +180,8 @@ export class OciRuntime implements ContainerRuntime {
     for (const c of await this.records(rec.id)) await this.removeContainer(c.id);
     await rm(sandboxPaths(this.root, this.runDir, rec.id).dir, { recursive: true, force: true });
     this.sandboxRecords.forget(rec.id);
+    // runc removed the containers' cgroups; the pod-level parent it made on the way is ours to remove.
+    if (rec.config.cgroupParent) await removeEmptyCgroup(rec.config.cgroupParent);
   }
 
   private sandboxStatus(rec: SandboxRecord): PodSandboxStatus {

@@ -58,6 +58,7 @@ export class Framework {
   private readonly filterPlugins: FilterPlugin[];
   /** Per cycle: the Filter plugins PreFilter did not skip (see activeFilterPlugins). */
   private readonly activeFilters = new WeakMap<CycleState, { skipped: number; plugins: FilterPlugin[] }>();
+  private lastActiveFilters: { state: CycleState; skipped: number; plugins: FilterPlugin[] } | undefined;
   private readonly postFilterPlugins: PostFilterPlugin[];
   private readonly preScorePlugins: PreScorePlugin[];
   private readonly scorePlugins: ScorePlugin[];
@@ -196,11 +197,16 @@ export class Framework {
   private activeFilterPlugins(state: CycleState): FilterPlugin[] {
     const skip = state.skipFilterPlugins;
     if (skip.size === 0) return this.filterPlugins;
-    const cached = this.activeFilters.get(state);
-    if (cached && cached.skipped === skip.size) return cached.plugins;
-    const plugins = this.filterPlugins.filter((pl) => !skip.has(pl.name));
-    this.activeFilters.set(state, { skipped: skip.size, plugins });
-    return plugins;
+    // The last cycle state's list answers the other ~500 calls of its cycle without a WeakMap lookup.
+    const last = this.lastActiveFilters;
+    if (last !== undefined && last.state === state && last.skipped === skip.size) return last.plugins;
+    let cached = this.activeFilters.get(state);
+    if (!cached || cached.skipped !== skip.size) {
+      cached = { skipped: skip.size, plugins: this.filterPlugins.filter((pl) => !skip.has(pl.name)) };
+      this.activeFilters.set(state, cached);
+    }
+    this.lastActiveFilters = { state, skipped: cached.skipped, plugins: cached.plugins };
+    return cached.plugins;
   }
 
   /**

@@ -69,8 +69,17 @@ export class Scheduler {
   private readonly clock: Clock;
   private readonly recorder: Recorder;
   private readonly onError: (err: unknown) => void;
-  /** In-flight binding cycles and preemption/nomination writes; `start` waits for them. */
-  private readonly bindings = new Set<Promise<void>>();
+  /** In-flight binding cycles and preemption/nomination writes (a count); `start` waits for them. */
+  private pendingWork = 0;
+  /** Resolves `start`'s wait once pendingWork is back to 0. */
+  private onIdle: (() => void) | undefined;
+  private readonly workDone = (): void => {
+    if (--this.pendingWork === 0) this.onIdle?.();
+  };
+  private readonly workFailed = (e: unknown): void => {
+    this.onError(e);
+    this.workDone();
+  };
   private nextStartNodeIndex = 0;
   private stopped: AbortSignal = AbortSignal.abort();
 
@@ -157,7 +166,7 @@ export class Scheduler {
     } finally {
       cleanup?.cancel();
       this.queue.close();
-      await Promise.allSettled([...this.bindings]);
+      if (this.pendingWork > 0) await new Promise<void>((r) => { this.onIdle = r; });
       await Promise.allSettled([...informers, queueRun]);
     }
   }
@@ -212,8 +221,8 @@ export class Scheduler {
 
   /** Keeps an asynchronous side task so that `start` waits for it before resolving. */
   private track(work: Promise<void>): void {
-    this.bindings.add(work);
-    void work.finally(() => this.bindings.delete(work));
+    this.pendingWork++;
+    work.then(this.workDone, this.workFailed);
   }
 
   /**

@@ -49,6 +49,13 @@ export interface SchedulerOptions {
 
 /** Longest run of scheduling cycles without letting the event loop turn (wall-clock ms). */
 const YIELD_EVERY_MS = 2;
+/**
+ * Binding cycles (and preemption writes) in flight beyond which the loop waits for one to end
+ * before the next cycle: enough to keep the client's 64 connections busy, few enough that a
+ * backlog scheduled faster than the API server binds does not pile up thousands of pending
+ * requests (and their memory) in the client. Placement is unaffected: assumed pods are accounted.
+ */
+const MAX_PENDING_WORK = 256;
 
 /** Why a binding cycle did not bind: the scheduler is stopping (e.g. lost its lease). */
 const STOPPED = asStatus('scheduler stopped');
@@ -73,8 +80,15 @@ export class Scheduler {
   private pendingWork = 0;
   /** Resolves `start`'s wait once pendingWork is back to 0. */
   private onIdle: (() => void) | undefined;
+  /** Resolves the scheduling loop's wait once fewer than MAX_PENDING_WORK are in flight. */
+  private onRoom: (() => void) | undefined;
   private readonly workDone = (): void => {
     if (--this.pendingWork === 0) this.onIdle?.();
+    if (this.onRoom && this.pendingWork < MAX_PENDING_WORK) {
+      const room = this.onRoom;
+      this.onRoom = undefined;
+      room();
+    }
   };
   private readonly workFailed = (e: unknown): void => {
     this.onError(e);
@@ -144,6 +158,8 @@ export class Scheduler {
     try {
       if ((await podInformer.waitForSync(signal)) && (await nodeInformer.waitForSync(signal))) {
         let sliceStart = performance.now();
+        // A loop waiting for room must notice that it has to stop.
+        signal.addEventListener('abort', () => { const room = this.onRoom; this.onRoom = undefined; room?.(); }, { once: true });
         for (;;) {
           const qpi = await this.queue.pop(signal);
           if (!qpi) break;
@@ -157,7 +173,10 @@ export class Scheduler {
           // a turn of the event loop per pod costs more than the cycle itself when a backlog is
           // drained, and the binding requests issued meanwhile go out together. The assume cache
           // already accounts every pod scheduled in the slice.
-          if (performance.now() - sliceStart >= YIELD_EVERY_MS) {
+          if (this.pendingWork >= MAX_PENDING_WORK) {
+            await new Promise<void>((r) => { this.onRoom = r; });
+            sliceStart = performance.now();
+          } else if (performance.now() - sliceStart >= YIELD_EVERY_MS) {
             await new Promise<void>((r) => setImmediate(r));
             sliceStart = performance.now();
           }

@@ -50,12 +50,13 @@ export interface SchedulerOptions {
 /** Longest run of scheduling cycles without letting the event loop turn (wall-clock ms). */
 const YIELD_EVERY_MS = 2;
 /**
- * Binding cycles (and preemption writes) in flight beyond which the loop waits for one to end
- * before the next cycle: enough to keep the client's 64 connections busy, few enough that a
- * backlog scheduled faster than the API server binds does not pile up thousands of pending
- * requests (and their memory) in the client. Placement is unaffected: assumed pods are accounted.
+ * Binding requests in flight beyond which the loop waits for one to end before the next cycle:
+ * enough to keep the client's 64 connections busy, few enough that a backlog scheduled faster
+ * than the API server binds does not pile up thousands of pending requests (and their memory) in
+ * the client. Placement is unaffected: assumed pods are accounted. Events are not counted (their
+ * bounded queue drops what it cannot hold).
  */
-const MAX_PENDING_WORK = 256;
+const MAX_BINDINGS_IN_FLIGHT = 256;
 
 /** Why a binding cycle did not bind: the scheduler is stopping (e.g. lost its lease). */
 const STOPPED = asStatus('scheduler stopped');
@@ -80,15 +81,12 @@ export class Scheduler {
   private pendingWork = 0;
   /** Resolves `start`'s wait once pendingWork is back to 0. */
   private onIdle: (() => void) | undefined;
-  /** Resolves the scheduling loop's wait once fewer than MAX_PENDING_WORK are in flight. */
+  /** PreBind + Bind calls not finished yet (the loop's back-pressure, see MAX_BINDINGS_IN_FLIGHT). */
+  private bindingsInFlight = 0;
+  /** Resolves the scheduling loop's wait once fewer than MAX_BINDINGS_IN_FLIGHT are in flight. */
   private onRoom: (() => void) | undefined;
   private readonly workDone = (): void => {
     if (--this.pendingWork === 0) this.onIdle?.();
-    if (this.onRoom && this.pendingWork < MAX_PENDING_WORK) {
-      const room = this.onRoom;
-      this.onRoom = undefined;
-      room();
-    }
   };
   private readonly workFailed = (e: unknown): void => {
     this.onError(e);
@@ -173,7 +171,7 @@ export class Scheduler {
           // a turn of the event loop per pod costs more than the cycle itself when a backlog is
           // drained, and the binding requests issued meanwhile go out together. The assume cache
           // already accounts every pod scheduled in the slice.
-          if (this.pendingWork >= MAX_PENDING_WORK) {
+          if (this.bindingsInFlight >= MAX_BINDINGS_IN_FLIGHT) {
             await new Promise<void>((r) => { this.onRoom = r; });
             sliceStart = performance.now();
           } else if (performance.now() - sliceStart >= YIELD_EVERY_MS) {
@@ -314,8 +312,19 @@ export class Scheduler {
 
   /** PreBind, Bind, PostBind (upstream bindingCycle); runs concurrently with later cycles. */
   private async bindingCycle(fwk: Framework, state: CycleState, qpi: QueuedPodInfo, cycle: number, assumed: Pod, host: string): Promise<void> {
-    let status = this.stopped.aborted ? STOPPED : await fwk.runPreBindPlugins(state, assumed, host);
-    if (status.isSuccess()) status = this.stopped.aborted ? STOPPED : await fwk.runBindPlugins(state, assumed, host);
+    let status: Status;
+    this.bindingsInFlight++;
+    try {
+      status = this.stopped.aborted ? STOPPED : await fwk.runPreBindPlugins(state, assumed, host);
+      if (status.isSuccess()) status = this.stopped.aborted ? STOPPED : await fwk.runBindPlugins(state, assumed, host);
+    } finally {
+      this.bindingsInFlight--;
+      if (this.onRoom && this.bindingsInFlight < MAX_BINDINGS_IN_FLIGHT) {
+        const room = this.onRoom;
+        this.onRoom = undefined;
+        room();
+      }
+    }
     if (status.isSkip()) status = asStatus(`no bind plugin bound pod "${assumed.metadata?.name ?? ''}"`);
     if (!status.isSuccess()) {
       fwk.runReservePluginsUnreserve(state, assumed, host);

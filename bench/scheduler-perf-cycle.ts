@@ -1,11 +1,12 @@
-// The scheduler's per-pod CPU cost without any I/O (not a test): SchedulingBasic's shape (5,000
-// nodes of the node template, 1,000 initial pods, then the measured pods) scheduled in this process
+// The scheduler's per-pod CPU cost without any I/O (not a test): a workload's shape (default
+// SchedulingBasic: 5,000 nodes of the node template, 1,000 initial pods, then the measured pods;
+// workloads without setup or node groups) scheduled in this process
 // through the same pieces the scheduler loop uses — the default profile of the in-tree registry,
 // the scheduler cache's incremental snapshot, schedulePod, assume, then the informer's
 // confirmation of each binding (cache.addPod with the bound pod). Prints CPU µs per pod, the median of
 // `--repeat` passes, each on a fresh cache.
 //
-//   node --import tsx bench/scheduler-perf-cycle.ts [--nodes 5000] [--init-pods 1000] [--pods 10000] [--repeat 3]
+//   node --import tsx bench/scheduler-perf-cycle.ts [--workload SchedulingBasic] [--nodes 5000] [--init-pods 1000] [--pods 10000] [--repeat 3]
 import { parseArgs } from 'node:util';
 import type { Node, Pod } from '../src/api/index.js';
 import { realClock } from '../src/client/index.js';
@@ -19,6 +20,7 @@ const { values } = parseArgs({
     'init-pods': { type: 'string', default: '1000' },
     pods: { type: 'string', default: '10000' },
     repeat: { type: 'string', default: '3' },
+    workload: { type: 'string', default: 'SchedulingBasic' },
   },
   strict: true,
 });
@@ -26,6 +28,8 @@ const NODES = Number(values.nodes);
 const INIT = Number(values['init-pods']);
 const PODS = Number(values.pods);
 const REPEAT = Number(values.repeat);
+const WORKLOAD = WORKLOADS.find((w) => w.name === values.workload);
+if (!WORKLOAD || WORKLOAD.setup || WORKLOAD.nodeGroups) throw new Error(`--workload: one of ${WORKLOADS.filter((w) => !w.setup && !w.nodeGroups).map((w) => w.name).join(', ')}`);
 
 function hollowNode(name: string): Node {
   const resources = { cpu: NODE_TEMPLATE.cpu, memory: NODE_TEMPLATE.memory, pods: NODE_TEMPLATE.pods, 'ephemeral-storage': NODE_TEMPLATE.ephemeralStorage };
@@ -37,9 +41,9 @@ function hollowNode(name: string): Node {
   } as never) as Node;
 }
 
-/** A SchedulingBasic pod as the API server returns it (defaulted fields the scheduler reads). */
-function pendingPod(name: string, ns: string): Pod {
-  const manifest = WORKLOADS.find((w) => w.name === 'SchedulingBasic')!.pod(name, 'measured') as Pod;
+/** A workload's pod as the API server returns it (defaulted fields the scheduler reads). */
+function pendingPod(name: string, ns: string, phase: 'init' | 'measured'): Pod {
+  const manifest = WORKLOAD!.pod(name, phase) as Pod;
   return trimPod({
     ...manifest,
     metadata: { ...manifest.metadata, namespace: ns, uid: `uid-${ns}-${name}`, resourceVersion: '2', creationTimestamp: '2026-01-01T00:00:00Z' },
@@ -65,8 +69,8 @@ function onePass(): number {
       cache.addPod({ ...bound, metadata: { ...bound.metadata, resourceVersion: '3' } });
     }
   };
-  scheduleAll(Array.from({ length: INIT }, (_, i) => pendingPod(`init-${i}`, 'init')));
-  const measured = Array.from({ length: PODS }, (_, i) => pendingPod(`pod-${i}`, 'measured'));
+  scheduleAll(Array.from({ length: INIT }, (_, i) => pendingPod(`init-${i}`, WORKLOAD!.namespaces.init, 'init')));
+  const measured = Array.from({ length: PODS }, (_, i) => pendingPod(`pod-${i}`, WORKLOAD!.namespaces.measured, 'measured'));
   // CPU time, not wall time: the machine is shared, and a descheduled process is not slower.
   const cpu0 = process.cpuUsage();
   scheduleAll(measured);
@@ -80,4 +84,4 @@ for (let i = 0; i < REPEAT; i++) {
   console.log(`pass ${i + 1}: ${perPod.at(-1)!.toFixed(1)} CPU µs per pod`);
 }
 perPod.sort((a, b) => a - b);
-console.log(`median: ${percentile(perPod, 50).toFixed(1)} CPU µs per pod (${NODES} nodes, ${INIT} initial + ${PODS} measured pods)`);
+console.log(`median: ${percentile(perPod, 50).toFixed(1)} CPU µs per pod (${WORKLOAD.name}: ${NODES} nodes, ${INIT} initial + ${PODS} measured pods)`);

@@ -1,7 +1,7 @@
 // PreFilter + Filter + PreScore + Score (upstream NodeResourcesFit): the pod's requests must fit
 // the node's allocatable minus what its pods request; scoring by the configured strategy.
 import type { Pod } from '../../../api/index.js';
-import type { CycleState, StateData } from '../../framework/cycle-state.js';
+import { stateReader, type CycleState, type StateData } from '../../framework/cycle-state.js';
 import type { FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../../framework/interfaces.js';
 import type { NodeInfo } from '../../framework/node-info.js';
 import { ALLOC_EPHEMERAL, ALLOC_MEMORY, ALLOC_MILLI_CPU, ALLOWED_PODS, POD_COUNT, REQ_EPHEMERAL, REQ_MEMORY, REQ_MILLI_CPU, ROW_STRIDE } from '../../framework/node-table.js';
@@ -129,27 +129,19 @@ export const factory: PluginFactory = (rawArgs) => {
   const scorer = new ResourceAllocationScorer(resources, scorerFn, false);
   const ignored = new Set(args.ignoredResources ?? []);
   const ignoredGroups = new Set(args.ignoredResourceGroups ?? []);
-  // Filter runs once per node with the same cycle state: remember the last state's request
-  // (a what-if clone of the state is a different object and is read afresh).
-  let lastState: CycleState | undefined;
-  let lastRequest: RequestState | undefined;
+  // Filter and Score run once per node with the same cycle state (a what-if clone of the state is
+  // a different object and is read afresh).
+  const readRequest = stateReader<RequestState>(PRE_FILTER_KEY);
+  const readScore = stateReader<ScoreState>(PRE_SCORE_KEY);
 
   return {
     name,
     preFilter(state: CycleState, pod: Pod): Status {
-      const s = new RequestState(computePodResourceRequest(pod));
-      state.write(PRE_FILTER_KEY, s);
-      lastState = state;
-      lastRequest = s;
+      state.write(PRE_FILTER_KEY, new RequestState(computePodResourceRequest(pod)));
       return SUCCESS;
     },
     filter(state: CycleState, _pod: Pod, nodeInfo: NodeInfo): Status {
-      let s = lastRequest;
-      if (state !== lastState || !s) {
-        s = state.read<RequestState>(PRE_FILTER_KEY);
-        lastState = s ? state : undefined;
-        lastRequest = s;
-      }
+      const s = readRequest(state);
       if (!s) return asStatus(`error reading "${PRE_FILTER_KEY}" from cycleState: not found`);
       if (fitsQuickly(s.request, nodeInfo)) return SUCCESS;
       const missing = fitsRequest(s.request, nodeInfo, ignored, ignoredGroups);
@@ -167,7 +159,7 @@ export const factory: PluginFactory = (rawArgs) => {
       return SUCCESS;
     },
     score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
-      let s = state.read<ScoreState>(PRE_SCORE_KEY);
+      let s = readScore(state);
       if (!s) state.write(PRE_SCORE_KEY, (s = new ScoreState(scorer.podRequests(pod))));
       return scorer.score(nodeInfo, s.podRequests);
     },

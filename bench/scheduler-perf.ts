@@ -156,25 +156,61 @@ async function pendingPods(cluster: Cluster, ns: string, count: number): Promise
   return pending;
 }
 
-/** With no scheduler: POST one binding per pending pod, round-robin over the nodes. */
-async function rawBindingRate(cluster: Cluster, count: number): Promise<number> {
+/** CPU per process (% of one core) over a phase: call the result when the phase ends. */
+function phaseCpu(cluster: Cluster): () => PhaseCpu {
+  const serverPid = cluster.server.child.pid!;
+  const schedPid = cluster.scheduler?.pid;
+  const server0 = cpuSeconds(serverPid);
+  const sched0 = schedPid ? cpuSeconds(schedPid) : NaN;
+  const bench0 = process.cpuUsage();
+  const t0 = performance.now();
+  return () => {
+    const spanS = (performance.now() - t0) / 1000;
+    const bench = process.cpuUsage(bench0);
+    return {
+      server: ((cpuSeconds(serverPid) - server0) / spanS) * 100,
+      scheduler: schedPid ? ((cpuSeconds(schedPid) - sched0) / spanS) * 100 : NaN,
+      bench: ((bench.user + bench.system) / 1e6 / spanS) * 100,
+    };
+  };
+}
+
+interface PhaseCpu { server: number; scheduler: number; bench: number }
+const cpuText = (c: PhaseCpu): string => `server ${fmt(c.server)}, scheduler ${Number.isFinite(c.scheduler) ? fmt(c.scheduler) : '–'}, benchmark ${fmt(c.bench)}`;
+
+/**
+ * With no scheduler: POST one binding per pending pod, round-robin over the nodes. `observed`:
+ * with the backlog's BindingWatcher running, so the server streams the same watch to this
+ * process as in the backlog and the two rates are taken under the same load.
+ */
+async function rawBindingRate(cluster: Cluster, count: number, observed: boolean): Promise<{ perSecond: number; cpu: PhaseCpu }> {
   const ns = 'raw-binding';
   const pending = await pendingPods(cluster, ns, count);
   const api = cluster.client.resource(pods);
-  const t0 = performance.now();
-  await inParallel(pending.length, IN_FLIGHT, async (i) => {
-    const name = pending[i]!;
-    const target = cluster.nodeNames[i % cluster.nodeNames.length]!;
-    await api.create(ns, name, 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: target } } as KubeObject);
-  });
-  return count / ((performance.now() - t0) / 1000);
+  const watcher = observed ? new BindingWatcher(cluster.client, ns) : undefined;
+  await watcher?.start();
+  try {
+    const cpu = phaseCpu(cluster);
+    const t0 = performance.now();
+    await inParallel(pending.length, IN_FLIGHT, async (i) => {
+      const name = pending[i]!;
+      const target = cluster.nodeNames[i % cluster.nodeNames.length]!;
+      await api.create(ns, name, 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: target } } as KubeObject);
+    });
+    const perSecond = count / ((performance.now() - t0) / 1000);
+    const used = cpu();
+    await watcher?.waitForBound(count, TIMEOUT_MS);
+    return { perSecond, cpu: used };
+  } finally {
+    await watcher?.stop();
+  }
 }
 
 /**
  * Pending pods first, then a `capstan scheduler` process: its rate from the first binding to the
  * last (its start-up — process, lease, listing every pod and node — is reported apart).
  */
-async function backlogRate(cluster: Cluster, count: number): Promise<{ perSecond: number; startupMs: number; schedulerRss: number }> {
+async function backlogRate(cluster: Cluster, count: number): Promise<Backlog> {
   const ns = 'backlog';
   await pendingPods(cluster, ns, count);
   const watcher = new BindingWatcher(cluster.client, ns);
@@ -182,15 +218,26 @@ async function backlogRate(cluster: Cluster, count: number): Promise<{ perSecond
   try {
     const t0 = performance.now();
     await cluster.startSchedulerProcess();
+    // From the first binding, so the scheduler's start-up (listing, informer sync) is left out.
+    while (watcher.boundAt.size === 0) await new Promise((r) => setTimeout(r, 5));
+    const schedPid = cluster.scheduler!.pid!;
+    const cpu = phaseCpu(cluster);
     await watcher.waitForBound(count, TIMEOUT_MS);
+    const c = cpu();
     const times = [...watcher.boundAt.values()];
     const first = Math.min(...times);
     const last = Math.max(...times);
-    return { perSecond: (count - 1) / ((last - first) / 1000), startupMs: first - t0, schedulerRss: rssMiB(cluster.scheduler!.pid!) };
+    // Scheduled events the scheduler wrote meanwhile (the rest were dropped by its bounded queue).
+    await new Promise((r) => setTimeout(r, 500));
+    const events = (await cluster.client.resource(EVENTS).listAll(ns)).items.length;
+    return { perSecond: (count - 1) / ((last - first) / 1000), startupMs: first - t0, schedulerRss: rssMiB(schedPid), cpu: c, events };
   } finally {
     await watcher.stop();
   }
 }
+
+interface Backlog { perSecond: number; startupMs: number; schedulerRss: number; cpu: PhaseCpu; events: number }
+const EVENTS = { group: '', version: 'v1', plural: 'events', namespaced: true, kind: 'Event' };
 
 /** Starts a fresh cluster, runs `fn` on it and always stops it. */
 async function withCluster<T>(opts: Parameters<typeof startCluster>[0], fn: (c: Cluster) => Promise<T>): Promise<T> {
@@ -247,14 +294,18 @@ async function main(): Promise<void> {
   }
 
   let raw: number | undefined;
-  let backlog: { perSecond: number; startupMs: number; schedulerRss: number } | undefined;
+  let rawCpu: PhaseCpu | undefined;
+  let observed: { perSecond: number; cpu: PhaseCpu } | undefined;
+  let backlog: Backlog | undefined;
   const basic = shapeOf(WORKLOADS.find((w) => w.name === 'SchedulingBasic')!);
   if (!values['skip-raw']) {
     const opts = { nodeCount: basic.nodes, mode: MODE, scheduler: 'none' as const, inFlight: IN_FLIGHT };
-    raw = await withCluster(opts, (c) => rawBindingRate(c, basic.measured));
-    log(`raw binding: ${raw.toFixed(1)} bindings/s`);
+    ({ perSecond: raw, cpu: rawCpu } = await withCluster(opts, (c) => rawBindingRate(c, basic.measured, false)));
+    log(`raw binding: ${raw.toFixed(1)} bindings/s (CPU % of a core: ${cpuText(rawCpu)})`);
+    observed = await withCluster(opts, (c) => rawBindingRate(c, basic.measured, true));
+    log(`raw binding, watched as the backlog: ${observed.perSecond.toFixed(1)} bindings/s (CPU % of a core: ${cpuText(observed.cpu)})`);
     backlog = await withCluster(opts, (c) => backlogRate(c, basic.measured));
-    log(`backlog: ${backlog.perSecond.toFixed(1)} pods/s`);
+    log(`backlog: ${backlog.perSecond.toFixed(1)} pods/s (CPU % of a core: ${cpuText(backlog.cpu)})`);
   }
 
   console.log(`\nScheduler: ${SCHEDULER === 'process' ? 'a `capstan scheduler` process (leader-elected)' : 'the scheduler thread inside `capstan server`'}.`);
@@ -264,10 +315,23 @@ async function main(): Promise<void> {
   const extra: string[][] = [];
   if (raw !== undefined && backlog) {
     extra.push([`raw binding rate: ${basic.measured} pending pods, plain client, ${IN_FLIGHT} in flight, no scheduler`, `${fmt(raw, 1)} bindings/s`]);
+    if (rawCpu) extra.push(['raw binding: CPU (% of a core)', cpuText(rawCpu)]);
+    if (observed) {
+      extra.push(['raw binding with the backlog\'s binding watch running (same load on the server as the backlog)', `${fmt(observed.perSecond, 1)} bindings/s`]);
+      extra.push(['raw binding with the watch: CPU (% of a core)', cpuText(observed.cpu)]);
+    }
     extra.push([`backlog: the same pending pods, then a \`capstan scheduler\` process (first → last binding)`, `${fmt(backlog.perSecond, 1)} pods/s`]);
+    extra.push(['backlog: CPU from the first binding (% of a core)', cpuText(backlog.cpu)]);
     extra.push(['backlog: scheduler process start → first binding (ms)', fmt(backlog.startupMs)]);
+    extra.push(['backlog: Scheduled events written (of one per pod; the scheduler drops what its 1,000-event queue cannot hold)', String(backlog.events)]);
     extra.push(['backlog ÷ raw binding rate', `${fmt((backlog.perSecond / raw) * 100)} %`]);
+    if (observed) extra.push(['backlog ÷ raw binding rate with the watch', `${fmt((backlog.perSecond / observed.perSecond) * 100)} %`]);
     extra.push(['SchedulingBasic (pods created while scheduling) ÷ raw binding rate', Number.isFinite(basicRate) ? `${fmt((basicRate / raw) * 100)} %` : '–']);
+    if (observed) extra.push(['SchedulingBasic ÷ raw binding rate with the watch', Number.isFinite(basicRate) ? `${fmt((basicRate / observed.perSecond) * 100)} %` : '–']);
+    const perPod = (pct: number, rate: number): string => fmt((pct / 100 / rate) * 1e6);
+    extra.push(['CPU µs per binding, raw: server / benchmark', `${perPod(rawCpu!.server, raw)} / ${perPod(rawCpu!.bench, raw)}`]);
+    if (observed) extra.push(['CPU µs per binding, raw with the watch: server / benchmark', `${perPod(observed.cpu.server, observed.perSecond)} / ${perPod(observed.cpu.bench, observed.perSecond)}`]);
+    extra.push(['CPU µs per pod, backlog: server / scheduler / benchmark', `${perPod(backlog.cpu.server, backlog.perSecond)} / ${perPod(backlog.cpu.scheduler, backlog.perSecond)} / ${perPod(backlog.cpu.bench, backlog.perSecond)}`]);
     extra.push(['scheduler RSS after the backlog (MiB)', fmt(backlog.schedulerRss)]);
   }
   extra.push([`benchmark RSS at the end (MiB; ${MODE === 'hollow' ? 'includes the hollow nodes' : 'client only'})`, fmt(process.memoryUsage().rss / 2 ** 20)]);

@@ -53,6 +53,13 @@ export class Recorder {
   /** Queues the Event; resolves when it was written, failed or dropped (never rejects). */
   event(pod: Pod, ev: PodEvent): Promise<void> {
     const ns = pod.metadata?.namespace || 'default';
+    // A full queue drops the event before anything is built for it.
+    if (this.queue.length >= MAX_QUEUED_EVENTS) {
+      if (this.dropped++ % MAX_QUEUED_EVENTS === 0) {
+        this.onError(new Error(`event queue full (${MAX_QUEUED_EVENTS}): dropped ${ev.reason} for pod ${ns}/${pod.metadata?.name ?? ''} (${this.dropped} dropped so far)`));
+      }
+      return Promise.resolve();
+    }
     const t = this.now();
     const iso = new Date(t).toISOString();
     const body = {
@@ -67,12 +74,6 @@ export class Recorder {
       reportingComponent: DEFAULT_SCHEDULER_NAME, reportingInstance: this.instance,
       firstTimestamp: iso.replace(/\.\d+Z$/, 'Z'), lastTimestamp: iso.replace(/\.\d+Z$/, 'Z'), count: 1,
     };
-    if (this.queue.length >= MAX_QUEUED_EVENTS) {
-      if (this.dropped++ % MAX_QUEUED_EVENTS === 0) {
-        this.onError(new Error(`event queue full (${MAX_QUEUED_EVENTS}): dropped ${ev.reason} for pod ${ns}/${pod.metadata?.name ?? ''} (${this.dropped} dropped so far)`));
-      }
-      return Promise.resolve();
-    }
     return new Promise<void>((done) => {
       this.queue.push({ ns, body, done });
       if (!this.sending) void this.send();

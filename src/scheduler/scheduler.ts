@@ -47,6 +47,17 @@ export interface SchedulerOptions {
   informerBackoff?: { initialMs?: number; maxMs?: number };
 }
 
+/** Longest run of scheduling cycles without letting the event loop turn (wall-clock ms). */
+const YIELD_EVERY_MS = 2;
+/**
+ * Binding requests in flight beyond which the loop waits for one to end before the next cycle:
+ * enough to keep the client's 64 connections busy, few enough that a backlog scheduled faster
+ * than the API server binds does not pile up thousands of pending requests (and their memory) in
+ * the client. Placement is unaffected: assumed pods are accounted. Events are not counted (their
+ * bounded queue drops what it cannot hold).
+ */
+const MAX_BINDINGS_IN_FLIGHT = 256;
+
 /** Why a binding cycle did not bind: the scheduler is stopping (e.g. lost its lease). */
 const STOPPED = asStatus('scheduler stopped');
 
@@ -66,8 +77,21 @@ export class Scheduler {
   private readonly clock: Clock;
   private readonly recorder: Recorder;
   private readonly onError: (err: unknown) => void;
-  /** In-flight binding cycles and preemption/nomination writes; `start` waits for them. */
-  private readonly bindings = new Set<Promise<void>>();
+  /** In-flight binding cycles and preemption/nomination writes (a count); `start` waits for them. */
+  private pendingWork = 0;
+  /** Resolves `start`'s wait once pendingWork is back to 0. */
+  private onIdle: (() => void) | undefined;
+  /** PreBind + Bind calls not finished yet (the loop's back-pressure, see MAX_BINDINGS_IN_FLIGHT). */
+  private bindingsInFlight = 0;
+  /** Resolves the scheduling loop's wait once fewer than MAX_BINDINGS_IN_FLIGHT are in flight. */
+  private onRoom: (() => void) | undefined;
+  private readonly workDone = (): void => {
+    if (--this.pendingWork === 0) this.onIdle?.();
+  };
+  private readonly workFailed = (e: unknown): void => {
+    this.onError(e);
+    this.workDone();
+  };
   private nextStartNodeIndex = 0;
   private stopped: AbortSignal = AbortSignal.abort();
 
@@ -131,6 +155,9 @@ export class Scheduler {
     cleanup = this.clock.setTimer(1000, tick);
     try {
       if ((await podInformer.waitForSync(signal)) && (await nodeInformer.waitForSync(signal))) {
+        let sliceStart = performance.now();
+        // A loop waiting for room must notice that it has to stop.
+        signal.addEventListener('abort', () => { const room = this.onRoom; this.onRoom = undefined; room?.(); }, { once: true });
         for (;;) {
           const qpi = await this.queue.pop(signal);
           if (!qpi) break;
@@ -140,14 +167,23 @@ export class Scheduler {
             this.onError(e);
             this.queue.addUnschedulableIfNotPresent({ ...qpi, unschedulablePlugins: undefined }, this.queue.currentCycle);
           }
-          // Let informer events and bindings progress between cycles.
-          await new Promise<void>((r) => setImmediate(r));
+          // Let informer events and bindings progress between cycles, at least every YIELD_EVERY_MS:
+          // a turn of the event loop per pod costs more than the cycle itself when a backlog is
+          // drained, and the binding requests issued meanwhile go out together. The assume cache
+          // already accounts every pod scheduled in the slice.
+          if (this.bindingsInFlight >= MAX_BINDINGS_IN_FLIGHT) {
+            await new Promise<void>((r) => { this.onRoom = r; });
+            sliceStart = performance.now();
+          } else if (performance.now() - sliceStart >= YIELD_EVERY_MS) {
+            await new Promise<void>((r) => setImmediate(r));
+            sliceStart = performance.now();
+          }
         }
       }
     } finally {
       cleanup?.cancel();
       this.queue.close();
-      await Promise.allSettled([...this.bindings]);
+      if (this.pendingWork > 0) await new Promise<void>((r) => { this.onIdle = r; });
       await Promise.allSettled([...informers, queueRun]);
     }
   }
@@ -202,8 +238,8 @@ export class Scheduler {
 
   /** Keeps an asynchronous side task so that `start` waits for it before resolving. */
   private track(work: Promise<void>): void {
-    this.bindings.add(work);
-    void work.finally(() => this.bindings.delete(work));
+    this.pendingWork++;
+    work.then(this.workDone, this.workFailed);
   }
 
   /**
@@ -276,8 +312,19 @@ export class Scheduler {
 
   /** PreBind, Bind, PostBind (upstream bindingCycle); runs concurrently with later cycles. */
   private async bindingCycle(fwk: Framework, state: CycleState, qpi: QueuedPodInfo, cycle: number, assumed: Pod, host: string): Promise<void> {
-    let status = this.stopped.aborted ? STOPPED : await fwk.runPreBindPlugins(state, assumed, host);
-    if (status.isSuccess()) status = this.stopped.aborted ? STOPPED : await fwk.runBindPlugins(state, assumed, host);
+    let status: Status;
+    this.bindingsInFlight++;
+    try {
+      status = this.stopped.aborted ? STOPPED : await fwk.runPreBindPlugins(state, assumed, host);
+      if (status.isSuccess()) status = this.stopped.aborted ? STOPPED : await fwk.runBindPlugins(state, assumed, host);
+    } finally {
+      this.bindingsInFlight--;
+      if (this.onRoom && this.bindingsInFlight < MAX_BINDINGS_IN_FLIGHT) {
+        const room = this.onRoom;
+        this.onRoom = undefined;
+        room();
+      }
+    }
     if (status.isSkip()) status = asStatus(`no bind plugin bound pod "${assumed.metadata?.name ?? ''}"`);
     if (!status.isSuccess()) {
       fwk.runReservePluginsUnreserve(state, assumed, host);

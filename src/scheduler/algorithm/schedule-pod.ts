@@ -137,13 +137,13 @@ function findNodesThatPassFilters(fwk: Framework, state: CycleState, pod: Pod, n
 
 /**
  * Upstream prioritizeNodes: PreScore + Score. Without score plugins every node scores 1.
- * Returns totals parallel to `nodes`.
+ * Returns totals parallel to `nodes`, in an array the framework reuses on its next cycle.
  */
 export function prioritizeNodes(fwk: Framework, state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): number[] {
   if (!fwk.hasScorePlugins()) return new Array<number>(nodes.length).fill(1);
   const pre = fwk.runPreScorePlugins(state, pod, nodes);
   if (!pre.isSuccess()) throw new ScheduleError(pre.message(), pre);
-  const out = fwk.runScorePlugins(state, pod, nodes);
+  const out = fwk.runScorePluginsTotals(state, pod, nodes);
   if (out instanceof Status) throw new ScheduleError(out.message(), out);
-  return out.totals;
+  return out;
 }

@@ -17,16 +17,21 @@ export class CycleState {
   /** Whether this cycle records per-plugin metrics (kept for parity; unused by the core). */
   recordPluginMetrics = false;
 
+  /** Bumped by every write and delete (lets stateReader know its remembered value is current). */
+  version = 0;
+
   read<T extends StateData>(key: string): T | undefined {
     return this.data.get(key) as T | undefined;
   }
 
   write(key: string, value: StateData): void {
     this.data.set(key, value);
+    this.version++;
   }
 
   delete(key: string): void {
     this.data.delete(key);
+    this.version++;
   }
 
   /** A deep copy for what-if evaluation (each entry's own clone()). */
@@ -38,4 +43,23 @@ export class CycleState {
     copy.recordPluginMetrics = this.recordPluginMetrics;
     return copy;
   }
+}
+
+/**
+ * `state.read(key)` for a plugin's per-node calls (Filter, Score): remembers the value read from
+ * the last CycleState object and hands it out again while that state is unchanged, instead of a
+ * Map lookup for each of the ~500 nodes of a cycle. One reader per plugin instance.
+ */
+export function stateReader<T extends StateData>(key: string): (state: CycleState) => T | undefined {
+  let lastState: CycleState | undefined;
+  let lastVersion = -1;
+  let lastValue: T | undefined;
+  return (state) => {
+    if (state !== lastState || state.version !== lastVersion) {
+      lastValue = state.read<T>(key);
+      lastState = state;
+      lastVersion = state.version;
+    }
+    return lastValue;
+  };
 }

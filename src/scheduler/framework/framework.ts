@@ -58,6 +58,7 @@ export class Framework {
   private readonly filterPlugins: FilterPlugin[];
   /** Per cycle: the Filter plugins PreFilter did not skip (see activeFilterPlugins). */
   private readonly activeFilters = new WeakMap<CycleState, { skipped: number; plugins: FilterPlugin[] }>();
+  private lastActiveFilters: { state: CycleState; skipped: number; plugins: FilterPlugin[] } | undefined;
   private readonly postFilterPlugins: PostFilterPlugin[];
   private readonly preScorePlugins: PreScorePlugin[];
   private readonly scorePlugins: ScorePlugin[];
@@ -69,6 +70,9 @@ export class Framework {
   private readonly postBindPlugins: PostBindPlugin[];
   private readonly instances: Map<string, Plugin>;
   private currentSnapshot: Snapshot | undefined;
+  /** Reused by runScorePluginsTotals across cycles. */
+  private readonly scratchTotals: number[] = [];
+  private readonly scratchScores: number[][] = [];
 
   /** Builds the framework of one profile; throws on configuration errors (as upstream NewFramework). */
   constructor(registry: Registry, profile: KubeSchedulerProfile = {}, opts: FrameworkOptions = {}) {
@@ -196,11 +200,16 @@ export class Framework {
   private activeFilterPlugins(state: CycleState): FilterPlugin[] {
     const skip = state.skipFilterPlugins;
     if (skip.size === 0) return this.filterPlugins;
-    const cached = this.activeFilters.get(state);
-    if (cached && cached.skipped === skip.size) return cached.plugins;
-    const plugins = this.filterPlugins.filter((pl) => !skip.has(pl.name));
-    this.activeFilters.set(state, { skipped: skip.size, plugins });
-    return plugins;
+    // The last cycle state's list answers the other ~500 calls of its cycle without a WeakMap lookup.
+    const last = this.lastActiveFilters;
+    if (last !== undefined && last.state === state && last.skipped === skip.size) return last.plugins;
+    let cached = this.activeFilters.get(state);
+    if (!cached || cached.skipped !== skip.size) {
+      cached = { skipped: skip.size, plugins: this.filterPlugins.filter((pl) => !skip.has(pl.name)) };
+      this.activeFilters.set(state, cached);
+    }
+    this.lastActiveFilters = { state, skipped: cached.skipped, plugins: cached.plugins };
+    return cached.plugins;
   }
 
   /**
@@ -284,13 +293,38 @@ export class Framework {
    * to lie in [0, MAX_NODE_SCORE], then multiplied by the plugin's weight and summed per node.
    */
   runScorePlugins(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): ScoreOutcome | Status {
-    const n = nodes.length;
-    const totals = new Array<number>(n).fill(0);
+    const totals = new Array<number>(nodes.length);
     const byPlugin = new Map<string, number[]>();
+    const s = this.scoreInto(state, pod, nodes, totals, (pl) => {
+      const scores: number[] = [];
+      byPlugin.set(pl.name, scores);
+      return scores;
+    });
+    return s ?? { totals, byPlugin };
+  }
+
+  /**
+   * runScorePlugins for the scheduling algorithm: only the totals, in an array the framework reuses
+   * (valid until the next call), and per-plugin arrays reused across cycles, so a cycle over
+   * ~500 nodes allocates no score arrays.
+   */
+  runScorePluginsTotals(state: CycleState, pod: Pod, nodes: readonly NodeInfo[]): number[] | Status {
+    const totals = this.scratchTotals;
+    totals.length = nodes.length;
+    let p = 0;
+    const s = this.scoreInto(state, pod, nodes, totals, () => this.scratchScores[p++] ??= []);
+    return s ?? totals;
+  }
+
+  /** The scoring of both runScorePlugins variants; `scoresFor` gives each plugin's array. */
+  private scoreInto(state: CycleState, pod: Pod, nodes: readonly NodeInfo[], totals: number[], scoresFor: (pl: ScorePlugin) => number[]): Status | undefined {
+    const n = nodes.length;
+    totals.fill(0, 0, n);
     for (let p = 0; p < this.scorePlugins.length; p++) {
       const pl = this.scorePlugins[p]!;
       if (state.skipScorePlugins.has(pl.name)) continue;
-      const scores = new Array<number>(n);
+      const scores = scoresFor(pl);
+      scores.length = n;
       for (let i = 0; i < n; i++) {
         const r = pl.score(state, pod, nodes[i]!);
         if (typeof r !== 'number') return asStatus(`running Score plugin "${pl.name}": ${r.message()}`).withPlugin(pl.name);
@@ -310,9 +344,8 @@ export class Framework {
         scores[i] = v * weight;
         totals[i]! += scores[i]!;
       }
-      byPlugin.set(pl.name, scores);
     }
-    return { totals, byPlugin };
+    return undefined;
   }
 
   /** Upstream RunReservePluginsReserve: stops at the first failure (the caller then unreserves). */

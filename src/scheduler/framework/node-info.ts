@@ -3,6 +3,7 @@
 // calls removePod/addPod for its what-if evaluation, so both must be exact inverses.
 import type { Node, Pod } from '../../api/index.js';
 import { HostPortInfo, podHostPorts, type HostPort } from './host-ports.js';
+import type { NodeTable } from './node-table.js';
 import { computePodResourceRequest, Resource } from './resource.js';
 
 /** A pod with the values computed once when it enters the cache (upstream framework.PodInfo). */
@@ -64,6 +65,10 @@ export class NodeInfo {
   /** Image name → size in bytes (from status.images), for image locality scoring. */
   imageSizes: Map<string, number> | undefined;
   generation = nextGeneration();
+  /** The snapshot table holding a copy of this NodeInfo's numbers, if attached (see node-table.ts). */
+  table: NodeTable | undefined = undefined;
+  /** This NodeInfo's row in `table` (-1 when not attached). */
+  row = -1;
 
   constructor(node?: Node, pods: readonly Pod[] = []) {
     if (node) this.setNode(node);
@@ -72,6 +77,24 @@ export class NodeInfo {
 
   get name(): string {
     return this.node?.metadata?.name ?? '';
+  }
+
+  /** Makes row `row` of `table` this NodeInfo's copy and fills it (Snapshot calls it). */
+  attach(table: NodeTable, row: number): void {
+    this.table = table;
+    this.row = row;
+    table.write(row, this);
+  }
+
+  /** Stops writing to the table (the row now belongs to another NodeInfo). */
+  detach(): void {
+    this.table = undefined;
+    this.row = -1;
+  }
+
+  private changed(): void {
+    this.generation = nextGeneration();
+    if (this.table) this.table.write(this.row, this);
   }
 
   setNode(node: Node): void {
@@ -84,7 +107,7 @@ export class NodeInfo {
     } else {
       this.imageSizes = undefined;
     }
-    this.generation = nextGeneration();
+    this.changed();
   }
 
   addPod(pod: Pod): void {
@@ -100,7 +123,7 @@ export class NodeInfo {
     this.nonZeroRequested.milliCPU += pi.nonZeroMilliCPU;
     this.nonZeroRequested.memory += pi.nonZeroMemory;
     for (const p of pi.hostPorts) this.usedPorts.add(p.ip, p.protocol, p.port);
-    this.generation = nextGeneration();
+    this.changed();
   }
 
   /** Removes a pod by key; returns false if it was not on this node (upstream RemovePod). */
@@ -116,7 +139,7 @@ export class NodeInfo {
     this.nonZeroRequested.milliCPU -= pi.nonZeroMilliCPU;
     this.nonZeroRequested.memory -= pi.nonZeroMemory;
     for (const p of pi.hostPorts) this.usedPorts.remove(p.ip, p.protocol, p.port);
-    this.generation = nextGeneration();
+    this.changed();
     return true;
   }
 

@@ -11,6 +11,29 @@ export const DEFAULT_MEMORY_REQUEST = 200 * 1024 * 1024;
 type ResourceList = Readonly<Record<string, string | number>> | null | undefined;
 
 /**
+ * Parsed quantity strings. The scheduler parses the same few request strings ("100m", "500Mi")
+ * for every pod it caches, assumes or sees change, and parsing is exact (BigInt) hence slow; the
+ * parse is a pure function of the string. Cleared when it grows past MEMO_LIMIT distinct strings.
+ */
+const MEMO_LIMIT = 4096;
+const milliMemo = new Map<string, number>();
+const valueMemo = new Map<string, number>();
+
+function memoized(memo: Map<string, number>, parse: (q: string | number) => number, q: string | number): number {
+  if (typeof q !== 'string') return parse(q);
+  let v = memo.get(q);
+  if (v === undefined) {
+    v = parse(q);
+    if (memo.size >= MEMO_LIMIT) memo.clear();
+    memo.set(q, v);
+  }
+  return v;
+}
+
+const toMilli = (q: string | number): number => memoized(milliMemo, quantityToMilli, q);
+const toValue = (q: string | number): number => memoized(valueMemo, quantityValue, q);
+
+/**
  * True for resources tracked as "scalar" (upstream IsScalarResourceName): extended resources
  * (`example.com/gpu`), prefixed native ones (`kubernetes.io/…`), `hugepages-*`, `attachable-volumes-*`.
  */
@@ -39,12 +62,12 @@ export class Resource {
     for (const name in list) {
       const q = list[name]!;
       switch (name) {
-        case 'cpu': this.milliCPU += quantityToMilli(q); break;
-        case 'memory': this.memory += quantityValue(q); break;
-        case 'ephemeral-storage': this.ephemeralStorage += quantityValue(q); break;
-        case 'pods': this.allowedPodNumber += quantityValue(q); break;
+        case 'cpu': this.milliCPU += toMilli(q); break;
+        case 'memory': this.memory += toValue(q); break;
+        case 'ephemeral-storage': this.ephemeralStorage += toValue(q); break;
+        case 'pods': this.allowedPodNumber += toValue(q); break;
         default:
-          if (isScalarResourceName(name)) this.addScalar(name, quantityValue(q));
+          if (isScalarResourceName(name)) this.addScalar(name, toValue(q));
       }
     }
   }

@@ -1,7 +1,9 @@
 // The read-only view of the cluster one scheduling cycle works on (upstream cache.Snapshot). The
-// scheduler cache refreshes it before each cycle; tests build one from plain objects.
+// scheduler cache refreshes it before each cycle; tests build one from plain objects. Its NodeInfos
+// are attached to the snapshot's NodeTable (row i = nodeInfoList[i]) for the plugins' hot paths.
 import type { Node, Pod } from '../../api/index.js';
 import { NodeInfo } from './node-info.js';
+import { NodeTable } from './node-table.js';
 
 export class Snapshot {
   /** Nodes in a stable order; the algorithm's round-robin start index walks this list. */
@@ -12,14 +14,18 @@ export class Snapshot {
   havePodsWithRequiredAntiAffinityNodeInfoList: NodeInfo[];
   private readonly byName: Map<string, NodeInfo>;
   private readonly position: Map<string, number>;
+  /** Row i holds nodeInfoList[i]'s numbers. */
+  readonly table: NodeTable;
 
   constructor(nodeInfos: readonly NodeInfo[]) {
     this.nodeInfoList = [...nodeInfos];
     this.byName = new Map();
     this.position = new Map();
+    this.table = new NodeTable(this.nodeInfoList.length);
     this.nodeInfoList.forEach((n, i) => {
       this.byName.set(n.name, n);
       this.position.set(n.name, i);
+      n.attach(this.table, i);
     });
     this.havePodsWithAffinityNodeInfoList = [];
     this.havePodsWithRequiredAntiAffinityNodeInfoList = [];
@@ -34,6 +40,9 @@ export class Snapshot {
   replace(ni: NodeInfo): boolean {
     const i = this.position.get(ni.name);
     if (i === undefined) return false;
+    const before = this.nodeInfoList[i]!;
+    if (before !== ni && before.table === this.table) before.detach();
+    ni.attach(this.table, i);
     this.nodeInfoList[i] = ni;
     this.byName.set(ni.name, ni);
     return true;

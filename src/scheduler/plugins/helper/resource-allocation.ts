@@ -3,6 +3,7 @@
 // what would be requested with the pod, handed to a strategy function.
 import type { Pod } from '../../../api/index.js';
 import type { NodeInfo } from '../../framework/node-info.js';
+import { ALLOC_EPHEMERAL, ALLOC_MEMORY, ALLOC_MILLI_CPU, NON_ZERO_MEMORY, NON_ZERO_MILLI_CPU, REQ_EPHEMERAL, REQ_MEMORY, REQ_MILLI_CPU, ROW_STRIDE } from '../../framework/node-table.js';
 import { computePodResourceRequest, isScalarResourceName, type Resource } from '../../framework/resource.js';
 
 export interface ResourceSpec {
@@ -31,13 +32,24 @@ export function podRequestList(pod: Pod, resources: readonly ResourceSpec[], use
   return resources.map((s) => amount(r, s.name));
 }
 
+const CPU = 0;
+const MEMORY = 1;
+const EPHEMERAL = 2;
+const SCALAR = 3;
+
 export class ResourceAllocationScorer {
   private readonly requested: number[];
   private readonly allocatable: number[];
+  /** Per configured resource: CPU, MEMORY, EPHEMERAL or SCALAR. */
+  private readonly kinds: number[];
+  /** Every configured resource is cpu, memory or ephemeral-storage (the node table has them all). */
+  private readonly tableOnly: boolean;
 
   constructor(readonly resources: readonly ResourceSpec[], private readonly scorer: ResourceScorer, private readonly useRequested: boolean) {
     this.requested = new Array<number>(resources.length).fill(0);
     this.allocatable = new Array<number>(resources.length).fill(0);
+    this.kinds = resources.map((r) => (r.name === 'cpu' ? CPU : r.name === 'memory' ? MEMORY : r.name === 'ephemeral-storage' ? EPHEMERAL : SCALAR));
+    this.tableOnly = this.kinds.every((k) => k !== SCALAR);
   }
 
   podRequests(pod: Pod): number[] {
@@ -48,6 +60,24 @@ export class ResourceAllocationScorer {
   score(ni: NodeInfo, podRequests: readonly number[]): number {
     const req = this.requested;
     const alloc = this.allocatable;
+    const t = ni.table;
+    if (t !== undefined && this.tableOnly) {
+      // The same numbers from the node's row of the snapshot table (see node-table.ts).
+      const d = t.data;
+      const o = ni.row * ROW_STRIDE;
+      const kinds = this.kinds;
+      for (let i = 0; i < kinds.length; i++) {
+        const k = kinds[i]!;
+        let a: number;
+        let r: number;
+        if (k === CPU) { a = d[o + ALLOC_MILLI_CPU]!; r = d[o + (this.useRequested ? REQ_MILLI_CPU : NON_ZERO_MILLI_CPU)]!; }
+        else if (k === MEMORY) { a = d[o + ALLOC_MEMORY]!; r = d[o + (this.useRequested ? REQ_MEMORY : NON_ZERO_MEMORY)]!; }
+        else { a = d[o + ALLOC_EPHEMERAL]!; r = d[o + REQ_EPHEMERAL]!; }
+        alloc[i] = a;
+        req[i] = a === 0 ? 0 : r + podRequests[i]!;
+      }
+      return this.scorer(req, alloc);
+    }
     const requested = this.useRequested ? ni.requested : ni.nonZeroRequested;
     for (let i = 0; i < this.resources.length; i++) {
       const name = this.resources[i]!.name;

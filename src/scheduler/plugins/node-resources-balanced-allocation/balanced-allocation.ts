@@ -1,7 +1,7 @@
 // PreScore + Score (upstream NodeResourcesBalancedAllocation): favors nodes whose resource
 // fractions (requested/allocatable, with the pod) are close to each other: 100 × (1 − std).
 import type { Pod } from '../../../api/index.js';
-import type { CycleState, StateData } from '../../framework/cycle-state.js';
+import { stateReader, type CycleState, type StateData } from '../../framework/cycle-state.js';
 import { MAX_NODE_SCORE, type PreScorePlugin, type ScorePlugin } from '../../framework/interfaces.js';
 import type { NodeInfo } from '../../framework/node-info.js';
 import type { PluginFactory } from '../../framework/registry.js';
@@ -50,6 +50,7 @@ export const factory: PluginFactory = (rawArgs) => {
   const args = (rawArgs ?? {}) as { resources?: ResourceSpec[] };
   const resources = args.resources?.length ? args.resources : [{ name: 'cpu', weight: 1 }, { name: 'memory', weight: 1 }];
   const scorer = new ResourceAllocationScorer(resources, balancedResourceScorer, true);
+  const readScore = stateReader<ScoreState>(PRE_SCORE_KEY);
   return {
     name,
     /** Skips best-effort pods (nothing requested of the configured resources), as upstream. */
@@ -60,7 +61,7 @@ export const factory: PluginFactory = (rawArgs) => {
       return SUCCESS;
     },
     score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
-      let s = state.read<ScoreState>(PRE_SCORE_KEY);
+      let s = readScore(state);
       if (!s) state.write(PRE_SCORE_KEY, (s = new ScoreState(scorer.podRequests(pod))));
       return scorer.score(nodeInfo, s.podRequests);
     },

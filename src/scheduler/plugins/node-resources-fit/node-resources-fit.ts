@@ -1,9 +1,10 @@
 // PreFilter + Filter + PreScore + Score (upstream NodeResourcesFit): the pod's requests must fit
 // the node's allocatable minus what its pods request; scoring by the configured strategy.
 import type { Pod } from '../../../api/index.js';
-import type { CycleState, StateData } from '../../framework/cycle-state.js';
+import { stateReader, type CycleState, type StateData } from '../../framework/cycle-state.js';
 import type { FilterPlugin, PreFilterPlugin, PreScorePlugin, ScorePlugin } from '../../framework/interfaces.js';
 import type { NodeInfo } from '../../framework/node-info.js';
+import { ALLOC_EPHEMERAL, ALLOC_MEMORY, ALLOC_MILLI_CPU, ALLOWED_PODS, POD_COUNT, REQ_EPHEMERAL, REQ_MEMORY, REQ_MILLI_CPU, ROW_STRIDE } from '../../framework/node-table.js';
 import type { PluginFactory } from '../../framework/registry.js';
 import { computePodResourceRequest, type Resource } from '../../framework/resource.js';
 import { asStatus, Code, Status, SUCCESS } from '../../framework/status.js';
@@ -80,15 +81,27 @@ export function fitsRequest(req: Resource, ni: NodeInfo, ignored?: ReadonlySet<s
   return out;
 }
 
-/** Allocation-free check used on the hot path; fitsRequest explains a failure. */
+/**
+ * Allocation-free check used on the hot path; fitsRequest explains a failure. Reads the node's
+ * row of the snapshot table when it has one (the same numbers, see node-table.ts).
+ */
 function fitsQuickly(req: Resource, ni: NodeInfo): boolean {
+  if (req.scalarResources) return false;
+  const t = ni.table;
+  if (t !== undefined) {
+    const d = t.data;
+    const o = ni.row * ROW_STRIDE;
+    if (d[o + POD_COUNT]! + 1 > d[o + ALLOWED_PODS]!) return false;
+    if (req.milliCPU > 0 && req.milliCPU > d[o + ALLOC_MILLI_CPU]! - d[o + REQ_MILLI_CPU]!) return false;
+    if (req.memory > 0 && req.memory > d[o + ALLOC_MEMORY]! - d[o + REQ_MEMORY]!) return false;
+    return !(req.ephemeralStorage > 0 && req.ephemeralStorage > d[o + ALLOC_EPHEMERAL]! - d[o + REQ_EPHEMERAL]!);
+  }
   const alloc = ni.allocatable;
   const used = ni.requested;
   if (ni.pods.length + 1 > alloc.allowedPodNumber) return false;
   if (req.milliCPU > 0 && req.milliCPU > alloc.milliCPU - used.milliCPU) return false;
   if (req.memory > 0 && req.memory > alloc.memory - used.memory) return false;
-  if (req.ephemeralStorage > 0 && req.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage) return false;
-  return !req.scalarResources;
+  return !(req.ephemeralStorage > 0 && req.ephemeralStorage > alloc.ephemeralStorage - used.ephemeralStorage);
 }
 
 /** Upstream IsExtendedResourceName: domain-prefixed, not kubernetes.io, not requests.*. */
@@ -116,6 +129,10 @@ export const factory: PluginFactory = (rawArgs) => {
   const scorer = new ResourceAllocationScorer(resources, scorerFn, false);
   const ignored = new Set(args.ignoredResources ?? []);
   const ignoredGroups = new Set(args.ignoredResourceGroups ?? []);
+  // Filter and Score run once per node with the same cycle state (a what-if clone of the state is
+  // a different object and is read afresh).
+  const readRequest = stateReader<RequestState>(PRE_FILTER_KEY);
+  const readScore = stateReader<ScoreState>(PRE_SCORE_KEY);
 
   return {
     name,
@@ -124,7 +141,7 @@ export const factory: PluginFactory = (rawArgs) => {
       return SUCCESS;
     },
     filter(state: CycleState, _pod: Pod, nodeInfo: NodeInfo): Status {
-      const s = state.read<RequestState>(PRE_FILTER_KEY);
+      const s = readRequest(state);
       if (!s) return asStatus(`error reading "${PRE_FILTER_KEY}" from cycleState: not found`);
       if (fitsQuickly(s.request, nodeInfo)) return SUCCESS;
       const missing = fitsRequest(s.request, nodeInfo, ignored, ignoredGroups);
@@ -142,7 +159,7 @@ export const factory: PluginFactory = (rawArgs) => {
       return SUCCESS;
     },
     score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
-      let s = state.read<ScoreState>(PRE_SCORE_KEY);
+      let s = readScore(state);
       if (!s) state.write(PRE_SCORE_KEY, (s = new ScoreState(scorer.podRequests(pod))));
       return scorer.score(nodeInfo, s.podRequests);
     },

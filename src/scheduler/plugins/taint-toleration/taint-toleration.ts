@@ -4,6 +4,7 @@ import type { Pod, Taint } from '../../../api/index.js';
 import type { CycleState, StateData } from '../../framework/cycle-state.js';
 import { MAX_NODE_SCORE, type FilterPlugin, type PreScorePlugin, type ScoreExtensions, type ScorePlugin } from '../../framework/interfaces.js';
 import type { NodeInfo } from '../../framework/node-info.js';
+import { FLAG_HAS_NODE, FLAG_HAS_TAINTS, FLAGS, ROW_STRIDE } from '../../framework/node-table.js';
 import type { PluginFactory } from '../../framework/registry.js';
 import { Code, Status, SUCCESS } from '../../framework/status.js';
 import { defaultNormalizeScore } from '../helper/normalize.js';
@@ -21,6 +22,13 @@ class ScoreState implements StateData {
 /** Tolerations that can match PreferNoSchedule taints (that effect, or any effect). */
 function preferNoScheduleTolerations(tolerations: readonly Toleration[] | undefined): Toleration[] {
   return (tolerations ?? []).filter((t) => !t.effect || t.effect === 'PreferNoSchedule');
+}
+
+/** The snapshot table says the node has no taints (see node-table.ts); false when unknown. */
+function untainted(ni: NodeInfo): boolean {
+  const t = ni.table;
+  if (t === undefined) return false;
+  return (t.data[ni.row * ROW_STRIDE + FLAGS]! & (FLAG_HAS_NODE | FLAG_HAS_TAINTS)) === FLAG_HAS_NODE;
 }
 
 /** Number of PreferNoSchedule taints on the node not tolerated (upstream countIntolerableTaintsPreferNoSchedule). */
@@ -43,6 +51,7 @@ const normalize: ScoreExtensions = {
 export const factory: PluginFactory = () => ({
   name,
   filter(_state: CycleState, pod: Pod, nodeInfo: NodeInfo): Status {
+    if (untainted(nodeInfo)) return SUCCESS;
     const taint = findMatchingUntoleratedTaint(nodeInfo.node?.spec?.taints, pod.spec?.tolerations, doNotScheduleTaints);
     if (!taint) return SUCCESS;
     return new Status(Code.UnschedulableAndUnresolvable, [`node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`], name);
@@ -52,6 +61,7 @@ export const factory: PluginFactory = () => ({
     return SUCCESS;
   },
   score(state: CycleState, pod: Pod, nodeInfo: NodeInfo): number {
+    if (untainted(nodeInfo)) return 0;
     const s = state.read<ScoreState>(PRE_SCORE_KEY);
     const tolerations = s ? s.tolerationsPreferNoSchedule : preferNoScheduleTolerations(pod.spec?.tolerations);
     return countIntolerableTaintsPreferNoSchedule(nodeInfo.node?.spec?.taints, tolerations);

@@ -93,7 +93,9 @@ const floor = async (script: string, args: string[]) =>
 // The floor right before the cluster and right after it: the machine is shared and its load moves
 // within a minute, so the two bracket the floor the pod phases ran against.
 const floorBefore = `${await floor('runtime-floor.ts', ['20'])}\n${await floor('cni-bench.ts', ['20'])}`;
-const cluster = await startNodeCluster({ bridge: 'cpt-bnch', clusterCIDR: '10.251.0.0/16', runDir: '/run/cpt-bnch' });
+// The whole agent, as deployed: kubelet, routes, Service proxy (nftables, in this host's network
+// namespace; `capstan killall` in stop() removes its table) and cluster DNS (on 127.0.0.1:53).
+const cluster = await startNodeCluster({ bridge: 'cpt-bnch', clusterCIDR: '10.251.0.0/16', runDir: '/run/cpt-bnch', networkRoles: true });
 const client = new Client(transportFromKubeconfig(cluster.server.kubeconfig, { userAgent: 'pod-startup-bench', maxSockets: 64 }));
 try {
   const sequential = await phase(client, Array.from({ length: count }, (_, i) => `seq-${i}`), false);

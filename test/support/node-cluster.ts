@@ -41,6 +41,12 @@ export interface NodeClusterOptions {
   /** Short and distinct per file: the runtime's namespace and socket dir (≤ 27 bytes). */
   runDir: string;
   agentArgs?: string[];
+  /**
+   * Run the agent's Service proxy and cluster DNS server too (default false: test files run side
+   * by side in the host's network namespace, where they would share one nftables table and port
+   * 53). For a benchmark measuring the whole agent, alone on the machine.
+   */
+  networkRoles?: boolean;
 }
 
 export async function startNodeCluster(o: NodeClusterOptions): Promise<NodeCluster> {
@@ -67,10 +73,9 @@ export async function startNodeCluster(o: NodeClusterOptions): Promise<NodeClust
     const args = [
       '--container-runtime', 'runc', '--server', `https://127.0.0.1:${server.port}`, '--token', token, '--data-dir', agentDir,
       '--node-name', 'node-1', '--node-ip', '127.0.0.1', '--kubelet-port', '0', '--run-dir', o.runDir, '--pod-logs-root', logsRoot,
-      // Test files run side by side in the host's network namespace: no Service proxy (one nftables
-      // table per namespace) and no DNS server (port 53 of the node address) here; the multi-node
+      // No Service proxy and no DNS server unless asked (see networkRoles); the multi-node
       // harness, with a namespace per node, runs both.
-      '--cni-bridge', o.bridge, '--disable-kube-proxy', '--disable-cluster-dns', ...(o.agentArgs ?? []),
+      '--cni-bridge', o.bridge, ...(o.networkRoles ? [] : ['--disable-kube-proxy', '--disable-cluster-dns']), ...(o.agentArgs ?? []),
     ];
     const startAgentProcess = async () => {
       const a = spawnAgent(args);

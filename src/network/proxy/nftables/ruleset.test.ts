@@ -20,7 +20,7 @@ test('first full render recreates the table atomically and hooks nat and filter 
   ]) assert.ok(l.some((x) => x.startsWith(`add chain ip capstan-proxy ${hook}`)), hook);
   assert.ok(l.includes('add rule ip capstan-proxy services ip daddr . meta l4proto . th dport vmap @service-ips'));
   assert.ok(l.includes('add rule ip capstan-proxy services ip daddr @nodeport-ips meta l4proto . th dport vmap @service-nodeports'));
-  assert.ok(l.includes('add rule ip capstan-proxy nat-postrouting ip saddr . ip daddr @hairpin-endpoints jump mark-for-masquerade'));
+  assert.ok(l.includes('add rule ip capstan-proxy nat-postrouting ct status dnat ip saddr . ip daddr @hairpin-endpoints jump mark-for-masquerade'));
   assert.ok(l.includes('add rule ip capstan-proxy masquerading meta mark & 0x4000 == 0 return'));
   assert.ok(l.indexOf('add rule ip capstan-proxy filter-forward ct state invalid drop') < l.indexOf('add rule ip capstan-proxy filter-forward ct state new jump endpoints-check'));
   assert.ok(l.includes('add element ip capstan-proxy nodeport-ips { 192.168.5.1 }'));

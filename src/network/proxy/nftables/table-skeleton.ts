@@ -62,7 +62,10 @@ export function skeleton(): string[] {
     rule(REJECT_CHAIN, 'reject'),
     rule('nat-prerouting', `jump ${SERVICES_CHAIN}`),
     rule('nat-output', `jump ${SERVICES_CHAIN}`),
-    rule('nat-postrouting', `ip saddr . ip daddr @${HAIRPIN_SET} jump ${MARK_MASQ_CHAIN}`),
+    // Hairpin: only a connection the proxy DNATed back to its own source (`ct status dnat`);
+    // without it, every connection from an endpoint's address to itself (127.0.0.1 → 127.0.0.1
+    // when the node's address is loopback, as kube-dns's endpoint can be) would be masqueraded.
+    rule('nat-postrouting', `ct status dnat ip saddr . ip daddr @${HAIRPIN_SET} jump ${MARK_MASQ_CHAIN}`),
     rule('nat-postrouting', `jump ${MASQUERADING_CHAIN}`),
     rule('filter-input', `ct state new jump ${ENDPOINTS_CHECK_CHAIN}`),
     // An out-of-window packet of a DNATed flow is INVALID to conntrack and would reach the pod

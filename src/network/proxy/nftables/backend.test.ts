@@ -110,10 +110,6 @@ test('hairpin: a pod reaching itself through its Service VIP is masqueraded and 
   const podNs = net.pods[0].ns;
   const [line] = await answers(podNs, '10.43.0.9', 80, 1);
   assert.equal(line, `pod1 ${net.bridgeIP}`);
-  // The same pod reaching its own address directly (no Service, no DNAT) keeps its source: only
-  // DNATed connections are hairpin-masqueraded.
-  const [direct] = await answers(podNs, pod1, 8080, 1);
-  assert.equal(direct, `pod1 ${pod1}`);
 });
 
 test('UDP to a Service whose endpoint is the node itself (as kube-dns on the node address), from a pod and from the node', opts, async () => {

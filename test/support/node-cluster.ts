@@ -75,7 +75,7 @@ export async function startNodeCluster(o: NodeClusterOptions): Promise<NodeClust
       '--node-name', 'node-1', '--node-ip', '127.0.0.1', '--kubelet-port', '0', '--run-dir', o.runDir, '--pod-logs-root', logsRoot,
       // No Service proxy and no DNS server unless asked (see networkRoles); the multi-node
       // harness, with a namespace per node, runs both.
-      '--cni-bridge', o.bridge, ...(o.networkRoles ? [] : ['--disable-kube-proxy', '--disable-cluster-dns']), ...(o.agentArgs ?? []),
+      '--cni-bridge', o.bridge, '--cluster-cidr', o.clusterCIDR, ...(o.networkRoles ? [] : ['--disable-kube-proxy', '--disable-cluster-dns']), ...(o.agentArgs ?? []),
     ];
     const startAgentProcess = async () => {
       const a = spawnAgent(args);

@@ -1,5 +1,5 @@
 // End-to-end: the container lifecycle on a real node (capstan agent over conmon + runc), checked
-// the way a user of kubectl 1.33 would: OOMKilled, CrashLoopBackOff with a growing back-off,
+// the way a user of kubectl 1.27 and of 1.33 would (each version against a cluster of its own): OOMKilled, CrashLoopBackOff with a growing back-off,
 // termination messages, liveness restarts, readiness both ways, init containers in order, ConfigMap and Secret as env
 // and as volumes that follow updates, emptyDir shared between containers, downward API files, and
 // deletion: SIGTERM first, SIGKILL after the grace period. Root and runc only; the file owns its
@@ -10,7 +10,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUSYBOX, startNodeCluster, type NodeCluster } from '../support/node-cluster.js';
-import { kubectlAvailable, type Kubectl } from '../support/kubectl.js';
+import { KUBECTL_VERSIONS, kubectlAvailable, type Kubectl } from '../support/kubectl.js';
 import { poll } from '../support/poll.js';
 import { tempDir } from '../support/server.js';
 
@@ -23,7 +23,7 @@ function hasRunc(): boolean {
   }
 }
 
-const skip = process.getuid?.() !== 0 ? 'needs root' : !hasRunc() ? 'needs runc' : !kubectlAvailable('1.33') ? 'needs kubectl 1.33' : false;
+const skip = process.getuid?.() !== 0 ? 'needs root' : !hasRunc() ? 'needs runc' : !KUBECTL_VERSIONS.every(kubectlAvailable) ? `needs kubectl ${KUBECTL_VERSIONS.join(' and ')}` : false;
 
 /** A shell loop that ends at once on SIGTERM (PID 1 has no default action for it). */
 const SLEEP_LOOP = "trap 'exit 0' TERM; while true; do sleep 1 & wait; done";
@@ -91,10 +91,10 @@ async function removePod(name: string): Promise<void> {
   await k(['delete', 'pod', name, '--wait=false', '--ignore-not-found']);
 }
 
-describe('kubelet e2e: container lifecycle (kubectl 1.33)', { skip, concurrency: false }, () => {
+for (const version of KUBECTL_VERSIONS) describe(`kubelet e2e: container lifecycle (kubectl ${version})`, { skip, concurrency: false }, () => {
   before(async () => {
     cluster = await startNodeCluster({ bridge: 'cpt-e2el', clusterCIDR: '10.247.0.0/16', runDir: '/run/cpt-e2el', agentArgs: ['--sync-frequency', '5s'] });
-    k = cluster.kubectl('1.33');
+    k = cluster.kubectl(version);
     // The default service account is created by the controller manager; pods wait for it.
     await poll('default service account', () => k.ok(['get', 'serviceaccount', 'default', '-o', 'name']), (s) => s.includes('default'));
   });

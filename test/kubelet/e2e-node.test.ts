@@ -1,5 +1,5 @@
 // End to end on a real node (root; conmon + runc, CNI, the image store), through the real kubectl
-// (issue: kubelet with real containers, acceptance 6 and 7):
+// 1.27 and 1.33, a cluster each (issue: kubelet with real containers, acceptance 6 and 7):
 // - restarting the kubelet leaves a running container running: same container, same process
 //   (its start time in /proc), restart count unchanged;
 // - images: an imported air-gap tarball runs with imagePullPolicy Never; a pull from a loopback
@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { BUSYBOX, startNodeCluster, type NodeCluster } from '../support/node-cluster.js';
 import { buildBusyboxImage, startRegistry, type BuiltImage, type TestRegistry } from '../support/registry.js';
-import type { Kubectl } from '../support/kubectl.js';
+import { KUBECTL_VERSIONS, type Kubectl } from '../support/kubectl.js';
 import { poll } from '../support/poll.js';
 
 const canRun = process.getuid?.() === 0 && existsSync('/usr/sbin/runc') && existsSync('/usr/bin/conmon') && existsSync('/usr/lib/cni/bridge');
@@ -24,7 +24,7 @@ interface PodJson {
   };
 }
 
-describe('a real node: kubelet restarts and image pulls', { skip: !canRun && 'needs root, runc, conmon and the CNI plugins' }, () => {
+for (const version of KUBECTL_VERSIONS) describe(`a real node: kubelet restarts and image pulls (kubectl ${version})`, { skip: !canRun && 'needs root, runc, conmon and the CNI plugins' }, () => {
   let cluster: NodeCluster;
   let k: Kubectl;
   let registry: TestRegistry;
@@ -41,7 +41,7 @@ describe('a real node: kubelet restarts and image pulls', { skip: !canRun && 'ne
 
   before(async () => {
     cluster = await startNodeCluster({ bridge: 'cpt-e2en', clusterCIDR: '10.248.0.0/16', runDir: '/run/cpt-e2en' });
-    k = cluster.kubectl('1.33');
+    k = cluster.kubectl(version);
     registry = await startRegistry({ auth: { username: 'puller', password: 's3cret' } });
     image = await buildBusyboxImage({ tag: 'private' });
     await registry.push(image.ref, 'capstan/busybox:private');

@@ -7,7 +7,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const SRC = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const HERE = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+// Compiled, this file runs from dist/src/cli; the sources it reads are the checkout's src/.
+const SRC = path.basename(path.dirname(HERE)) === 'dist' ? path.join(path.dirname(path.dirname(HERE)), 'src') : HERE;
 const IMPORT = /(?:^|\n)\s*(?:import|export)\s+(?!type\b)(?:[^'";]*?\sfrom\s*)?['"]([^'"]+)['"]/g;
 
 /** Source files (relative to src/) and packages reachable from `entry` through value imports. */

@@ -56,7 +56,7 @@ const YIELD_EVERY_MS = 2;
  * the client. Placement is unaffected: assumed pods are accounted. Events are not counted (their
  * bounded queue drops what it cannot hold).
  */
-const MAX_BINDINGS_IN_FLIGHT = 256;
+export const MAX_BINDINGS_IN_FLIGHT = 256;
 
 /** Why a binding cycle did not bind: the scheduler is stopping (e.g. lost its lease). */
 const STOPPED = asStatus('scheduler stopped');

@@ -10,12 +10,12 @@
 // internalTrafficPolicy Local: always their own node's server). An agent that runs no DNS server
 // removes the label.
 import { setMaxListeners } from 'node:events';
+import { nodesRef } from '../api/light.js';
 import type { Client } from '../client/index.js';
 import { sleep } from '../client/index.js';
 import { startClusterDNS, startNodeRoutes, startProxy } from '../network/index.js';
 
 export const CLUSTER_DNS_NODE_LABEL = 'node.capstan.dev/cluster-dns';
-const NODES = { group: '', version: 'v1', plural: 'nodes', namespaced: false, kind: 'Node' };
 
 export type ProxyModeFlag = 'nftables' | 'iptables';
 
@@ -60,7 +60,7 @@ async function keepRunning(name: string, start: (signal: AbortSignal) => Promise
 async function setNodeLabel(client: Client, nodeName: string, key: string, value: string | null, signal: AbortSignal, log: (m: string) => void): Promise<void> {
   for (let backoff = 500; !signal.aborted; backoff = Math.min(backoff * 2, 10_000)) {
     try {
-      const nodes = client.resource(NODES);
+      const nodes = client.resource(nodesRef);
       if (value === null) {
         const node = await nodes.get('', nodeName);
         if (node.metadata?.labels?.[key] === undefined) return;

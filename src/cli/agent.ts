@@ -85,9 +85,9 @@ export interface AgentConfig {
   cniBinDirs?: string[];
   cniConfDir?: string;
   cniBridge?: string;
-  /** The cluster CIDR(s), comma-separated: the node routes role's range (built-in network only). */
-  clusterCIDR: string;
-  serviceCIDR: string;
+  /** The pods' range(s) (routes, proxy masquerade, reverse DNS) and the Services' (reverse DNS). */
+  clusterCIDRs: string[];
+  serviceCIDRs: string[];
   /** The Service proxy's backend; undefined with --disable-kube-proxy. */
   proxyMode?: 'nftables' | 'iptables';
   clusterDNSServer: boolean;
@@ -145,10 +145,10 @@ export function agentConfigFromFlags(values: AgentValues, log: (msg: string) => 
   const cidrList = (flag: string, value: string) => {
     const list = value.split(',').map((c) => c.trim()).filter(Boolean);
     if (list.length === 0 || list.some((c) => !parseIPv4CIDR(c))) throw new Error(`invalid --${flag} "${value}": IPv4 CIDRs, comma-separated`);
-    return value;
+    return list;
   };
-  const clusterCIDR = cidrList('cluster-cidr', values['cluster-cidr'] ?? '10.42.0.0/16');
-  const serviceCIDR = cidrList('service-cidr', values['service-cidr'] ?? '10.43.0.0/16');
+  const clusterCIDRs = cidrList('cluster-cidr', values['cluster-cidr'] ?? '10.42.0.0/16');
+  const serviceCIDRs = cidrList('service-cidr', values['service-cidr'] ?? '10.43.0.0/16');
   const proxyMode = values['proxy-mode'] ?? 'nftables';
   if (proxyMode !== 'nftables' && proxyMode !== 'iptables') throw new Error(`unknown --proxy-mode "${proxyMode}": use nftables or iptables`);
   return {
@@ -161,8 +161,8 @@ export function agentConfigFromFlags(values: AgentValues, log: (msg: string) => 
     evictionHard: parseEvictionThresholds(values['eviction-hard'] ?? DEFAULT_EVICTION_HARD),
     containerRuntime: runtime, kubeletPort, clusterDNS, clusterDomain: values['cluster-domain'] ?? 'cluster.local',
     resolvConf: values['resolv-conf'], runDir: values['run-dir'], podLogsRoot: values['pod-logs-root'],
-    cniBinDirs: values['cni-bin-dir']?.split(',').map((d) => d.trim()).filter(Boolean), cniConfDir: values['cni-conf-dir'], cniBridge: values['cni-bridge'], clusterCIDR,
-    serviceCIDR, proxyMode: values['disable-kube-proxy'] ? undefined : proxyMode, clusterDNSServer: !values['disable-cluster-dns'],
+    cniBinDirs: values['cni-bin-dir']?.split(',').map((d) => d.trim()).filter(Boolean), cniConfDir: values['cni-conf-dir'], cniBridge: values['cni-bridge'], clusterCIDRs,
+    serviceCIDRs, proxyMode: values['disable-kube-proxy'] ? undefined : proxyMode, clusterDNSServer: !values['disable-cluster-dns'],
     syncFrequencyMs: values['sync-frequency'] ? parseDurationMs(values['sync-frequency'], '--sync-frequency') : undefined,
     log,
   };
@@ -223,8 +223,7 @@ export async function startAgent(config: AgentConfig, signal: AbortSignal): Prom
     // The network roles beside the kubelet: routes between nodes (the built-in pod network only; a
     // user-supplied CNI config brings its own), the Service proxy and the cluster DNS server.
     const network = runNodeNetwork({
-      client, nodeName, nodeIP, clusterCIDRs: config.clusterCIDR.split(',').map((c) => c.trim()).filter(Boolean),
-      serviceCIDRs: config.serviceCIDR.split(',').map((c) => c.trim()).filter(Boolean), clusterDNS: config.clusterDNS,
+      client, nodeName, nodeIP, clusterCIDRs: config.clusterCIDRs, serviceCIDRs: config.serviceCIDRs, clusterDNS: config.clusterDNS,
       clusterDomain: config.clusterDomain, resolvConf: config.resolvConf, routes: !config.cniConfDir, proxyMode: config.proxyMode,
       clusterDNSServer: config.clusterDNSServer, log,
     }, signal);

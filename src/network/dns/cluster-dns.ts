@@ -9,7 +9,9 @@
 // Every change re-derives the affected Service's records from the caches (level-based), never
 // from the event's payload alone. It rejects if a listen address cannot be bound.
 import type { EndpointSlice, KubeObject, Service } from '../../api/index.js';
-import { Informer, objectKey, type Client, type ResourceRef } from '../../client/index.js';
+import { endpointSlicesRef, servicesRef } from '../../api/light.js';
+import { Informer, objectKey, type Client } from '../../client/index.js';
+import { sliceServiceKey } from '../proxy/service-ports.js';
 import { DEFAULT_DOMAIN } from './cluster-zone.js';
 import { parseUpstream, type Upstream } from './forwarder.js';
 import { DEFAULT_RESOLV_CONF, readResolvConf } from './resolv-conf.js';
@@ -36,16 +38,7 @@ export interface ClusterDNSOptions {
   log?: (msg: string) => void;
 }
 
-const SERVICES: ResourceRef = { group: '', version: 'v1', plural: 'services', namespaced: true, kind: 'Service' };
-const ENDPOINT_SLICES: ResourceRef = { group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', namespaced: true, kind: 'EndpointSlice' };
-const SERVICE_NAME_LABEL = 'kubernetes.io/service-name';
 const BY_SERVICE = 'service';
-
-/** The `ns/name` of the Service a slice belongs to, or undefined. */
-function sliceServiceKey(slice: KubeObject): string | undefined {
-  const svc = slice.metadata?.labels?.[SERVICE_NAME_LABEL];
-  return svc && slice.metadata?.namespace ? `${slice.metadata.namespace}/${svc}` : undefined;
-}
 
 /** Keeps only what DNS reads, to bound the agent's memory. */
 function slimService(obj: KubeObject): KubeObject {
@@ -82,8 +75,8 @@ export async function startClusterDNS(options: ClusterDNSOptions, signal: AbortS
     reverseCIDRs: options.reverseCIDRs, nameserverIPs: options.nameserverIPs ?? ['10.43.0.10'], log,
   });
   const onError = (e: unknown) => log(`dns: ${(e as Error).message ?? String(e)}`);
-  const services = new Informer(options.client.resource(SERVICES), { transform: slimService, onError });
-  const slices = new Informer(options.client.resource(ENDPOINT_SLICES), {
+  const services = new Informer(options.client.resource(servicesRef), { transform: slimService, onError });
+  const slices = new Informer(options.client.resource(endpointSlicesRef), {
     transform: slimSlice, onError,
     indexers: { [BY_SERVICE]: (s) => { const k = sliceServiceKey(s); return k ? [k] : []; } },
   });

@@ -14,6 +14,7 @@
 //   proxy's first full sync replaces the rules. `cleanupProxyRules` (backends.ts) removes them.
 // - After each backend sync that succeeded, the conntrack cleaner (conntrack-runner.ts) deletes the
 //   UDP/SCTP flows the change left stale; it never fails the sync.
+import { endpointSlicesRef, nodesRef, servicesRef } from '../../api/light.js';
 import { Informer, type Client, type Clock } from '../../client/index.js';
 import { ServicePortTracker } from './change-tracker.js';
 import { createBackend, type ProxyMode } from './backends.js';
@@ -65,9 +66,6 @@ export interface SyncInfo {
   backendMs: number;
 }
 
-const SERVICES = { group: '', version: 'v1', plural: 'services', namespaced: true, kind: 'Service' };
-const ENDPOINT_SLICES = { group: 'discovery.k8s.io', version: 'v1', plural: 'endpointslices', namespaced: true, kind: 'EndpointSlice' };
-const NODES = { group: '', version: 'v1', plural: 'nodes', namespaced: false, kind: 'Node' };
 const BY_SERVICE = 'service';
 
 /** Runs the proxy until `signal` aborts; resolves once it stopped (rules stay in place). */
@@ -91,12 +89,12 @@ export class Proxier {
     const onError = (what: string) => (e: unknown) => opts.log(`${what} informer: ${(e as Error).message ?? String(e)}`);
     this.id = { nodeName: opts.nodeName, families: familiesOfCIDRs(opts.clusterCIDRs) };
     this.nodeIPs = opts.nodeIPs ?? [];
-    this.services = new Informer(opts.client.resource(SERVICES), { transform: slimService, onError: onError('services') });
-    this.slices = new Informer(opts.client.resource(ENDPOINT_SLICES), {
+    this.services = new Informer(opts.client.resource(servicesRef), { transform: slimService, onError: onError('services') });
+    this.slices = new Informer(opts.client.resource(endpointSlicesRef), {
       transform: slimEndpointSlice, onError: onError('endpointslices'),
       indexers: { [BY_SERVICE]: (o) => { const k = sliceServiceKey(o as EndpointSliceLike); return k ? [k] : []; } },
     });
-    this.node = opts.nodeIPs ? undefined : new Informer(opts.client.resource(NODES), {
+    this.node = opts.nodeIPs ? undefined : new Informer(opts.client.resource(nodesRef), {
       fieldSelector: `metadata.name=${opts.nodeName}`, transform: slimNode, onError: onError('node'),
     });
     const markService = (o: unknown) => { this.markDirty(`${(o as ServiceLike).metadata?.namespace ?? ''}/${(o as ServiceLike).metadata?.name ?? ''}`); };

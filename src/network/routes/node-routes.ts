@@ -11,12 +11,12 @@
 //   agent restarts (as kube-proxy and flannel do); `cleanupNodeRoutes` (capstan killall) removes
 //   exactly what this role made.
 import type { Node } from '../../api/index.js';
+import { nodesRef } from '../../api/light.js';
 import { Informer, type Client } from '../../client/index.js';
 import { desiredRoutes, diffRoutes, internalIPv4Of, parseInstalledRoutes, podCIDRsOf, routeBatch, type InstalledRoute, type RouteChanges } from './desired-routes.js';
 import { deleteNodeTableRuleset, egressMasqueradeRuleset, NODE_TABLE } from './egress-masquerade.js';
 import { enableIPv4Forwarding, ip, nftApply } from './host.js';
 
-const NODES = { group: '', version: 'v1', plural: 'nodes', namespaced: false, kind: 'Node' };
 
 export interface NodeRoutesOptions {
   client: Client;
@@ -75,7 +75,7 @@ export async function startNodeRoutes(o: NodeRoutesOptions, signal: AbortSignal)
   egressMasqueradeRuleset(clusterCIDRs); // rejects a malformed CIDR before anything is touched
   const resyncMs = o.resyncPeriodMs ?? 30_000;
   const batchMs = o.batchDelayMs ?? 50;
-  const informer = new Informer(o.client.resource(NODES), { transform: (n) => trimNode(n as Node), onError: (e) => o.log(`node informer: ${(e as Error).message}`) });
+  const informer = new Informer(o.client.resource(nodesRef), { transform: (n) => trimNode(n as Node), onError: (e) => o.log(`node informer: ${(e as Error).message}`) });
   let wake: (() => void) | undefined;
   let dirty = true;
   const kick = () => {

@@ -51,12 +51,20 @@ export interface SchedulerOptions {
 const YIELD_EVERY_MS = 2;
 /**
  * Binding requests in flight beyond which the loop waits for one to end before the next cycle:
- * enough to keep the client's 64 connections busy, few enough that a backlog scheduled faster
- * than the API server binds does not pile up thousands of pending requests (and their memory) in
- * the client. Placement is unaffected: assumed pods are accounted. Events are not counted (their
- * bounded queue drops what it cannot hold).
+ * enough to keep the API server busy while each binding waits for its store commit, few enough
+ * that a backlog scheduled faster than the API server binds does not pile up thousands of pending
+ * requests (and their memory) in the client. Placement is unaffected: assumed pods are accounted.
+ * Events are not counted (their bounded queue drops what it cannot hold).
  */
 export const MAX_BINDINGS_IN_FLIGHT = 256;
+
+/**
+ * The scheduler's connections to the API server: one per binding in flight. With the client's
+ * default 64 bindings waited for a connection and the backlog ran at 37 % of the raw binding
+ * rate, with 256 at 62–77 %. Pipelining 8 requests on each of 32 connections instead halved it
+ * (the API server answered a connection's requests no faster than one at a time).
+ */
+export const SCHEDULER_CLIENT_CONNECTIONS = { maxSockets: MAX_BINDINGS_IN_FLIGHT };
 
 /** Why a binding cycle did not bind: the scheduler is stopping (e.g. lost its lease). */
 const STOPPED = asStatus('scheduler stopped');

@@ -9,7 +9,8 @@
 // both timestamped here). Then, on fresh clusters without a scheduler, for SchedulingBasic's
 // measured pods created up front:
 //   - raw binding: a plain client POSTs pods/<name>/binding for each, at the same concurrency —
-//     the ceiling the API server and store allow;
+//     the ceiling the API server and store allow; again with the backlog's watch running, and
+//     again from a client with the scheduler's pipelined connections and bindings in flight;
 //   - backlog: a `capstan scheduler` process is started and schedules them all — the scheduler
 //     against the same ceiling, with no pod creation competing for the server (first binding →
 //     last; its start-up is reported apart).
@@ -25,7 +26,8 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../test/support/server.js';
 import { pods, type KubeObject } from '../src/api/index.js';
-import { newInTreeRegistry } from '../src/scheduler/index.js';
+import { MAX_BINDINGS_IN_FLIGHT, newInTreeRegistry, SCHEDULER_CLIENT_CONNECTIONS } from '../src/scheduler/index.js';
+import { Client, transportFromKubeconfig } from '../src/client/index.js';
 import { BindingWatcher, cpuSeconds, createNamespace, createPods, inParallel, rssMiB, startCluster, type Cluster, type NodeMode, type SchedulerMode } from './scheduler-perf-cluster.js';
 import { fmt, markdownTable, NOT_WRITTEN, percentile, podsPerSecond, WORKLOADS, type PhaseResult, type Workload } from './scheduler-perf-workloads.js';
 
@@ -181,18 +183,21 @@ const cpuText = (c: PhaseCpu): string => `server ${fmt(c.server)}, scheduler ${N
 /**
  * With no scheduler: POST one binding per pending pod, round-robin over the nodes. `observed`:
  * with the backlog's BindingWatcher running, so the server streams the same watch to this
- * process as in the backlog and the two rates are taken under the same load.
+ * process as in the backlog and the two rates are taken under the same load. `pipelined`: from a
+ * client with the scheduler's connections (SCHEDULER_CLIENT_CONNECTIONS) and its number of
+ * bindings in flight, instead of the plain client's IN_FLIGHT requests on as many connections.
  */
-async function rawBindingRate(cluster: Cluster, count: number, observed: boolean): Promise<{ perSecond: number; cpu: PhaseCpu }> {
+async function rawBindingRate(cluster: Cluster, count: number, observed: boolean, pipelined = false): Promise<{ perSecond: number; cpu: PhaseCpu }> {
   const ns = 'raw-binding';
   const pending = await pendingPods(cluster, ns, count);
-  const api = cluster.client.resource(pods);
+  const client = pipelined ? new Client(transportFromKubeconfig(cluster.server.kubeconfig, { userAgent: 'scheduler-perf', ...SCHEDULER_CLIENT_CONNECTIONS })) : cluster.client;
+  const api = client.resource(pods);
   const watcher = observed ? new BindingWatcher(cluster.client, ns) : undefined;
   await watcher?.start();
   try {
     const cpu = phaseCpu(cluster);
     const t0 = performance.now();
-    await inParallel(pending.length, IN_FLIGHT, async (i) => {
+    await inParallel(pending.length, pipelined ? MAX_BINDINGS_IN_FLIGHT : IN_FLIGHT, async (i) => {
       const name = pending[i]!;
       const target = cluster.nodeNames[i % cluster.nodeNames.length]!;
       await api.create(ns, name, 'binding', { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: target } } as KubeObject);
@@ -203,6 +208,7 @@ async function rawBindingRate(cluster: Cluster, count: number, observed: boolean
     return { perSecond, cpu: used };
   } finally {
     await watcher?.stop();
+    if (pipelined) client.close();
   }
 }
 
@@ -296,6 +302,7 @@ async function main(): Promise<void> {
   let raw: number | undefined;
   let rawCpu: PhaseCpu | undefined;
   let observed: { perSecond: number; cpu: PhaseCpu } | undefined;
+  let pipelined: { perSecond: number; cpu: PhaseCpu } | undefined;
   let backlog: Backlog | undefined;
   const basic = shapeOf(WORKLOADS.find((w) => w.name === 'SchedulingBasic')!);
   if (!values['skip-raw']) {
@@ -304,6 +311,8 @@ async function main(): Promise<void> {
     log(`raw binding: ${raw.toFixed(1)} bindings/s (CPU % of a core: ${cpuText(rawCpu)})`);
     observed = await withCluster(opts, (c) => rawBindingRate(c, basic.measured, true));
     log(`raw binding, watched as the backlog: ${observed.perSecond.toFixed(1)} bindings/s (CPU % of a core: ${cpuText(observed.cpu)})`);
+    pipelined = await withCluster(opts, (c) => rawBindingRate(c, basic.measured, true, true));
+    log(`raw binding, watched, pipelined as the scheduler's client: ${pipelined.perSecond.toFixed(1)} bindings/s (CPU % of a core: ${cpuText(pipelined.cpu)})`);
     backlog = await withCluster(opts, (c) => backlogRate(c, basic.measured));
     log(`backlog: ${backlog.perSecond.toFixed(1)} pods/s (CPU % of a core: ${cpuText(backlog.cpu)})`);
   }
@@ -320,17 +329,24 @@ async function main(): Promise<void> {
       extra.push(['raw binding with the backlog\'s binding watch running (same load on the server as the backlog)', `${fmt(observed.perSecond, 1)} bindings/s`]);
       extra.push(['raw binding with the watch: CPU (% of a core)', cpuText(observed.cpu)]);
     }
+    const pipes = `${SCHEDULER_CLIENT_CONNECTIONS.maxSockets} connections × ${SCHEDULER_CLIENT_CONNECTIONS.pipelining} pipelined, ${MAX_BINDINGS_IN_FLIGHT} in flight`;
+    if (pipelined) {
+      extra.push([`raw binding with the watch, from a client with the scheduler's connections (${pipes})`, `${fmt(pipelined.perSecond, 1)} bindings/s`]);
+      extra.push(['raw binding with the watch, pipelined: CPU (% of a core)', cpuText(pipelined.cpu)]);
+    }
     extra.push([`backlog: the same pending pods, then a \`capstan scheduler\` process (first → last binding)`, `${fmt(backlog.perSecond, 1)} pods/s`]);
     extra.push(['backlog: CPU from the first binding (% of a core)', cpuText(backlog.cpu)]);
     extra.push(['backlog: scheduler process start → first binding (ms)', fmt(backlog.startupMs)]);
     extra.push(['backlog: Scheduled events written (of one per pod; the scheduler drops what its 1,000-event queue cannot hold)', String(backlog.events)]);
     extra.push(['backlog ÷ raw binding rate', `${fmt((backlog.perSecond / raw) * 100)} %`]);
     if (observed) extra.push(['backlog ÷ raw binding rate with the watch', `${fmt((backlog.perSecond / observed.perSecond) * 100)} %`]);
+    if (pipelined) extra.push(['backlog ÷ raw binding rate with the watch, pipelined as the scheduler', `${fmt((backlog.perSecond / pipelined.perSecond) * 100)} %`]);
     extra.push(['SchedulingBasic (pods created while scheduling) ÷ raw binding rate', Number.isFinite(basicRate) ? `${fmt((basicRate / raw) * 100)} %` : '–']);
     if (observed) extra.push(['SchedulingBasic ÷ raw binding rate with the watch', Number.isFinite(basicRate) ? `${fmt((basicRate / observed.perSecond) * 100)} %` : '–']);
     const perPod = (pct: number, rate: number): string => fmt((pct / 100 / rate) * 1e6);
     extra.push(['CPU µs per binding, raw: server / benchmark', `${perPod(rawCpu!.server, raw)} / ${perPod(rawCpu!.bench, raw)}`]);
     if (observed) extra.push(['CPU µs per binding, raw with the watch: server / benchmark', `${perPod(observed.cpu.server, observed.perSecond)} / ${perPod(observed.cpu.bench, observed.perSecond)}`]);
+    if (pipelined) extra.push(['CPU µs per binding, raw with the watch, pipelined: server / benchmark', `${perPod(pipelined.cpu.server, pipelined.perSecond)} / ${perPod(pipelined.cpu.bench, pipelined.perSecond)}`]);
     extra.push(['CPU µs per pod, backlog: server / scheduler / benchmark', `${perPod(backlog.cpu.server, backlog.perSecond)} / ${perPod(backlog.cpu.scheduler, backlog.perSecond)} / ${perPod(backlog.cpu.bench, backlog.perSecond)}`]);
     extra.push(['scheduler RSS after the backlog (MiB)', fmt(backlog.schedulerRss)]);
   }

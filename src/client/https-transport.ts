@@ -3,7 +3,8 @@
 // verified against the configured CA.
 //
 // undici rather than node:https: on the same requests it costs the client a third to two fifths
-// less CPU per request (47 → 31 µs with 64 connections, 88 → 54 µs with 256).
+// less CPU per request (47 → 31 µs with 64 connections, 88 → 54 µs with 256), and it can
+// pipeline requests, so a role keeping hundreds in flight needs only tens of connections.
 import tls from 'node:tls';
 import { Pool, type Dispatcher } from 'undici';
 import { lineSplitter, type Transport, type TransportRequest, type TransportResponse } from './transport.js';
@@ -22,6 +23,14 @@ export interface HttpsConfig {
   insecureSkipTLSVerify?: boolean;
   /** Upper bound of concurrent connections to the server (default 64). Watches use their own. */
   maxSockets?: number;
+  /**
+   * Requests sent on one connection before its first answer arrives (HTTP/1.1 pipelining; default
+   * 1, none). Above 1 every request, POSTs included, may be pipelined and, if its connection is
+   * lost while an earlier request on it waits for its answer, is sent again on a new connection:
+   * only for callers whose writes tolerate that (a repeated binding or create is refused with 409
+   * and changes nothing).
+   */
+  pipelining?: number;
   /** Per-request timeout for non-streaming requests, in ms (default 60 s): time to the answer's headers, and between its body's chunks. */
   timeoutMs?: number;
   /** Sent as `User-Agent`. */
@@ -37,7 +46,11 @@ export function httpsTransport(config: HttpsConfig): Transport {
     rejectUnauthorized: !config.insecureSkipTLSVerify,
   };
   const timeout = config.timeoutMs ?? 60_000;
-  const pool = new Pool(base.origin, { connections: config.maxSockets ?? 64, pipelining: 1, connect, headersTimeout: timeout, bodyTimeout: timeout });
+  const pipelining = config.pipelining ?? 1;
+  // undici pipelines only requests marked idempotent and not blocking (by default every request
+  // but HEAD blocks its connection until its answer's headers arrive).
+  const pipelined = pipelining > 1 ? { idempotent: true, blocking: false } : {};
+  const pool = new Pool(base.origin, { connections: config.maxSockets ?? 64, pipelining, connect, headersTimeout: timeout, bodyTimeout: timeout });
   // Watches are long-lived: a separate unbounded pool, one watch per connection, so they never
   // starve ordinary requests; no timeouts (a quiet watch is not a stuck one).
   const watchPool = new Pool(base.origin, { connections: null, pipelining: 1, connect, headersTimeout: 0, bodyTimeout: 0 });
@@ -53,7 +66,7 @@ export function httpsTransport(config: HttpsConfig): Transport {
   return {
     async request(req): Promise<TransportResponse> {
       try {
-        const res = await pool.request(options(req));
+        const res = await pool.request({ ...options(req), ...pipelined });
         const body = await res.body.text();
         return { status: res.statusCode, headers: res.headers, body };
       } catch (e) {

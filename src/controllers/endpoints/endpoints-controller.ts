@@ -83,7 +83,8 @@ export class EndpointsController implements Controller {
     }
     if (!hasSelector(svc)) return;
     const pods = podsForService(this.podStore, svc);
-    const triggerTime = this.triggerTimes.compute(key, svc, pods);
+    const trigger = this.triggerTimes.compute(key, svc, pods);
+    const triggerTime = trigger.time;
     const { subsets, truncated } = endpointSubsets(svc, pods);
 
     const current = this.endpointsStore.get(key) as Endpoints | undefined;
@@ -91,7 +92,10 @@ export class EndpointsController implements Controller {
     const currentAnnotations = current?.metadata?.annotations ?? {};
     const capacityOk = truncated ? currentAnnotations[OVER_CAPACITY_ANNOTATION] === 'truncated' : currentAnnotations[OVER_CAPACITY_ANNOTATION] === undefined;
     if (current && jsonEqual(current.subsets ?? [], subsets)
-      && sameMap(current.metadata?.labels, labels) && capacityOk) return;
+      && sameMap(current.metadata?.labels, labels) && capacityOk) {
+      trigger.commit();
+      return;
+    }
 
     const annotations: Record<string, string> = { ...currentAnnotations };
     if (triggerTime !== undefined) annotations[LAST_CHANGE_TRIGGER_TIME_ANNOTATION] = rfc3339(triggerTime);
@@ -110,6 +114,7 @@ export class EndpointsController implements Controller {
     try {
       if (current) await this.client.update(namespace, body);
       else await this.createOrReplace(namespace, body);
+      trigger.commit();
     } catch (e) {
       // A Service in a namespace being deleted: its Endpoints cannot be created; nothing to retry.
       if (!current && isStatusError(e, 'Forbidden') && /being terminated/.test((e as Error).message)) return;

@@ -4,7 +4,9 @@
 // (the proxy, latency SLIs) read it as "endpoints reflect changes up to here".
 //
 // Called from the service's sync only; a key is never synced by two workers at once, so the
-// per-service state needs no locking. Forget a service when it is deleted.
+// per-service state needs no locking. A sync commits what it saw only once its writes succeeded
+// (or it had none to make): a write refused with a Conflict is retried with the same trigger
+// time instead of none, which would drop the annotation. Forget a service when it is deleted.
 import type { Pod, Service } from '../../api/index.js';
 
 interface ServiceState {
@@ -15,8 +17,11 @@ interface ServiceState {
 export class TriggerTimeTracker {
   private readonly states = new Map<string, ServiceState>();
 
-  /** The trigger time for this sync in ms since the epoch, or undefined when nothing new changed. */
-  compute(key: string, svc: Service, pods: readonly Pod[]): number | undefined {
+  /**
+   * The trigger time for this sync in ms since the epoch, or undefined when nothing new changed;
+   * `commit()` once the sync's writes succeeded, so that the next sync compares against this one.
+   */
+  compute(key: string, svc: Service, pods: readonly Pod[]): { time: number | undefined; commit(): void } {
     const prev = this.states.get(key);
     let min: number | undefined;
     const consider = (t: number) => {
@@ -30,8 +35,7 @@ export class TriggerTimeTracker {
       next.set(uid, t);
       if (prev?.pods.get(uid) !== t) consider(t);
     }
-    this.states.set(key, { pods: next });
-    return min;
+    return { time: min, commit: () => this.states.set(key, { pods: next }) };
   }
 
   delete(key: string): void {

@@ -98,12 +98,13 @@ export class EndpointSliceController implements Controller {
     // Planning from a cache that misses our own writes would duplicate slices: look again soon.
     if (!this.tracker.caughtUp(key, existing)) return { requeueAfterMs: 100 };
     const pods = podsForService(this.podStore, svc);
-    const triggerTime = this.triggerTimes.compute(key, svc, pods);
+    const trigger = this.triggerTimes.compute(key, svc, pods);
     const plan = planSlices(existing, desiredEndpointGroups(svc, pods), {
       maxEndpointsPerSlice: this.maxEndpointsPerSlice,
       placeholderAddressType: serviceAddressTypes(svc)[0],
     });
-    await this.apply(key, svc, plan, triggerTime);
+    await this.apply(key, svc, plan, trigger.time);
+    trigger.commit();
   }
 
   /** Performs a plan: creates, then updates, then deletes (upstream finalize's order). */

@@ -26,7 +26,7 @@ import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { REPO_ROOT } from '../test/support/server.js';
 import { pods, type KubeObject } from '../src/api/index.js';
-import { MAX_BINDINGS_IN_FLIGHT, newInTreeRegistry, SCHEDULER_CLIENT_CONNECTIONS } from '../src/scheduler/index.js';
+import { MAX_BINDINGS_IN_FLIGHT, newInTreeRegistry, BINDING_CLIENT_CONNECTIONS } from '../src/scheduler/index.js';
 import { Client, transportFromKubeconfig } from '../src/client/index.js';
 import { BindingWatcher, cpuSeconds, createNamespace, createPods, inParallel, rssMiB, startCluster, type Cluster, type NodeMode, type SchedulerMode } from './scheduler-perf-cluster.js';
 import { fmt, markdownTable, NOT_WRITTEN, percentile, podsPerSecond, WORKLOADS, type PhaseResult, type Workload } from './scheduler-perf-workloads.js';
@@ -184,13 +184,13 @@ const cpuText = (c: PhaseCpu): string => `server ${fmt(c.server)}, scheduler ${N
  * With no scheduler: POST one binding per pending pod, round-robin over the nodes. `observed`:
  * with the backlog's BindingWatcher running, so the server streams the same watch to this
  * process as in the backlog and the two rates are taken under the same load. `pipelined`: from a
- * client with the scheduler's connections (SCHEDULER_CLIENT_CONNECTIONS) and its number of
+ * client with the scheduler's binding connections (BINDING_CLIENT_CONNECTIONS) and its number of
  * bindings in flight, instead of the plain client's IN_FLIGHT requests on as many connections.
  */
 async function rawBindingRate(cluster: Cluster, count: number, observed: boolean, pipelined = false): Promise<{ perSecond: number; cpu: PhaseCpu }> {
   const ns = 'raw-binding';
   const pending = await pendingPods(cluster, ns, count);
-  const client = pipelined ? new Client(transportFromKubeconfig(cluster.server.kubeconfig, { userAgent: 'scheduler-perf', ...SCHEDULER_CLIENT_CONNECTIONS })) : cluster.client;
+  const client = pipelined ? new Client(transportFromKubeconfig(cluster.server.kubeconfig, { userAgent: 'scheduler-perf', ...BINDING_CLIENT_CONNECTIONS })) : cluster.client;
   const api = client.resource(pods);
   const watcher = observed ? new BindingWatcher(cluster.client, ns) : undefined;
   await watcher?.start();
@@ -329,7 +329,7 @@ async function main(): Promise<void> {
       extra.push(['raw binding with the backlog\'s binding watch running (same load on the server as the backlog)', `${fmt(observed.perSecond, 1)} bindings/s`]);
       extra.push(['raw binding with the watch: CPU (% of a core)', cpuText(observed.cpu)]);
     }
-    const pipes = `${SCHEDULER_CLIENT_CONNECTIONS.maxSockets} connections × ${SCHEDULER_CLIENT_CONNECTIONS.pipelining} pipelined, ${MAX_BINDINGS_IN_FLIGHT} in flight`;
+    const pipes = `${BINDING_CLIENT_CONNECTIONS.maxSockets} connections × ${BINDING_CLIENT_CONNECTIONS.pipelining} pipelined, ${MAX_BINDINGS_IN_FLIGHT} in flight`;
     if (pipelined) {
       extra.push([`raw binding with the watch, from a client with the scheduler's connections (${pipes})`, `${fmt(pipelined.perSecond, 1)} bindings/s`]);
       extra.push(['raw binding with the watch, pipelined: CPU (% of a core)', cpuText(pipelined.cpu)]);

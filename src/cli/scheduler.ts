@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { Client, transportFromKubeconfig } from '../client/index.js';
 import { takeLeaderElect } from './controller-manager.js';
-import { SCHEDULER_CLIENT_CONNECTIONS, parseSchedulerConfiguration, SchedulerRole, type KubeSchedulerConfiguration } from '../scheduler/index.js';
+import { BINDING_CLIENT_CONNECTIONS, parseSchedulerConfiguration, SchedulerRole, type KubeSchedulerConfiguration } from '../scheduler/index.js';
 import { stopOnSignals } from './signals.js';
 
 export const SCHEDULER_USAGE = `Usage: capstan scheduler [flags]
@@ -33,9 +33,10 @@ export async function runScheduler(argv: string[]): Promise<void> {
   const config: KubeSchedulerConfiguration | undefined = values.config ? parseSchedulerConfiguration(readFileSync(resolve(values.config), 'utf8')) : undefined;
   const isRoot = process.getuid?.() === 0;
   const kubeconfig = resolve(values.kubeconfig ?? join(isRoot ? '/var/lib/capstan' : join(homedir(), '.capstan'), 'kubeconfig.yaml'));
-  const client = new Client(transportFromKubeconfig(kubeconfig, { userAgent: 'capstan-scheduler', ...SCHEDULER_CLIENT_CONNECTIONS }));
+  const client = new Client(transportFromKubeconfig(kubeconfig, { userAgent: 'capstan-scheduler' }));
+  const bindingClient = new Client(transportFromKubeconfig(kubeconfig, { userAgent: 'capstan-scheduler', ...BINDING_CLIENT_CONNECTIONS }));
   const role = new SchedulerRole({
-    client, config, leaderElect,
+    client, bindingClient, config, leaderElect,
     onError: (e) => log(`${(e as Error).message ?? String(e)} (will retry)`),
     onLeading: (id, on) => log(on ? `leading as ${id}: scheduling` : `stopped leading (${id})`),
   });
@@ -44,5 +45,6 @@ export async function runScheduler(argv: string[]): Promise<void> {
   log(`ready${leaderElect ? '; campaigning for kube-system/kube-scheduler' : ''}`);
   await role.start(stopSignal);
   client.close();
+  bindingClient.close();
   log('stopped');
 }

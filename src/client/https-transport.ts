@@ -60,7 +60,9 @@ export function httpsTransport(config: HttpsConfig): Transport {
     if (config.token) headers['authorization'] = `Bearer ${config.token}`;
     if (config.userAgent) headers['user-agent'] = config.userAgent;
     if (req.body !== undefined) headers['content-type'] ??= 'application/json';
-    return { path: basePath + req.path, method: req.method as Dispatcher.HttpMethod, headers, body: req.body };
+    // reset: false keeps the connection after a DELETE with a body (DeleteOptions): undici closes
+    // it after any request whose method does not expect a payload but carried one.
+    return { path: basePath + req.path, method: req.method as Dispatcher.HttpMethod, headers, body: req.body, reset: req.method === 'HEAD' ? undefined : false };
   }
 
   return {

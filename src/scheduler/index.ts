@@ -26,6 +26,6 @@ export { parseSchedulerConfiguration, validateSchedulerConfiguration, buildProfi
 export { SchedulingQueue, type SchedulingQueueOptions } from './queue/scheduling-queue.js';
 export { type ClusterEvent, nodeUpdateEvents, eventMayHelp } from './queue/cluster-events.js';
 export { SchedulerCache, type SchedulerCacheOptions } from './cache/scheduler-cache.js';
-export { Scheduler, MAX_BINDINGS_IN_FLIGHT, SCHEDULER_CLIENT_CONNECTIONS, type SchedulerOptions } from './scheduler.js';
+export { Scheduler, MAX_BINDINGS_IN_FLIGHT, BINDING_CLIENT_CONNECTIONS, type SchedulerOptions } from './scheduler.js';
 export { SchedulerRole, type SchedulerRoleOptions } from './leader-elected.js';
 export { scheduledMessage } from './recorder.js';

@@ -34,6 +34,12 @@ import { Recorder, scheduledMessage } from './recorder.js';
 
 export interface SchedulerOptions {
   client: Client;
+  /**
+   * The client for `pods/binding` POSTs alone (default `client`): the CLIs give it
+   * BINDING_CLIENT_CONNECTIONS, pipelined connections kept apart from the lists, watches, lease
+   * renewals, preemption's deletes and events.
+   */
+  bindingClient?: Client;
   /** A KubeSchedulerConfiguration (already parsed); defaults to upstream's. */
   config?: KubeSchedulerConfiguration;
   /** Plugins by name; defaults to the in-tree registry. */
@@ -60,14 +66,17 @@ const YIELD_EVERY_MS = 2;
 export const MAX_BINDINGS_IN_FLIGHT = 512;
 
 /**
- * The scheduler's connections to the API server: MAX_BINDINGS_IN_FLIGHT requests pipelined over
- * 32 connections, so that the API server's group commits take hundreds of bindings at once
- * without hundreds of connections. A binding repeated after its connection was lost before the
- * answer is refused with 409 (the pod is bound already) and the pod leaves the queue with its
- * update. Measured on the backlog (docs/PERFORMANCE.md): 64 connections, one request each, 37 %
- * of the raw binding rate; 256 × 1, 70–81 %; 32 × 8 (256 in flight), 84–94 %; 32 × 16, 90–94 %.
+ * The scheduler's connections for bindings: MAX_BINDINGS_IN_FLIGHT POSTs pipelined over 32
+ * connections, so that the API server's group commits take hundreds of bindings at once without
+ * hundreds of connections. Only bindings: their answers are small Status objects, and a binding
+ * repeated after its connection was lost before the answer is refused with 409 (the pod is bound
+ * already; it leaves the queue with its update). Pipelining requests with large answers (the
+ * deleted pods preemption gets back) made Node's HTTP server pause the connection's parser and
+ * fail it (HPE_PAUSED), and put lease renewals behind queued bindings. Measured on the backlog
+ * (docs/PERFORMANCE.md): 64 connections, one request each, 37 % of the raw binding rate;
+ * 256 × 1, 70–81 %; 32 × 8 (256 in flight), 84–94 %; 32 × 16, 90–94 %.
  */
-export const SCHEDULER_CLIENT_CONNECTIONS = { maxSockets: 32, pipelining: MAX_BINDINGS_IN_FLIGHT / 32 };
+export const BINDING_CLIENT_CONNECTIONS = { maxSockets: 32, pipelining: MAX_BINDINGS_IN_FLIGHT / 32 };
 
 /** Why a binding cycle did not bind: the scheduler is stopping (e.g. lost its lease). */
 const STOPPED = asStatus('scheduler stopped');
@@ -111,7 +120,7 @@ export class Scheduler {
     this.clock = opts.clock ?? realClock;
     this.onError = opts.onError ?? (() => {});
     const cfg = defaultConfiguration(opts.config ?? {});
-    const pods = this.client.resource(PODS);
+    const pods = (opts.bindingClient ?? this.client).resource(PODS);
     const binder = async (pod: Pod, nodeName: string): Promise<void> => {
       const ns = pod.metadata?.namespace ?? '';
       await pods.createSubresource(ns, pod.metadata?.name ?? '', 'binding', {

@@ -42,7 +42,11 @@ export function createHttpsServer(tls: TlsMaterial, handle: RequestHandler): htt
   server.on('tlsClientError', () => { /* a client that fails the handshake is its own problem */ });
   // Requests the HTTP parser rejects (unknown methods, broken framing) still get a Status.
   server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
-    if (!socket.writable) {
+    // HPE_PAUSED is not a malformed request: Node pauses a connection's parser once a pipelining
+    // client's queued answers pass the TLS socket's 16 KiB high-water mark, and bytes already read
+    // then fail it. An answer here would be taken, in order, as the answer to an earlier pipelined
+    // request: close instead; the client fails or re-sends what was left unanswered.
+    if (!socket.writable || err.code === 'HPE_PAUSED') {
       socket.destroy();
       return;
     }

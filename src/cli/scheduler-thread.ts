@@ -8,8 +8,7 @@
 // thread posts `{ log: string }` lines; the message 'stop' ends scheduling, after which the
 // thread finishes in-flight bindings and exits on its own.
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
-import { Client, transportFromKubeconfig } from '../client/index.js';
-import { BINDING_CLIENT_CONNECTIONS, SchedulerRole, type KubeSchedulerConfiguration } from '../scheduler/index.js';
+import { schedulerClients, SchedulerRole, type KubeSchedulerConfiguration } from '../scheduler/index.js';
 
 export interface SchedulerThreadOptions {
   kubeconfig: string;
@@ -45,19 +44,16 @@ export function startSchedulerThread(opts: SchedulerThreadOptions, log: (msg: st
 
 async function runInThread(port: NonNullable<typeof parentPort>, opts: SchedulerThreadOptions): Promise<void> {
   const log = (line: string) => port.postMessage({ log: line });
-  const userAgent = opts.userAgent ?? 'capstan-scheduler';
-  const client = new Client(transportFromKubeconfig(opts.kubeconfig, { userAgent }));
-  const bindingClient = new Client(transportFromKubeconfig(opts.kubeconfig, { userAgent, ...BINDING_CLIENT_CONNECTIONS }));
+  const clients = schedulerClients(opts.kubeconfig, opts.userAgent);
   const stop = new AbortController();
   port.on('message', (m) => { if (m === 'stop') stop.abort(); });
   const role = new SchedulerRole({
-    client, bindingClient, config: opts.config, leaderElect: opts.leaderElect ?? true,
+    client: clients.client, bindingClient: clients.bindingClient, config: opts.config, leaderElect: opts.leaderElect ?? true,
     onError: (e) => log(`${(e as Error).message ?? String(e)} (will retry)`),
     onLeading: (id, on) => log(on ? `leading as ${id}: scheduling` : `stopped leading (${id})`),
   });
   await role.start(stop.signal);
-  client.close();
-  bindingClient.close();
+  clients.close();
   port.close();
 }
 

@@ -3,9 +3,8 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { Client, transportFromKubeconfig } from '../client/index.js';
 import { takeLeaderElect } from './controller-manager.js';
-import { BINDING_CLIENT_CONNECTIONS, parseSchedulerConfiguration, SchedulerRole, type KubeSchedulerConfiguration } from '../scheduler/index.js';
+import { parseSchedulerConfiguration, schedulerClients, SchedulerRole, type KubeSchedulerConfiguration } from '../scheduler/index.js';
 import { stopOnSignals } from './signals.js';
 
 export const SCHEDULER_USAGE = `Usage: capstan scheduler [flags]
@@ -33,10 +32,9 @@ export async function runScheduler(argv: string[]): Promise<void> {
   const config: KubeSchedulerConfiguration | undefined = values.config ? parseSchedulerConfiguration(readFileSync(resolve(values.config), 'utf8')) : undefined;
   const isRoot = process.getuid?.() === 0;
   const kubeconfig = resolve(values.kubeconfig ?? join(isRoot ? '/var/lib/capstan' : join(homedir(), '.capstan'), 'kubeconfig.yaml'));
-  const client = new Client(transportFromKubeconfig(kubeconfig, { userAgent: 'capstan-scheduler' }));
-  const bindingClient = new Client(transportFromKubeconfig(kubeconfig, { userAgent: 'capstan-scheduler', ...BINDING_CLIENT_CONNECTIONS }));
+  const clients = schedulerClients(kubeconfig);
   const role = new SchedulerRole({
-    client, bindingClient, config, leaderElect,
+    client: clients.client, bindingClient: clients.bindingClient, config, leaderElect,
     onError: (e) => log(`${(e as Error).message ?? String(e)} (will retry)`),
     onLeading: (id, on) => log(on ? `leading as ${id}: scheduling` : `stopped leading (${id})`),
   });
@@ -44,7 +42,6 @@ export async function runScheduler(argv: string[]): Promise<void> {
   const stopSignal = stopOnSignals(log);
   log(`ready${leaderElect ? '; campaigning for kube-system/kube-scheduler' : ''}`);
   await role.start(stopSignal);
-  client.close();
-  bindingClient.close();
+  clients.close();
   log('stopped');
 }

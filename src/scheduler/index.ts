@@ -27,5 +27,5 @@ export { SchedulingQueue, type SchedulingQueueOptions } from './queue/scheduling
 export { type ClusterEvent, nodeUpdateEvents, eventMayHelp } from './queue/cluster-events.js';
 export { SchedulerCache, type SchedulerCacheOptions } from './cache/scheduler-cache.js';
 export { Scheduler, MAX_BINDINGS_IN_FLIGHT, BINDING_CLIENT_CONNECTIONS, type SchedulerOptions } from './scheduler.js';
-export { SchedulerRole, type SchedulerRoleOptions } from './leader-elected.js';
+export { SchedulerRole, schedulerClients, type SchedulerRoleOptions } from './leader-elected.js';
 export { scheduledMessage } from './recorder.js';

@@ -4,8 +4,18 @@
 // queue and cache) and aborts it the moment leadership ends, before the lease can pass on.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { runLeaderElected } from '../client/index.js';
-import { Scheduler, type SchedulerOptions } from './scheduler.js';
+import { Client, runLeaderElected, transportFromKubeconfig } from '../client/index.js';
+import { BINDING_CLIENT_CONNECTIONS, Scheduler, type SchedulerOptions } from './scheduler.js';
+
+/**
+ * The clients a scheduler role talks through, from a kubeconfig: a plain one, and one for
+ * bindings alone with BINDING_CLIENT_CONNECTIONS (see SchedulerOptions.bindingClient).
+ */
+export function schedulerClients(kubeconfig: string, userAgent = 'capstan-scheduler'): { client: Client; bindingClient: Client; close(): void } {
+  const client = new Client(transportFromKubeconfig(kubeconfig, { userAgent }));
+  const bindingClient = new Client(transportFromKubeconfig(kubeconfig, { userAgent, ...BINDING_CLIENT_CONNECTIONS }));
+  return { client, bindingClient, close: () => { client.close(); bindingClient.close(); } };
+}
 
 export interface SchedulerRoleOptions extends SchedulerOptions {
   /** Campaign for the lease before scheduling (default true, as upstream). */

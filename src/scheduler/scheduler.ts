@@ -35,7 +35,7 @@ import { Recorder, scheduledMessage } from './recorder.js';
 export interface SchedulerOptions {
   client: Client;
   /**
-   * The client for `pods/binding` POSTs alone (default `client`): the CLIs give it
+   * The client for `pods/binding` POSTs alone (default `client`): schedulerClients gives it
    * BINDING_CLIENT_CONNECTIONS, pipelined connections kept apart from the lists, watches, lease
    * renewals, preemption's deletes and events.
    */
@@ -58,10 +58,10 @@ const YIELD_EVERY_MS = 2;
 /**
  * Binding requests in flight beyond which the loop waits for one to end before the next cycle:
  * enough to keep the API server busy while each binding waits for its store commit (the more
- * bindings a commit takes, the less each costs the server), few enough
- * that a backlog scheduled faster than the API server binds does not pile up thousands of pending
- * requests (and their memory) in the client. Placement is unaffected: assumed pods are accounted.
- * Events are not counted (their bounded queue drops what it cannot hold).
+ * bindings a commit takes, the less each costs the server), few enough that a backlog scheduled
+ * faster than the API server binds does not pile up thousands of pending requests (and their
+ * memory) in the client. Placement is unaffected: assumed pods are accounted. Events are not
+ * counted (their bounded queue drops what it cannot hold).
  */
 export const MAX_BINDINGS_IN_FLIGHT = 512;
 
